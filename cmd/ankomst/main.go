@@ -1,0 +1,249 @@
+// Command ankomst is the Ankomst server and its administration commands:
+//
+//	ankomst serve [--addr HOST:PORT] [--migrate]
+//	ankomst migrate up|down|version
+//	ankomst demo [--persons N] [--if-empty]
+//	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
+//
+// DATABASE_URL selects the database. main only wires; the work is in internal/.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"ankomst/internal/demo"
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/internal/server"
+)
+
+const usage = `Usage:
+  ankomst serve [--addr HOST:PORT] [--migrate]     serve the web app (default :8080, or ANKOMST_ADDR)
+  ankomst migrate up|down|version                   manage the database schema
+  ankomst demo [--persons N] [--if-empty]           load synthetic demo data
+  ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
+                                                    create a user; the password is read from stdin
+Environment: DATABASE_URL (required), ANKOMST_ADDR, ANKOMST_IDLE_TIMEOUT (e.g. 30m),
+ANKOMST_SECURE_COOKIES=1 behind TLS.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log, os.Args[2:])
+	case "migrate":
+		err = migrateCmd(ctx, os.Args[2:])
+	case "demo":
+		err = demoCmd(ctx, os.Args[2:])
+	case "user":
+		err = userCmd(ctx, os.Args[2:], os.Stdin)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ankomst:", err)
+		os.Exit(1)
+	}
+}
+
+func databaseURL() (string, error) {
+	u := os.Getenv("DATABASE_URL")
+	if u == "" {
+		return "", errors.New("DATABASE_URL is not set (make run and make test set it through scripts/db.sh)")
+	}
+	return u, nil
+}
+
+// openDB ensures the database exists and connects.
+func openDB(ctx context.Context) (*postgres.DB, string, error) {
+	url, err := databaseURL()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := postgres.EnsureDatabase(ctx, url); err != nil {
+		return nil, "", err
+	}
+	db, err := postgres.Open(ctx, url)
+	return db, url, err
+}
+
+func migrateUp(url string) error {
+	mg, err := postgres.NewMigrator(url)
+	if err != nil {
+		return err
+	}
+	defer mg.Close()
+	return mg.Up()
+}
+
+func serve(ctx context.Context, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	addr := fs.String("addr", envOr("ANKOMST_ADDR", ":8080"), "listen address")
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	fs.Parse(args) //nolint:errcheck // ExitOnError
+
+	db, url, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *migrate {
+		if err := migrateUp(url); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if err := postgres.CheckSchema(url); err != nil {
+		return err
+	}
+	cfg := server.Config{SecureCookies: os.Getenv("ANKOMST_SECURE_COOKIES") == "1"}
+	if v := os.Getenv("ANKOMST_IDLE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("ANKOMST_IDLE_TIMEOUT: %w", err)
+		}
+		cfg.IdleTimeout = d
+	}
+	srv := server.New(db, log, cfg, nil)
+	hs := &http.Server{
+		Addr:              *addr,
+		Handler:           srv.Routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 16,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	log.Info("serving", "addr", *addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	srv.ShutDown()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutCtx)
+}
+
+func migrateCmd(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: ankomst migrate up|down|version")
+	}
+	url, err := databaseURL()
+	if err != nil {
+		return err
+	}
+	if err := postgres.EnsureDatabase(ctx, url); err != nil {
+		return err
+	}
+	mg, err := postgres.NewMigrator(url)
+	if err != nil {
+		return err
+	}
+	defer mg.Close()
+	switch args[0] {
+	case "up":
+		if err := mg.Up(); err != nil {
+			return err
+		}
+	case "down":
+		if err := mg.Down(); err != nil {
+			return err
+		}
+	case "version":
+	default:
+		return errors.New("usage: ankomst migrate up|down|version")
+	}
+	v, dirty, err := mg.Version()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("schema version %d (latest %d)", v, postgres.LatestVersion())
+	if dirty {
+		fmt.Print(" DIRTY")
+	}
+	fmt.Println()
+	return nil
+}
+
+func demoCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	n := fs.Int("persons", 500, "number of synthetic persons")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users")
+	seed := fs.Int64("seed", 1, "random seed")
+	fs.Parse(args) //nolint:errcheck
+	db, url, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := postgres.CheckSchema(url); err != nil {
+		return err
+	}
+	return demo.Load(ctx, db, demo.Options{Persons: *n, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
+}
+
+func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
+	if len(args) < 1 || args[0] != "create" {
+		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ExitOnError)
+	email := fs.String("email", "", "e-mail (login)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "caseworker, health, housing, leader or admin")
+	unit := fs.String("unit", "Flyktningtjenesten", "unit name (created if missing)")
+	fs.Parse(args[1:]) //nolint:errcheck
+	pw, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	db, url, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := postgres.CheckSchema(url); err != nil {
+		return err
+	}
+	id, err := db.CreateUser(ctx, postgres.NewUser{Email: *email, Name: *name, Role: domain.Role(*role), UnitName: *unit, Password: pw})
+	if err != nil {
+		return errors.New(domain.ErrorMessage(err))
+	}
+	fmt.Printf("user %d created\n", id)
+	return nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,329 @@
+package domain
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Residence basis categories (oppholdsgrunnlag).
+const (
+	BasisReception     = "reception"     // flyktning fra mottak
+	BasisResettlement  = "resettlement"  // overføringsflyktning
+	BasisFamily        = "family"        // familiegjenforent
+	BasisCollective    = "collective"    // kollektiv beskyttelse (utlendingsloven § 34)
+	BasisUnaccompanied = "unaccompanied" // enslig mindreårig
+)
+
+// ResidenceBases lists the residence basis categories.
+var ResidenceBases = []Option{
+	{BasisReception, "Flyktning fra mottak"},
+	{BasisResettlement, "Overføringsflyktning"},
+	{BasisFamily, "Familiegjenforent"},
+	{BasisCollective, "Kollektiv beskyttelse (§ 34)"},
+	{BasisUnaccompanied, "Enslig mindreårig"},
+}
+
+// Sexes lists the values of Person.Sex.
+var Sexes = []Option{{"female", "Kvinne"}, {"male", "Mann"}, {"unknown", "Ukjent"}}
+
+// Countries lists countries of origin (ISO 3166-1 alpha-2) with Norwegian names.
+var Countries = []Option{
+	{"AF", "Afghanistan"}, {"BI", "Burundi"}, {"CD", "Den demokratiske republikken Kongo"},
+	{"ER", "Eritrea"}, {"ET", "Etiopia"}, {"IQ", "Irak"}, {"IR", "Iran"}, {"LB", "Libanon"},
+	{"MM", "Myanmar"}, {"PS", "Palestina"}, {"RU", "Russland"}, {"RW", "Rwanda"},
+	{"SD", "Sudan"}, {"SO", "Somalia"}, {"SS", "Sør-Sudan"}, {"SY", "Syria"},
+	{"TR", "Tyrkia"}, {"UA", "Ukraina"}, {"YE", "Jemen"}, {"XX", "Statsløs / ukjent"},
+}
+
+// Languages lists languages (ISO 639 codes) with Norwegian names.
+var Languages = []Option{
+	{"am", "Amharisk"}, {"ar", "Arabisk"}, {"prs", "Dari"}, {"en", "Engelsk"},
+	{"fa", "Farsi"}, {"fr", "Fransk"}, {"kmr", "Kurdisk (kurmanji)"}, {"ckb", "Kurdisk (sorani)"},
+	{"ln", "Lingala"}, {"ps", "Pashto"}, {"ru", "Russisk"}, {"so", "Somali"},
+	{"sw", "Swahili"}, {"ti", "Tigrinja"}, {"tr", "Tyrkisk"}, {"uk", "Ukrainsk"},
+}
+
+// Label returns the label of value in opts, or value itself.
+func Label(opts []Option, value string) string {
+	for _, o := range opts {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return value
+}
+
+func hasOption(opts []Option, value string) bool {
+	return slices.ContainsFunc(opts, func(o Option) bool { return o.Value == value })
+}
+
+// Person is a settled refugee (deltaker).
+type Person struct {
+	ID                  int64      `db:"id"`
+	UnitID              int64      `db:"unit_id"`
+	GivenName           string     `db:"given_name"`
+	FamilyName          string     `db:"family_name"`
+	BirthDate           time.Time  `db:"birth_date"`
+	Sex                 string     `db:"sex"`
+	NationalID          *string    `db:"national_id"`
+	DUFNumber           *string    `db:"duf_number"`
+	CountryOfOrigin     string     `db:"country_of_origin"`
+	Languages           []string   `db:"languages"`
+	InterpreterNeeded   bool       `db:"interpreter_needed"`
+	InterpreterLanguage string     `db:"interpreter_language"`
+	InterpreterDialect  string     `db:"interpreter_dialect"`
+	ResidenceBasis      string     `db:"residence_basis"`
+	ArrivalDate         *time.Time `db:"arrival_date"`
+	SettlementDate      *time.Time `db:"settlement_date"`
+	CaseworkerID        *int64     `db:"caseworker_id"`
+	CaseworkerName      *string    `db:"caseworker_name"`
+	Status              string     `db:"status"`
+	Version             int        `db:"version"`
+	CreatedAt           time.Time  `db:"created_at"`
+	UpdatedAt           time.Time  `db:"updated_at"`
+}
+
+// FullName is "given family".
+func (p *Person) FullName() string { return p.GivenName + " " + p.FamilyName }
+
+// PersonForm is a person as typed in the form: every field a string, so a
+// refused form comes back exactly as the user wrote it.
+type PersonForm struct {
+	GivenName           string
+	FamilyName          string
+	BirthDate           string
+	Sex                 string
+	NationalID          string
+	DUFNumber           string
+	CountryOfOrigin     string
+	Languages           []string
+	InterpreterNeeded   bool
+	InterpreterLanguage string
+	InterpreterDialect  string
+	ResidenceBasis      string
+	ArrivalDate         string
+	SettlementDate      string
+	CaseworkerID        string
+	Version             string
+}
+
+// FormFromPerson fills a form from a stored person (for editing).
+func FormFromPerson(p *Person) PersonForm {
+	f := PersonForm{
+		GivenName: p.GivenName, FamilyName: p.FamilyName,
+		BirthDate: FormatISODate(&p.BirthDate), Sex: p.Sex,
+		CountryOfOrigin: p.CountryOfOrigin, Languages: p.Languages,
+		InterpreterNeeded: p.InterpreterNeeded, InterpreterLanguage: p.InterpreterLanguage,
+		InterpreterDialect: p.InterpreterDialect, ResidenceBasis: p.ResidenceBasis,
+		ArrivalDate: FormatISODate(p.ArrivalDate), SettlementDate: FormatISODate(p.SettlementDate),
+		Version: strconv.Itoa(p.Version),
+	}
+	if p.NationalID != nil {
+		f.NationalID = *p.NationalID
+	}
+	if p.DUFNumber != nil {
+		f.DUFNumber = *p.DUFNumber
+	}
+	if p.CaseworkerID != nil {
+		f.CaseworkerID = strconv.FormatInt(*p.CaseworkerID, 10)
+	}
+	return f
+}
+
+// FormatISODate formats d as YYYY-MM-DD, or "" for nil.
+func FormatISODate(d *time.Time) string {
+	if d == nil || d.IsZero() {
+		return ""
+	}
+	return d.Format("2006-01-02")
+}
+
+// FormatDate formats d the Norwegian way (dd.mm.yyyy), or "–" for nil.
+func FormatDate(d *time.Time) string {
+	if d == nil || d.IsZero() {
+		return "–"
+	}
+	return d.Format("02.01.2006")
+}
+
+// ParseDate accepts YYYY-MM-DD (what <input type=date> sends) and dd.mm.yyyy.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// PersonInput is a validated person, ready to store.
+type PersonInput struct {
+	GivenName           string
+	FamilyName          string
+	BirthDate           time.Time
+	Sex                 string
+	NationalID          *string
+	DUFNumber           *string
+	CountryOfOrigin     string
+	Languages           []string
+	InterpreterNeeded   bool
+	InterpreterLanguage string
+	InterpreterDialect  string
+	ResidenceBasis      string
+	ArrivalDate         *time.Time
+	SettlementDate      *time.Time
+	CaseworkerID        *int64
+	Version             int // the version the edit was based on (updates only)
+}
+
+// Validate checks the form against the rules and returns the typed input, or
+// an *Error with one Norwegian message per field. today is the current date.
+func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
+	var in PersonInput
+	fields := map[string]string{}
+	bad := func(field, msg string) {
+		if _, ok := fields[field]; !ok {
+			fields[field] = msg
+		}
+	}
+
+	var err error
+	if in.GivenName, err = NormalizeName(f.GivenName); err != nil {
+		bad("given_name", ErrorMessage(err))
+	}
+	if in.FamilyName, err = NormalizeName(f.FamilyName); err != nil {
+		bad("family_name", ErrorMessage(err))
+	}
+
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if strings.TrimSpace(f.BirthDate) == "" {
+		bad("birth_date", "Fødselsdato må fylles ut.")
+	} else if d, ok := ParseDate(f.BirthDate); !ok {
+		bad("birth_date", "Fødselsdato må være en gyldig dato (dd.mm.åååå).")
+	} else if d.After(today) {
+		bad("birth_date", "Fødselsdato kan ikke være i fremtiden.")
+	} else if d.Before(today.AddDate(-125, 0, 0)) {
+		bad("birth_date", "Fødselsdato er for langt tilbake i tid.")
+	} else {
+		in.BirthDate = d
+	}
+
+	if !hasOption(Sexes, f.Sex) {
+		bad("sex", "Velg kjønn.")
+	}
+	in.Sex = f.Sex
+
+	if strings.TrimSpace(f.NationalID) != "" {
+		if id, err := ParseNationalID(f.NationalID); err != nil {
+			bad("national_id", ErrorMessage(err))
+		} else {
+			in.NationalID = &id.Number
+		}
+	}
+	if strings.TrimSpace(f.DUFNumber) != "" {
+		if d, err := ParseDUF(f.DUFNumber); err != nil {
+			bad("duf_number", ErrorMessage(err))
+		} else {
+			in.DUFNumber = &d
+		}
+	}
+	if strings.TrimSpace(f.NationalID) == "" && strings.TrimSpace(f.DUFNumber) == "" {
+		bad("national_id", "Fyll ut fødselsnummer/D-nummer eller DUF-nummer.")
+	}
+
+	if !hasOption(Countries, f.CountryOfOrigin) {
+		bad("country_of_origin", "Velg opprinnelsesland.")
+	}
+	in.CountryOfOrigin = f.CountryOfOrigin
+
+	for _, l := range f.Languages {
+		if !hasOption(Languages, l) {
+			bad("languages", "Ukjent språk.")
+			continue
+		}
+		if !slices.Contains(in.Languages, l) {
+			in.Languages = append(in.Languages, l)
+		}
+	}
+	if in.Languages == nil {
+		in.Languages = []string{}
+	}
+
+	in.InterpreterNeeded = f.InterpreterNeeded
+	in.InterpreterDialect = strings.Join(strings.Fields(f.InterpreterDialect), " ")
+	if len([]rune(in.InterpreterDialect)) > 100 {
+		bad("interpreter_dialect", "Dialekt kan ha høyst 100 tegn.")
+	}
+	if f.InterpreterNeeded {
+		if !hasOption(Languages, f.InterpreterLanguage) {
+			bad("interpreter_language", "Velg språk for tolk når det er behov for tolk.")
+		}
+		in.InterpreterLanguage = f.InterpreterLanguage
+	} else if f.InterpreterLanguage != "" && !hasOption(Languages, f.InterpreterLanguage) {
+		bad("interpreter_language", "Ukjent språk.")
+	} else {
+		in.InterpreterLanguage = f.InterpreterLanguage
+	}
+
+	if !hasOption(ResidenceBases, f.ResidenceBasis) {
+		bad("residence_basis", "Velg oppholdsgrunnlag.")
+	}
+	in.ResidenceBasis = f.ResidenceBasis
+
+	optDate := func(field, label, s string, maxFuture int) *time.Time {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, ok := ParseDate(s)
+		if !ok {
+			bad(field, label+" må være en gyldig dato (dd.mm.åååå).")
+			return nil
+		}
+		if d.After(today.AddDate(0, 0, maxFuture)) {
+			if maxFuture == 0 {
+				bad(field, label+" kan ikke være i fremtiden.")
+			} else {
+				bad(field, label+" kan ikke være mer enn ett år frem i tid.")
+			}
+			return nil
+		}
+		if d.Before(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			bad(field, label+" kan ikke være før 1990.")
+			return nil
+		}
+		return &d
+	}
+	in.ArrivalDate = optDate("arrival_date", "Ankomstdato", f.ArrivalDate, 0)
+	in.SettlementDate = optDate("settlement_date", "Bosettingsdato", f.SettlementDate, 366)
+	if in.ArrivalDate != nil && in.SettlementDate != nil && in.SettlementDate.Before(*in.ArrivalDate) {
+		bad("settlement_date", "Bosettingsdato kan ikke være før ankomstdato.")
+	}
+	if in.ArrivalDate != nil && !in.BirthDate.IsZero() && in.ArrivalDate.Before(in.BirthDate) {
+		bad("arrival_date", "Ankomstdato kan ikke være før fødselsdato.")
+	}
+
+	if s := strings.TrimSpace(f.CaseworkerID); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			bad("caseworker_id", "Ukjent programrådgiver.")
+		} else {
+			in.CaseworkerID = &id
+		}
+	}
+
+	if s := strings.TrimSpace(f.Version); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			bad("version", "Ugyldig versjon. Last siden på nytt.")
+		}
+		in.Version = v
+	}
+
+	if len(fields) > 0 {
+		return in, &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.", Fields: fields}
+	}
+	return in, nil
+}

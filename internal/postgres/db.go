@@ -1,0 +1,139 @@
+// Package postgres is Ankomst's store: raw SQL over a pgx pool. Exported
+// methods own their transactions; every read of people is filtered by the
+// caller's domain.Scope in SQL.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is the store.
+type DB struct {
+	Pool *pgxpool.Pool
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database at url.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "ankomst"
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return &DB{Pool: pool, Now: time.Now}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+
+// WithTx runs fn in a transaction, committing if it returns nil.
+func (db *DB) WithTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.Pool, fn)
+}
+
+// today is the current date in Norway, as a UTC midnight.
+func (db *DB) today() time.Time {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		loc = time.UTC
+	}
+	t := db.Now().In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// mapError turns pgx errors into domain errors.
+func mapError(err error) error {
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return domain.Errorf(domain.ENOTFOUND, "Fant ikke det du lette etter.")
+	case errors.As(err, &pgErr) && pgErr.Code == "23505":
+		return domain.Errorf(domain.ECONFLICT, "Finnes allerede.")
+	}
+	return err
+}
+
+// EnsureDatabase creates the database named in url if it does not exist, by
+// connecting to the server's "postgres" database.
+func EnsureDatabase(ctx context.Context, dbURL string) error {
+	cfg, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		return fmt.Errorf("parse database url: %w", err)
+	}
+	name := cfg.Database
+	if name == "" || name == "postgres" {
+		return nil
+	}
+	// Already there? Connecting is the cheapest check.
+	if conn, err := pgx.ConnectConfig(ctx, cfg); err == nil {
+		return conn.Close(ctx)
+	}
+	cfg.Database = "postgres"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to the postgres database: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // created meanwhile
+		return nil
+	}
+	return err
+}
+
+// withDatabase returns dbURL with its database name replaced.
+func withDatabase(dbURL, name string) (string, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Scheme == "" {
+		// key=value form
+		if strings.Contains(dbURL, "dbname=") {
+			parts := strings.Fields(dbURL)
+			for i, p := range parts {
+				if strings.HasPrefix(p, "dbname=") {
+					parts[i] = "dbname=" + name
+				}
+			}
+			return strings.Join(parts, " "), nil
+		}
+		return dbURL + " dbname=" + name, nil
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}

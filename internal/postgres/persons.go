@@ -1,0 +1,450 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// StaleError answers an update based on an old version: Current is the
+// stored person, for showing both versions.
+type StaleError struct{ Current *domain.Person }
+
+func (e *StaleError) Error() string { return "stale version" }
+func (e *StaleError) Unwrap() error {
+	return domain.Errorf(domain.ECONFLICT, "Noen andre har endret personen mens du redigerte. Se begge versjonene under.")
+}
+
+// DuplicateError answers a registration whose national ID or DUF number is
+// already registered. Visible tells whether the user may open ExistingID.
+type DuplicateError struct {
+	Field      string // "national_id" or "duf_number"
+	ExistingID int64
+	Visible    bool
+}
+
+func (e *DuplicateError) Error() string { return "duplicate " + e.Field }
+func (e *DuplicateError) Unwrap() error {
+	what := "Fødselsnummeret"
+	if e.Field == "duf_number" {
+		what = "DUF-nummeret"
+	}
+	msg := what + " er allerede registrert på en annen person."
+	if !e.Visible {
+		msg = what + " er allerede registrert i en annen enhet. Kontakt systemansvarlig."
+	}
+	return &domain.Error{Code: domain.ECONFLICT, Message: msg, Fields: map[string]string{e.Field: msg}}
+}
+
+const personColumns = `p.id, p.unit_id, p.given_name, p.family_name, p.birth_date, p.sex, p.national_id,
+	p.duf_number, p.country_of_origin, p.languages, p.interpreter_needed, p.interpreter_language,
+	p.interpreter_dialect, p.residence_basis, p.arrival_date, p.settlement_date, p.caseworker_id,
+	cw.name AS caseworker_name, p.status, p.version, p.created_at, p.updated_at`
+
+const personFrom = `persons p LEFT JOIN users cw ON cw.id = p.caseworker_id`
+
+func ptr[T any](v T) *T { return &v }
+
+// checkCaseworker verifies that the chosen caseworker is one the user may assign.
+func (db *DB) checkCaseworker(ctx context.Context, q pgx.Tx, s domain.Scope, id *int64, unitID int64) error {
+	if id == nil {
+		return nil
+	}
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active
+		AND role IN ('caseworker', 'leader') AND unit_id = $2)`, *id, unitID).Scan(&ok)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &domain.Error{Code: domain.EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
+			Fields: map[string]string{"caseworker_id": "Velg en programrådgiver i enheten."}}
+	}
+	return nil
+}
+
+// checkDuplicate refuses a national ID or DUF number another person has.
+func (db *DB) checkDuplicate(ctx context.Context, tx pgx.Tx, s domain.Scope, in domain.PersonInput, self int64) error {
+	for _, c := range []struct {
+		field string
+		val   *string
+	}{{"national_id", in.NationalID}, {"duf_number", in.DUFNumber}} {
+		if c.val == nil {
+			continue
+		}
+		var id, unit int64
+		err := tx.QueryRow(ctx, `SELECT id, unit_id FROM persons WHERE `+c.field+` = $1 AND id <> $2`, *c.val, self).Scan(&id, &unit)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		return &DuplicateError{Field: c.field, ExistingID: id, Visible: s.Role.SeesAllUnits() || unit == s.UnitID}
+	}
+	return nil
+}
+
+// CreatePerson registers a person in the user's unit and audits it.
+func (db *DB) CreatePerson(ctx context.Context, s domain.Scope, in domain.PersonInput) (int64, error) {
+	if !s.Role.CanEditPersons() {
+		return 0, domain.Errorf(domain.EFORBIDDEN, "Du har ikke tilgang til å registrere personer.")
+	}
+	var id int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		if err := db.checkCaseworker(ctx, tx, s, in.CaseworkerID, s.UnitID); err != nil {
+			return err
+		}
+		if err := db.checkDuplicate(ctx, tx, s, in, 0); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO persons (unit_id, given_name, family_name, name_key, family_key, given_key,
+				birth_date, sex, national_id, duf_number, country_of_origin, languages,
+				interpreter_needed, interpreter_language, interpreter_dialect, residence_basis,
+				arrival_date, settlement_date, caseworker_id, created_by, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+			RETURNING id`,
+			s.UnitID, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
+			domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
+			in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
+			in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
+			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID).Scan(&id)
+		if err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: "person", EntityID: &id, PersonID: &id})
+	})
+	if err != nil {
+		var dup *DuplicateError
+		if errors.As(err, &dup) {
+			return 0, err
+		}
+		if domain.ErrorCode(mapError(err)) == domain.ECONFLICT { // lost a race on the unique index
+			return 0, domain.Errorf(domain.ECONFLICT, "Fødselsnummeret eller DUF-nummeret er allerede registrert.")
+		}
+		return 0, err
+	}
+	return id, nil
+}
+
+func nameKey(given, family string) string {
+	return domain.FoldName(given + " " + family)
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// personUnit returns the unit of a person the user may see, or ENOTFOUND.
+func (db *DB) personUnit(ctx context.Context, q querier, s domain.Scope, id int64) (int64, error) {
+	where, args := unitScope(s, "unit_id", 2)
+	var unit int64
+	err := q.QueryRow(ctx, `SELECT unit_id FROM persons WHERE id = $1 AND `+where, append([]any{id}, args...)...).Scan(&unit)
+	return unit, mapError(err)
+}
+
+func (db *DB) getPerson(ctx context.Context, q querier, s domain.Scope, id int64, lock bool) (*domain.Person, error) {
+	where, args := unitScope(s, "p.unit_id", 2)
+	sql := `SELECT ` + personColumns + ` FROM ` + personFrom + ` WHERE p.id = $1 AND ` + where
+	if lock {
+		sql += ` FOR UPDATE OF p`
+	}
+	rows, err := q.Query(ctx, sql, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[domain.Person])
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen.")
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// GetPerson returns a person in scope and audits the read.
+func (db *DB) GetPerson(ctx context.Context, s domain.Scope, id int64) (*domain.Person, error) {
+	var p *domain.Person
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if p, err = db.getPerson(ctx, tx, s, id, false); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: "person", EntityID: &id, PersonID: &id})
+	})
+	return p, err
+}
+
+// Change is one changed field in an update's audit row.
+type Change struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+func dateStr(d *time.Time) string { return domain.FormatISODate(d) }
+func strPtr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+func idStr(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
+}
+
+// personChanges lists the fields that differ between the stored person and the
+// input. Identity numbers are recorded as changed without their values.
+func personChanges(p *domain.Person, in domain.PersonInput) map[string]Change {
+	ch := map[string]Change{}
+	add := func(field, old, new string) {
+		if old != new {
+			ch[field] = Change{old, new}
+		}
+	}
+	add("given_name", p.GivenName, in.GivenName)
+	add("family_name", p.FamilyName, in.FamilyName)
+	add("birth_date", dateStr(&p.BirthDate), dateStr(&in.BirthDate))
+	add("sex", p.Sex, in.Sex)
+	if strPtr(p.NationalID) != strPtr(in.NationalID) {
+		ch["national_id"] = Change{"(skjult)", "(skjult)"}
+	}
+	if strPtr(p.DUFNumber) != strPtr(in.DUFNumber) {
+		ch["duf_number"] = Change{"(skjult)", "(skjult)"}
+	}
+	add("country_of_origin", p.CountryOfOrigin, in.CountryOfOrigin)
+	add("languages", strings.Join(p.Languages, ","), strings.Join(in.Languages, ","))
+	add("interpreter_needed", strconv.FormatBool(p.InterpreterNeeded), strconv.FormatBool(in.InterpreterNeeded))
+	add("interpreter_language", p.InterpreterLanguage, in.InterpreterLanguage)
+	add("interpreter_dialect", p.InterpreterDialect, in.InterpreterDialect)
+	add("residence_basis", p.ResidenceBasis, in.ResidenceBasis)
+	add("arrival_date", dateStr(p.ArrivalDate), dateStr(in.ArrivalDate))
+	add("settlement_date", dateStr(p.SettlementDate), dateStr(in.SettlementDate))
+	add("caseworker_id", idStr(p.CaseworkerID), idStr(in.CaseworkerID))
+	return ch
+}
+
+// UpdatePerson saves an edit made on in.Version. An edit on an old version
+// returns a *StaleError carrying the stored person; nothing is overwritten.
+func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in domain.PersonInput) (*domain.Person, error) {
+	if !s.Role.CanEditPersons() {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Du har ikke tilgang til å endre personer.")
+	}
+	var out *domain.Person
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		cur, err := db.getPerson(ctx, tx, s, id, true)
+		if err != nil {
+			return err
+		}
+		if cur.Version != in.Version {
+			return &StaleError{Current: cur}
+		}
+		changes := personChanges(cur, in)
+		if len(changes) == 0 {
+			out = cur
+			return nil
+		}
+		if in.CaseworkerID != nil && idStr(in.CaseworkerID) != idStr(cur.CaseworkerID) {
+			if err := db.checkCaseworker(ctx, tx, s, in.CaseworkerID, cur.UnitID); err != nil {
+				return err
+			}
+		}
+		if err := db.checkDuplicate(ctx, tx, s, in, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE persons SET given_name = $2, family_name = $3, name_key = $4, family_key = $5,
+				given_key = $6, birth_date = $7, sex = $8, national_id = $9, duf_number = $10,
+				country_of_origin = $11, languages = $12, interpreter_needed = $13,
+				interpreter_language = $14, interpreter_dialect = $15, residence_basis = $16,
+				arrival_date = $17, settlement_date = $18, caseworker_id = $19,
+				version = version + 1, updated_at = now(), updated_by = $20
+			WHERE id = $1`,
+			id, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
+			domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
+			in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
+			in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
+			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID)
+		if err != nil {
+			return err
+		}
+		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: "person", EntityID: &id, PersonID: &id, Changes: changes}); err != nil {
+			return err
+		}
+		out, err = db.getPerson(ctx, tx, s, id, false)
+		return err
+	})
+	if err != nil {
+		var stale *StaleError
+		var dup *DuplicateError
+		if errors.As(err, &stale) || errors.As(err, &dup) {
+			return nil, err
+		}
+		if domain.ErrorCode(mapError(err)) == domain.ECONFLICT {
+			return nil, domain.Errorf(domain.ECONFLICT, "Fødselsnummeret eller DUF-nummeret er allerede registrert.")
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// Person list sort orders.
+const (
+	SortName       = "name"
+	SortSettlement = "settlement"
+	SortBirth      = "birth"
+)
+
+// PersonQuery is a request for one page of the person list.
+type PersonQuery struct {
+	Q      string // name, national ID or DUF number
+	Mine   bool   // only the user's own caseload
+	Sort   string // SortName (default), SortSettlement, SortBirth
+	Desc   bool
+	After  int64 // keyset cursor: the id of the last row of the previous page
+	Before int64 // keyset cursor: the id of the first row of the next page
+	Limit  int
+}
+
+// PersonRow is one row of the list.
+type PersonRow struct {
+	ID              int64      `db:"id"`
+	GivenName       string     `db:"given_name"`
+	FamilyName      string     `db:"family_name"`
+	BirthDate       time.Time  `db:"birth_date"`
+	CountryOfOrigin string     `db:"country_of_origin"`
+	ResidenceBasis  string     `db:"residence_basis"`
+	SettlementDate  *time.Time `db:"settlement_date"`
+	CaseworkerName  *string    `db:"caseworker_name"`
+	Status          string     `db:"status"`
+}
+
+// PersonPage is one page of the list with its neighbours' cursors.
+type PersonPage struct {
+	Rows    []PersonRow
+	HasNext bool
+	HasPrev bool
+}
+
+// sortKeys returns the SQL tuple a sort order pages by.
+func sortKeys(sort string) []string {
+	switch sort {
+	case SortSettlement:
+		return []string{"coalesce(p.settlement_date, 'infinity'::date)", "p.id"}
+	case SortBirth:
+		return []string{"p.birth_date", "p.id"}
+	}
+	return []string{"p.family_key", "p.given_key", "p.id"}
+}
+
+// likeEscape escapes LIKE wildcards in s.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListPersons returns one page of the persons the user may see, with
+// keyset pagination in the requested order.
+func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (PersonPage, error) {
+	if pq.Limit <= 0 || pq.Limit > 200 {
+		pq.Limit = 50
+	}
+	where, args := unitScope(s, "p.unit_id", 1)
+	conds := []string{where}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if pq.Mine {
+		conds = append(conds, "p.caseworker_id = "+arg(s.UserID))
+	}
+	if q := strings.TrimSpace(pq.Q); q != "" {
+		digits := strings.ReplaceAll(q, " ", "")
+		switch {
+		case isDigits(digits) && len(digits) == 11:
+			conds = append(conds, "p.national_id = "+arg(digits))
+		case isDigits(digits) && len(digits) == 12:
+			conds = append(conds, "p.duf_number = "+arg(digits))
+		default:
+			for _, term := range strings.Fields(domain.FoldName(q)) {
+				conds = append(conds, "p.name_key LIKE "+arg("%"+likeEscape(term)+"%"))
+			}
+		}
+	}
+
+	keys := sortKeys(pq.Sort)
+	tuple := "(" + strings.Join(keys, ", ") + ")"
+	backward := pq.Before != 0 && pq.After == 0
+	desc := pq.Desc != backward // the scan direction
+	if cursor := max(pq.After, pq.Before); cursor != 0 {
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		cw, cargs := unitScope(s, "p.unit_id", len(args)+2)
+		args = append(args, cursor)
+		n := len(args)
+		args = append(args, cargs...)
+		conds = append(conds, fmt.Sprintf("%s %s (SELECT %s FROM persons p WHERE p.id = $%d AND %s)",
+			tuple, op, strings.Join(keys, ", "), n, cw))
+	}
+	order := make([]string, len(keys))
+	for i, k := range keys {
+		order[i] = k
+		if desc {
+			order[i] += " DESC"
+		}
+	}
+	sql := `SELECT p.id, p.given_name, p.family_name, p.birth_date, p.country_of_origin,
+			p.residence_basis, p.settlement_date, cw.name AS caseworker_name, p.status
+		FROM ` + personFrom + `
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY ` + strings.Join(order, ", ") + `
+		LIMIT ` + strconv.Itoa(pq.Limit+1)
+	rows, err := db.Pool.Query(ctx, sql, args...)
+	if err != nil {
+		return PersonPage{}, err
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PersonRow])
+	if err != nil {
+		return PersonPage{}, err
+	}
+	page := PersonPage{}
+	more := len(list) > pq.Limit
+	if more {
+		list = list[:pq.Limit]
+	}
+	if backward {
+		slices.Reverse(list)
+		page.HasPrev, page.HasNext = more, true
+	} else {
+		page.HasNext, page.HasPrev = more, pq.After != 0
+	}
+	page.Rows = list
+	return page, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = ptr[int]

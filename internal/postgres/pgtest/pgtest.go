@@ -1,0 +1,128 @@
+// Package pgtest gives each test a fresh database cloned from a migrated
+// template, on the server DATABASE_URL points at (see scripts/db.sh).
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"testing"
+
+	"ankomst/internal/postgres"
+	"ankomst/migrations"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// serverURL returns DATABASE_URL pointed at the maintenance database.
+func serverURL(t testing.TB) *url.URL {
+	t.Helper()
+	raw := os.Getenv("DATABASE_URL")
+	if raw == "" {
+		raw = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("DATABASE_URL: %v", err)
+	}
+	u.Path = "/postgres"
+	return u
+}
+
+// templateName is derived from the migrations, so a schema change makes a
+// new template instead of reusing a stale one.
+func templateName() string {
+	h := sha256.New()
+	_ = fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := fs.ReadFile(migrations.FS, p)
+		h.Write([]byte(p))
+		h.Write(b)
+		return nil
+	})
+	return "ankomst_tmpl_" + hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// ensureTemplate creates and migrates the template database once per server,
+// serialised across test processes by an advisory lock.
+func ensureTemplate(ctx context.Context, conn *pgx.Conn, srv *url.URL) (string, error) {
+	name := templateName()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(727274)`); err != nil {
+		return "", err
+	}
+	defer conn.Exec(ctx, `SELECT pg_advisory_unlock(727274)`) //nolint:errcheck
+	var ready bool
+	err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)`, name).Scan(&ready)
+	if err != nil || ready {
+		return name, err
+	}
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+		return "", err
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	u := *srv
+	u.Path = "/" + name
+	mg, err := postgres.NewMigrator(u.String())
+	if err != nil {
+		return "", err
+	}
+	err = mg.Up()
+	mg.Close()
+	if err != nil {
+		return "", fmt.Errorf("migrate template: %w", err)
+	}
+	_, err = conn.Exec(ctx, "ALTER DATABASE "+name+" WITH is_template = true")
+	return name, err
+}
+
+// URL creates a fresh, migrated database for the test and returns its URL.
+// The database is dropped when the test ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	srv := serverURL(t)
+	conn, err := pgx.Connect(ctx, srv.String())
+	if err != nil {
+		t.Fatalf("pgtest: no database server at DATABASE_URL (run the tests through 'make test'): %v", err)
+	}
+	defer conn.Close(ctx)
+	tmpl, err := ensureTemplate(ctx, conn, srv)
+	if err != nil {
+		t.Fatalf("pgtest: template: %v", err)
+	}
+	name := "ankomst_t_" + rand.Text()[:16]
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", pgx.Identifier{name}.Sanitize(), tmpl)); err != nil {
+		t.Fatalf("pgtest: clone template: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, srv.String())
+		if err != nil {
+			return
+		}
+		defer c.Close(ctx)
+		c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)") //nolint:errcheck
+	})
+	u := *srv
+	u.Path = "/" + name
+	return u.String()
+}
+
+// New returns a store on a fresh database; the pool closes when the test ends.
+func New(t testing.TB) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}

@@ -1,0 +1,21 @@
+package postgres
+
+import (
+	"strconv"
+
+	"ankomst/internal/domain"
+)
+
+// unitScope is the one place that turns a user's scope into SQL: a predicate
+// on the unit column col, with its arguments numbered from n. Admins see every
+// unit; every other role sees its own unit. Every query that reads people or
+// their records composes it.
+func unitScope(s domain.Scope, col string, n int) (string, []any) {
+	if s.Role.SeesAllUnits() {
+		return "true", nil
+	}
+	if s.UnitID == 0 || !s.Role.Valid() {
+		return "false", nil
+	}
+	return col + " = $" + strconv.Itoa(n), []any{s.UnitID}
+}

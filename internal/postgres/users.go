@@ -1,0 +1,214 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/password"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Lockout policy: MaxLoginFailures failed logins within LockoutWindow lock
+// the account for LockoutWindow.
+const (
+	MaxLoginFailures = 5
+	LockoutWindow    = 15 * time.Minute
+)
+
+// ErrLoginFailed is the one answer to every failed login: wrong password,
+// unknown e-mail, locked or deactivated account look the same to the user.
+var ErrLoginFailed = &domain.Error{
+	Code:    domain.EUNAUTHORIZED,
+	Message: "Innloggingen mislyktes. Sjekk e-post og passord. Etter 5 mislykkede forsøk blir kontoen låst i 15 minutter.",
+}
+
+const userColumns = `u.id, u.email, u.name, u.role, u.unit_id, n.name AS unit_name, u.active, u.session_epoch`
+
+// EnsureUnit returns the id of the unit with this name, creating it if needed.
+func (db *DB) EnsureUnit(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := db.Pool.QueryRow(ctx, `
+		WITH ins AS (
+			INSERT INTO units (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id
+		)
+		SELECT id FROM ins UNION ALL SELECT id FROM units WHERE name = $1
+		LIMIT 1`, name).Scan(&id)
+	return id, err
+}
+
+// NewUser is what `ankomst user create` registers.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     domain.Role
+	UnitName string
+	Password string
+}
+
+// CreateUser registers a staff user, creating the unit if needed.
+func (db *DB) CreateUser(ctx context.Context, nu NewUser) (int64, error) {
+	nu.Email = strings.TrimSpace(nu.Email)
+	if !strings.Contains(nu.Email, "@") {
+		return 0, domain.Errorf(domain.EINVALID, "Ugyldig e-postadresse.")
+	}
+	if !nu.Role.Valid() {
+		return 0, domain.Errorf(domain.EINVALID, "Ukjent rolle %q.", nu.Role)
+	}
+	if strings.TrimSpace(nu.Name) == "" {
+		return 0, domain.Errorf(domain.EINVALID, "Navn må fylles ut.")
+	}
+	if msg := password.Validate(nu.Password); msg != "" {
+		return 0, domain.Errorf(domain.EINVALID, "%s", msg)
+	}
+	hash, err := password.Hash(nu.Password)
+	if err != nil {
+		return 0, err
+	}
+	unitID, err := db.EnsureUnit(ctx, nu.UnitName)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.WithTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO users (email, name, role, unit_id, password_hash)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			nu.Email, strings.TrimSpace(nu.Name), string(nu.Role), unitID, hash).Scan(&id); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, domain.Scope{Role: "system"}, auditEvent{Action: ActionCreate, Entity: "user", EntityID: &id})
+	})
+	if err != nil {
+		if domain.ErrorCode(mapError(err)) == domain.ECONFLICT {
+			return 0, domain.Errorf(domain.ECONFLICT, "En bruker med denne e-postadressen finnes allerede.")
+		}
+		return 0, err
+	}
+	return id, nil
+}
+
+// Authenticate checks an e-mail and password, applying the lockout policy,
+// and audits the attempt. Every failure returns ErrLoginFailed.
+func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*domain.User, error) {
+	var (
+		u      domain.User
+		hash   string
+		locked *time.Time
+	)
+	now := db.Now()
+	err := db.Pool.QueryRow(ctx, `
+		SELECT `+userColumns+`, u.password_hash, u.locked_until
+		FROM users u JOIN units n ON n.id = u.unit_id
+		WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &hash, &locked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		password.Check(pw, "") // same work as a real check
+		return nil, ErrLoginFailed
+	} else if err != nil {
+		return nil, err
+	}
+	scope := domain.Scope{UserID: u.ID, UnitID: u.UnitID, Role: u.Role, RequestID: requestID}
+	if (locked != nil && locked.After(now)) || !u.Active {
+		password.Check(pw, "")
+		err := db.WithTx(ctx, func(tx pgx.Tx) error {
+			return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLoginFailed, Entity: "user", EntityID: &u.ID,
+				Changes: map[string]string{"reason": "locked_or_inactive"}})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, ErrLoginFailed
+	}
+	if !password.Check(pw, hash) {
+		err := db.WithTx(ctx, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (user_id, at) VALUES ($1, $2)`, u.ID, now); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE user_id = $1 AND at > $2`,
+				u.ID, now.Add(-LockoutWindow)).Scan(&n); err != nil {
+				return err
+			}
+			reason := "wrong_password"
+			if n >= MaxLoginFailures {
+				reason = "locked"
+				if _, err := tx.Exec(ctx, `UPDATE users SET locked_until = $2 WHERE id = $1`, u.ID, now.Add(LockoutWindow)); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE user_id = $1`, u.ID); err != nil {
+					return err
+				}
+			}
+			return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLoginFailed, Entity: "user", EntityID: &u.ID,
+				Changes: map[string]string{"reason": reason}})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, ErrLoginFailed
+	}
+	err = db.WithTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE user_id = $1`, u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET locked_until = NULL WHERE id = $1 AND locked_until IS NOT NULL`, u.ID); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLogin, Entity: "user", EntityID: &u.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// RecordLogout audits a logout.
+func (db *DB) RecordLogout(ctx context.Context, s domain.Scope) error {
+	return db.WithTx(ctx, func(tx pgx.Tx) error {
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionLogout, Entity: "user", EntityID: &s.UserID})
+	})
+}
+
+// UserByID returns an active user, for loading the session's user.
+func (db *DB) UserByID(ctx context.Context, id int64) (*domain.User, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+userColumns+` FROM users u JOIN units n ON n.id = u.unit_id
+		WHERE u.id = $1 AND u.active`, id)
+	if err != nil {
+		return nil, err
+	}
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[domain.User])
+	return u, mapError(err)
+}
+
+// EndSessions invalidates every session of the user (by bumping the epoch
+// the session middleware compares against).
+func (db *DB) EndSessions(ctx context.Context, userID int64) error {
+	_, err := db.Pool.Exec(ctx, `UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1`, userID)
+	return err
+}
+
+// Caseworkers lists the users a person can be assigned to, within scope:
+// caseworkers and leaders of the user's unit (every unit for admins).
+func (db *DB) Caseworkers(ctx context.Context, s domain.Scope) ([]domain.User, error) {
+	where, args := unitScope(s, "u.unit_id", 1)
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+userColumns+` FROM users u JOIN units n ON n.id = u.unit_id
+		WHERE u.active AND u.role IN ('caseworker', 'leader') AND `+where+`
+		ORDER BY u.name, u.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[domain.User])
+}
+
+// CountUsers returns how many users exist (the demo loader checks it).
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,390 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/web/layout"
+	"ankomst/web/persons"
+)
+
+// listParams is the person list's state as it travels in URLs.
+type listParams struct {
+	Q      string
+	View   string // "mine" or "all"
+	Sort   string
+	Desc   bool
+	After  int64
+	Before int64
+}
+
+func (p listParams) url(change func(*listParams)) string {
+	c := p
+	c.After, c.Before = 0, 0
+	if change != nil {
+		change(&c)
+	}
+	v := url.Values{}
+	if c.Q != "" {
+		v.Set("q", c.Q)
+	}
+	v.Set("view", c.View)
+	if c.Sort != "" && c.Sort != postgres.SortName {
+		v.Set("sort", c.Sort)
+	}
+	if c.Desc {
+		v.Set("dir", "desc")
+	}
+	if c.After != 0 {
+		v.Set("after", strconv.FormatInt(c.After, 10))
+	}
+	if c.Before != 0 {
+		v.Set("before", strconv.FormatInt(c.Before, 10))
+	}
+	return "/persons?" + v.Encode()
+}
+
+func defaultView(u *domain.User) string {
+	if u.Role == domain.RoleCaseworker {
+		return "mine"
+	}
+	return "all"
+}
+
+func parseListParams(r *http.Request, q url.Values) listParams {
+	p := listParams{Q: strings.TrimSpace(q.Get("q")), View: q.Get("view"), Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
+	if p.View != "mine" && p.View != "all" {
+		p.View = defaultView(currentUser(r))
+	}
+	switch p.Sort {
+	case postgres.SortSettlement, postgres.SortBirth:
+	default:
+		p.Sort = postgres.SortName
+	}
+	p.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	p.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	return p
+}
+
+func (s *Server) personList(w http.ResponseWriter, r *http.Request) {
+	s.renderPersonList(w, r, parseListParams(r, r.URL.Query()))
+}
+
+// personSearch takes the search form by POST so that a national ID or DUF
+// number never lands in a URL, a log line or the browser history. A name
+// search redirects to a shareable GET URL.
+func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	p := parseListParams(r, r.PostForm)
+	if p.Q != "" && !looksLikeIDNumber(p.Q) {
+		http.Redirect(w, r, p.url(nil), http.StatusSeeOther)
+		return
+	}
+	s.renderPersonList(w, r, p)
+}
+
+func looksLikeIDNumber(q string) bool {
+	d := strings.ReplaceAll(q, " ", "")
+	if len(d) != 11 && len(d) != 12 {
+		return false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p listParams) {
+	u := currentUser(r)
+	page, err := s.DB.ListPersons(r.Context(), scope(r), postgres.PersonQuery{
+		Q: p.Q, Mine: p.View == "mine", Sort: p.Sort, Desc: p.Desc, After: p.After, Before: p.Before, Limit: 50,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := persons.ListView{
+		User: u, Q: p.Q, Mine: p.View == "mine", CanCreate: u.Role.CanEditPersons(),
+		MineURL: p.url(func(c *listParams) { c.View = "mine"; c.Q = "" }),
+		AllURL:  p.url(func(c *listParams) { c.View = "all"; c.Q = "" }),
+		Flash:   s.Sessions.PopString(r.Context(), sessFlash),
+	}
+	if looksLikeIDNumber(p.Q) {
+		v.Q = "" // never echo an identity number into links
+	}
+	for _, c := range []struct{ key, label string }{
+		{postgres.SortName, "Navn"}, {postgres.SortBirth, "Fødselsdato"}, {postgres.SortSettlement, "Bosettingsdato"},
+	} {
+		col := persons.SortColumn{Label: c.label, AriaSort: "none"}
+		desc := false
+		if p.Sort == c.key {
+			if p.Desc {
+				col.AriaSort = "descending"
+			} else {
+				col.AriaSort = "ascending"
+				desc = true
+			}
+		}
+		key := c.key
+		col.URL = p.url(func(l *listParams) {
+			l.Sort, l.Desc = key, desc
+			if looksLikeIDNumber(l.Q) {
+				l.Q = ""
+			}
+		})
+		v.Columns = append(v.Columns, col)
+	}
+	for _, row := range page.Rows {
+		cw := "–"
+		if row.CaseworkerName != nil {
+			cw = *row.CaseworkerName
+		}
+		v.Rows = append(v.Rows, persons.Row{
+			ID: row.ID, Name: row.FamilyName + ", " + row.GivenName,
+			BirthDate:      domain.FormatDate(&row.BirthDate),
+			Country:        domain.Label(domain.Countries, row.CountryOfOrigin),
+			Basis:          domain.Label(domain.ResidenceBases, row.ResidenceBasis),
+			SettlementDate: domain.FormatDate(row.SettlementDate), Caseworker: cw,
+		})
+	}
+	if len(page.Rows) > 0 && !looksLikeIDNumber(p.Q) {
+		first, last := page.Rows[0].ID, page.Rows[len(page.Rows)-1].ID
+		if page.HasNext {
+			v.NextURL = p.url(func(l *listParams) { l.After = last })
+		}
+		if page.HasPrev {
+			v.PrevURL = p.url(func(l *listParams) { l.Before = first })
+		}
+	}
+	s.render(w, r, http.StatusOK, persons.List(v))
+}
+
+// personFormFrom reads the person form from a parsed POST.
+func personFormFrom(r *http.Request) domain.PersonForm {
+	f := r.PostForm
+	return domain.PersonForm{
+		GivenName: f.Get("given_name"), FamilyName: f.Get("family_name"),
+		BirthDate: f.Get("birth_date"), Sex: f.Get("sex"),
+		NationalID: f.Get("national_id"), DUFNumber: f.Get("duf_number"),
+		CountryOfOrigin: f.Get("country_of_origin"), Languages: f["languages"],
+		InterpreterNeeded:   f.Get("interpreter_needed") != "",
+		InterpreterLanguage: f.Get("interpreter_language"), InterpreterDialect: f.Get("interpreter_dialect"),
+		ResidenceBasis: f.Get("residence_basis"), ArrivalDate: f.Get("arrival_date"),
+		SettlementDate: f.Get("settlement_date"), CaseworkerID: f.Get("caseworker_id"),
+		Version: f.Get("version"),
+	}
+}
+
+// fieldOrder is the order of the form's fields, for the error summary.
+var fieldOrder = []string{"given_name", "family_name", "birth_date", "sex", "national_id", "duf_number",
+	"country_of_origin", "residence_basis", "arrival_date", "settlement_date", "languages",
+	"interpreter_language", "interpreter_dialect", "caseworker_id", "version"}
+
+func errorItems(fields map[string]string) []layout.ErrorItem {
+	var items []layout.ErrorItem
+	for _, f := range fieldOrder {
+		if msg, ok := fields[f]; ok {
+			items = append(items, layout.ErrorItem{Field: f, Message: msg})
+		}
+	}
+	seen := len(items)
+	if seen < len(fields) { // fields outside fieldOrder, in a stable order
+		var rest []string
+		for f := range fields {
+			rest = append(rest, f)
+		}
+		sort.Strings(rest)
+		for _, f := range rest {
+			found := false
+			for _, it := range items {
+				found = found || it.Field == f
+			}
+			if !found {
+				items = append(items, layout.ErrorItem{Field: f, Message: fields[f]})
+			}
+		}
+	}
+	return items
+}
+
+func (s *Server) caseworkerOptions(r *http.Request) ([]domain.Option, error) {
+	users, err := s.DB.Caseworkers(r.Context(), scope(r))
+	if err != nil {
+		return nil, err
+	}
+	opts := make([]domain.Option, len(users))
+	for i, u := range users {
+		opts[i] = domain.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name}
+	}
+	return opts, nil
+}
+
+// renderPersonForm shows the form with the user's input and any errors.
+func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status int, v persons.FormView, err error) {
+	opts, oerr := s.caseworkerOptions(r)
+	if oerr != nil {
+		s.serverError(w, r, oerr)
+		return
+	}
+	v.User, v.Caseworkers = currentUser(r), opts
+	var de *domain.Error
+	if errors.As(err, &de) {
+		v.Errors = de.Fields
+		v.Summary = errorItems(de.Fields)
+		if len(v.Summary) == 0 && de.Message != "" {
+			v.Summary = []layout.ErrorItem{{Field: "given_name", Message: de.Message}}
+		}
+	}
+	var dup *postgres.DuplicateError
+	if errors.As(err, &dup) && dup.Visible {
+		v.DuplicateURL = "/persons/" + strconv.FormatInt(dup.ExistingID, 10)
+	}
+	s.render(w, r, status, persons.Form(v))
+}
+
+func newPersonView() persons.FormView {
+	return persons.FormView{Title: "Registrer deltaker", Action: "/persons", Submit: "Registrer", CancelURL: "/persons"}
+}
+
+func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
+	if !currentUser(r).Role.CanEditPersons() {
+		s.forbidden(w, r, "Rollen din kan ikke registrere deltakere.")
+		return
+	}
+	v := newPersonView()
+	u := currentUser(r)
+	if u.Role == domain.RoleCaseworker {
+		v.Form.CaseworkerID = strconv.FormatInt(u.ID, 10)
+	}
+	s.renderPersonForm(w, r, http.StatusOK, v, nil)
+}
+
+func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
+	if !currentUser(r).Role.CanEditPersons() {
+		s.forbidden(w, r, "Rollen din kan ikke registrere deltakere.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	v := newPersonView()
+	v.Form = personFormFrom(r)
+	v.Form.Version = ""
+	in, err := v.Form.Validate(s.DB.Now())
+	if err != nil {
+		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	id, err := s.DB.CreatePerson(r.Context(), scope(r), in)
+	if err != nil {
+		switch domain.ErrorCode(err) {
+		case domain.EINVALID:
+			s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
+		case domain.ECONFLICT:
+			s.renderPersonForm(w, r, http.StatusConflict, v, err)
+		default:
+			s.fail(w, r, err)
+		}
+		return
+	}
+	s.Sessions.Put(r.Context(), sessFlash, "Deltakeren er registrert.")
+	http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, persons.Show(persons.ShowView{
+		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.CanEditPersons(),
+		Flash: s.Sessions.PopString(r.Context(), sessFlash),
+	}))
+}
+
+func editView(id int64) persons.FormView {
+	idStr := strconv.FormatInt(id, 10)
+	return persons.FormView{Title: "Endre deltaker", Action: "/persons/" + idStr, Submit: "Lagre endringer", CancelURL: "/persons/" + idStr}
+}
+
+func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	if !currentUser(r).Role.CanEditPersons() {
+		s.forbidden(w, r, "Rollen din kan ikke endre deltakere.")
+		return
+	}
+	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := editView(id)
+	v.Form = domain.FormFromPerson(p)
+	s.renderPersonForm(w, r, http.StatusOK, v, nil)
+}
+
+func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	if !currentUser(r).Role.CanEditPersons() {
+		s.forbidden(w, r, "Rollen din kan ikke endre deltakere.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	v := editView(id)
+	v.Form = personFormFrom(r)
+	in, err := v.Form.Validate(s.DB.Now())
+	if err == nil && in.Version == 0 {
+		err = &domain.Error{Code: domain.EINVALID, Message: "Mangler versjon.", Fields: map[string]string{"version": "Skjemaet mangler versjon. Last siden på nytt."}}
+	}
+	if err != nil {
+		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	_, err = s.DB.UpdatePerson(r.Context(), scope(r), id, in)
+	var stale *postgres.StaleError
+	switch {
+	case err == nil:
+		s.Sessions.Put(r.Context(), sessFlash, "Endringene er lagret.")
+		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	case errors.As(err, &stale):
+		// Keep what the user typed, based on the stored version from now on.
+		v.Form.Version = strconv.Itoa(stale.Current.Version)
+		v.Conflict = &persons.ShowView{Person: stale.Current}
+		s.renderPersonForm(w, r, http.StatusConflict, v, nil)
+	case domain.ErrorCode(err) == domain.EINVALID:
+		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		s.renderPersonForm(w, r, http.StatusConflict, v, err)
+	default:
+		s.fail(w, r, err)
+	}
+}

@@ -1,0 +1,155 @@
+// Package server is Ankomst's HTTP layer: the chi router, middleware and one
+// file of thin handlers per module (parse → authorize → one store call → render).
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"ankomst/internal/postgres"
+	"ankomst/web"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// IdleTimeout ends a session after this long without a request (default 30 min).
+	IdleTimeout time.Duration
+	// Lifetime ends a session this long after login, whatever happens (default 10 h).
+	Lifetime time.Duration
+	// SecureCookies marks cookies Secure and sends HSTS (set behind TLS).
+	SecureCookies bool
+	// ServeTestAssets serves axe-core at /static/vendor/axe.min.js (browser tests only).
+	ServeTestAssets bool
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	DB       *postgres.DB
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	Config   Config
+	Metrics  *Metrics
+	// shuttingDown makes /readyz answer 503 during graceful shutdown.
+	shuttingDown atomic.Bool
+}
+
+// New wires a server. reg receives the metrics (nil for a fresh registry).
+func New(db *postgres.DB, log *slog.Logger, cfg Config, reg *prometheus.Registry) *Server {
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.Lifetime == 0 {
+		cfg.Lifetime = 10 * time.Hour
+	}
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.Lifetime
+	sm.Cookie.Name = "ankomst_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = false
+	sm.HashTokenInStore = true
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	s := &Server{DB: db, Sessions: sm, Log: log, Config: cfg}
+	s.Metrics = newMetrics(reg, db)
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.serverError(w, r, err)
+	}
+	return s
+}
+
+// ShutDown makes /readyz fail so a load balancer stops sending traffic.
+func (s *Server) ShutDown() { s.shuttingDown.Store(true) }
+
+// Routes returns the router with every route and middleware.
+func (s *Server) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(s.logRequests)
+	r.Use(s.recoverPanics)
+	r.Use(securityHeaders(s.Config.SecureCookies))
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/livez", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/metrics", s.Metrics.Handler())
+	r.Handle("/static/*", s.staticHandler())
+
+	r.Group(func(r chi.Router) {
+		r.Use(crossOriginProtection)
+		r.Use(s.Sessions.LoadAndSave)
+		r.Use(s.loadUser)
+		r.Use(noStore)
+
+		r.Get("/login", s.loginForm)
+		r.Post("/login", s.login)
+		r.Post("/logout", s.logout)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireUser)
+			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/persons", http.StatusSeeOther)
+			})
+			r.Get("/persons", s.personList)
+			r.Post("/persons/search", s.personSearch)
+			r.Get("/persons/new", s.personNew)
+			r.Post("/persons", s.personCreate)
+			r.Get("/persons/{id}", s.personShow)
+			r.Get("/persons/{id}/edit", s.personEdit)
+			r.Post("/persons/{id}", s.personUpdate)
+		})
+	})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "Siden finnes ikke", "Vi fant ikke siden du lette etter.")
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusMethodNotAllowed, "Ikke tillatt", "Denne handlingen er ikke tillatt her.")
+	})
+	return r
+}
+
+func (s *Server) staticHandler() http.Handler {
+	files := http.StripPrefix("/static/", http.FileServerFS(web.Static()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.Config.ServeTestAssets && r.URL.Path == "/static/vendor/axe.min.js" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n")) //nolint:errcheck
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.shuttingDown.Load() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Log.ErrorContext(r.Context(), "readyz: database ping failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n")) //nolint:errcheck
+}

@@ -1,0 +1,7 @@
+DROP TABLE IF EXISTS audit_events;
+DROP FUNCTION IF EXISTS audit_events_immutable();
+DROP TABLE IF EXISTS persons;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS login_failures;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS units;

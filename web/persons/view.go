@@ -1,0 +1,130 @@
+// Package persons holds the person (deltaker) pages.
+package persons
+
+import (
+	"ankomst/internal/domain"
+	"ankomst/web/layout"
+)
+
+// Row is one person in the list, formatted for display.
+type Row struct {
+	ID             int64
+	Name           string
+	BirthDate      string
+	Country        string
+	Basis          string
+	SettlementDate string
+	Caseworker     string
+}
+
+// SortColumn is a sortable column header.
+type SortColumn struct {
+	Label    string
+	URL      string
+	AriaSort string // ascending, descending or none
+}
+
+// ListView is the person list's model.
+type ListView struct {
+	User      *domain.User
+	Q         string
+	Mine      bool
+	MineURL   string
+	AllURL    string
+	Columns   []SortColumn // name, birth, settlement
+	Rows      []Row
+	NextURL   string
+	PrevURL   string
+	CanCreate bool
+	Flash     string
+}
+
+// FormView is the register/edit form's model.
+type FormView struct {
+	User        *domain.User
+	Title       string
+	Action      string
+	Submit      string
+	Form        domain.PersonForm
+	Errors      map[string]string
+	Summary     []layout.ErrorItem
+	Caseworkers []domain.Option
+	// DuplicateURL links to the person who already has the identity number.
+	DuplicateURL string
+	// Conflict is set when the edit lost a race: the stored version.
+	Conflict *ShowView
+	CancelURL string
+}
+
+// ShowView is the person page's model.
+type ShowView struct {
+	User    *domain.User
+	Person  *domain.Person
+	CanEdit bool
+	Flash   string
+	Fields  []Fact
+}
+
+// Fact is one labelled value on the person page.
+type Fact struct {
+	Label  string
+	Value  string
+	TestID string
+}
+
+// Facts formats a person for the person page and the conflict view.
+func Facts(p *domain.Person) []Fact {
+	idn := "–"
+	if p.NationalID != nil {
+		idn = domain.FormatNationalID(*p.NationalID)
+	}
+	duf := "–"
+	if p.DUFNumber != nil {
+		duf = domain.FormatDUF(*p.DUFNumber)
+	}
+	langs := ""
+	for i, l := range p.Languages {
+		if i > 0 {
+			langs += ", "
+		}
+		langs += domain.Label(domain.Languages, l)
+	}
+	if langs == "" {
+		langs = "–"
+	}
+	interp := "Nei"
+	if p.InterpreterNeeded {
+		interp = "Ja, " + domain.Label(domain.Languages, p.InterpreterLanguage)
+		if p.InterpreterDialect != "" {
+			interp += " (" + p.InterpreterDialect + ")"
+		}
+	}
+	cw := "Ikke tildelt"
+	if p.CaseworkerName != nil {
+		cw = *p.CaseworkerName
+	}
+	return []Fact{
+		{"Fornavn", p.GivenName, "given-name"},
+		{"Etternavn", p.FamilyName, "family-name"},
+		{"Fødselsdato", domain.FormatDate(&p.BirthDate), "birth-date"},
+		{"Kjønn", domain.Label(domain.Sexes, p.Sex), "sex"},
+		{"Fødselsnummer / D-nummer", idn, "national-id"},
+		{"DUF-nummer", duf, "duf-number"},
+		{"Opprinnelsesland", domain.Label(domain.Countries, p.CountryOfOrigin), "country"},
+		{"Språk", langs, "languages"},
+		{"Behov for tolk", interp, "interpreter"},
+		{"Oppholdsgrunnlag", domain.Label(domain.ResidenceBases, p.ResidenceBasis), "residence-basis"},
+		{"Ankomstdato", domain.FormatDate(p.ArrivalDate), "arrival-date"},
+		{"Bosettingsdato", domain.FormatDate(p.SettlementDate), "settlement-date"},
+		{"Programrådgiver", cw, "caseworker"},
+	}
+}
+
+func hasLang(f domain.PersonForm, code string) bool {
+	for _, l := range f.Languages {
+		if l == code {
+			return true
+		}
+	}
+	return false
+}
