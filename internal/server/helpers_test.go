@@ -1,0 +1,120 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/internal/postgres/pgtest"
+	"ankomst/internal/server"
+)
+
+// testApp is the real router on a fresh database behind an httptest server.
+type testApp struct {
+	t   testing.TB
+	DB  *postgres.DB
+	Srv *server.Server
+	TS  *httptest.Server
+}
+
+const testPassword = "riktig-passord-123"
+
+func newTestApp(t testing.TB) *testApp {
+	t.Helper()
+	db := pgtest.New(t)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	srv := server.New(db, log, server.Config{ServeTestAssets: true}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	t.Cleanup(ts.Close)
+	return &testApp{t: t, DB: db, Srv: srv, TS: ts}
+}
+
+// user creates a user with testPassword and returns it.
+func (a *testApp) user(email string, role domain.Role, unit string) *domain.User {
+	a.t.Helper()
+	id, err := a.DB.CreateUser(context.Background(), postgres.NewUser{Email: email, Name: "Test " + string(role), Role: role, UnitName: unit, Password: testPassword})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	u, err := a.DB.UserByID(context.Background(), id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u
+}
+
+// client is a browser-like HTTP client with a cookie jar that does not
+// follow redirects, so tests see them.
+type client struct {
+	t    testing.TB
+	app  *testApp
+	http *http.Client
+}
+
+func (a *testApp) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: a.t, app: a, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is a finished request: status, headers and body.
+type response struct {
+	Status   int
+	Header   http.Header
+	Body     string
+	Location string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: string(b), Location: resp.Header.Get("Location")}
+}
+
+func (c *client) get(path string) response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.app.TS.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a same-origin form post (as a browser does: Sec-Fetch-Site).
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.app.TS.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+func (c *client) login(email string) {
+	c.t.Helper()
+	r := c.post("/login", url.Values{"email": {email}, "password": {testPassword}})
+	if r.Status != http.StatusSeeOther {
+		c.t.Fatalf("login %s: status %d", email, r.Status)
+	}
+}
+
+// validPersonForm is a complete, valid registration.
+func validPersonForm(nationalID string) url.Values {
+	return url.Values{
+		"given_name": {"Amina"}, "family_name": {"Haidari"}, "birth_date": {"1990-04-12"},
+		"sex": {"female"}, "national_id": {nationalID}, "country_of_origin": {"AF"},
+		"languages": {"prs", "fa"}, "interpreter_needed": {"1"}, "interpreter_language": {"prs"},
+		"residence_basis": {"resettlement"}, "arrival_date": {"2026-03-01"}, "settlement_date": {"2026-03-10"},
+	}
+}
