@@ -52,7 +52,7 @@ type FormView struct {
 	// DuplicateURL links to the person who already has the identity number.
 	DuplicateURL string
 	// Conflict is set when the edit lost a race: the stored version.
-	Conflict *ShowView
+	Conflict  *ShowView
 	CancelURL string
 }
 
