@@ -1,0 +1,124 @@
+package domain
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// nameMaxRunes is the greatest length of a name, in characters (runes) after
+// normalisation.
+const nameMaxRunes = 100
+
+// Messages of NormalizeName.
+const (
+	msgNameEmpty    = "Navn må fylles ut."
+	msgNameTooLong  = "Navnet kan ha høyst 100 tegn."
+	msgNameChars    = "Navnet kan bare inneholde bokstaver, mellomrom, bindestrek og apostrof."
+	msgNameNoLetter = "Navnet må inneholde minst én bokstav."
+)
+
+const (
+	nameZWNJ             = '\u200C' // zero-width non-joiner, part of Persian (Dari, Farsi) spelling
+	nameRightSingleQuote = '\u2019' // ’, the typographic apostrophe
+)
+
+// NormalizeName cleans a person's name as typed: it trims it, turns every run
+// of white space into a single space and puts it in Unicode NFC. A name is
+// required and has at most nameMaxRunes characters. It may hold letters of
+// any script, combining marks following a letter, spaces, hyphens,
+// apostrophes (' and ’) and periods, and must hold at least one letter.
+// A zero-width non-joiner (U+200C) is allowed between two letters, because
+// Persian names are written with it. An error is an *Error with code EINVALID.
+//
+// NormalizeName is idempotent: a name it returns is returned unchanged.
+func NormalizeName(s string) (string, error) {
+	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	if s == "" {
+		return "", nidInvalid(msgNameEmpty)
+	}
+	if utf8.RuneCountInString(s) > nameMaxRunes {
+		return "", nidInvalid(msgNameTooLong)
+	}
+	hasLetter := false
+	prev := ' ' // the rune before r; a space stands for the start
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			hasLetter = true
+		case unicode.Is(unicode.M, r):
+			// A combining mark belongs to the letter before it.
+			if !unicode.IsLetter(prev) && !unicode.Is(unicode.M, prev) {
+				return "", nidInvalid(msgNameChars)
+			}
+		case r == nameZWNJ:
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if !(unicode.IsLetter(prev) || unicode.Is(unicode.M, prev)) || !unicode.IsLetter(next) {
+				return "", nidInvalid(msgNameChars)
+			}
+		case r == ' ', r == '-', r == '\'', r == nameRightSingleQuote, r == '.':
+		default: // digits, symbols, <, >, control and format characters, U+FFFD
+			return "", nidInvalid(msgNameChars)
+		}
+		prev = r
+	}
+	if !hasLetter {
+		return "", nidInvalid(msgNameNoLetter)
+	}
+	return s, nil
+}
+
+// nameFoldMap spells letters that have no decomposition in plain Latin letters.
+var nameFoldMap = map[rune]string{
+	'ø': "o", 'æ': "ae", 'ß': "ss", 'đ': "d", 'ł': "l", 'ı': "i", 'œ': "oe",
+	nameRightSingleQuote: "'", // O’Brien finds O'Brien
+	nameZWNJ:             "",  // invisible; Persian names are typed both with and without
+}
+
+// FoldName returns the search key of a name: case-folded, without accents
+// (é→e, å→a, ü→u), with ø→o, æ→ae, ß→ss, đ→d, ł→l, ı→i, œ→oe, ’→' and single
+// spaces. Apply it to both the stored name and the query: a query matches
+// where its key is a substring of the name's key. FoldName("Øyvind
+// Åsmund-Sæther") is "oyvind asmund-saether".
+//
+// FoldName is idempotent: FoldName(FoldName(s)) == FoldName(s).
+func FoldName(s string) string {
+	s = norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD"))
+	// Drop the marks before folding, or U+0345 (a mark) would become ι.
+	s = norm.NFD.String(strings.Map(nameFoldRune, s))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // at the start or after a space: skip white space
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		if m, ok := nameFoldMap[r]; ok {
+			b.WriteString(m)
+		} else {
+			b.WriteRune(r)
+		}
+		space = false
+	}
+	return strings.TrimSuffix(b.String(), " ")
+}
+
+// nameFoldRune drops nonspacing marks and folds case: the lower case of the
+// upper case, so that ς and σ, ſ and s, K (Kelvin) and k all become one.
+// (golang.org/x/text/cases.Fold is not used: it is not idempotent on
+// Cherokee.)
+func nameFoldRune(r rune) rune {
+	if unicode.Is(unicode.Mn, r) {
+		return -1
+	}
+	return unicode.ToLower(unicode.ToUpper(r))
+}
