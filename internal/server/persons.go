@@ -314,9 +314,14 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	sections, err := s.personSections(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, persons.Show(persons.ShowView{
 		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.CanEditPersons(),
-		Flash: s.Sessions.PopString(r.Context(), sessFlash),
+		Flash: s.Sessions.PopString(r.Context(), sessFlash), Sections: sections,
 	}))
 }
 

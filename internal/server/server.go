@@ -110,6 +110,10 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/persons/{id}", s.personShow)
 			r.Get("/persons/{id}/edit", s.personEdit)
 			r.Post("/persons/{id}", s.personUpdate)
+			s.householdRoutes(r)
+			s.noteRoutes(r)
+			s.deadlineRoutes(r)
+			s.caseloadRoutes(r)
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,8 @@
 package persons
 
 import (
+	"github.com/a-h/templ"
+
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
 )
@@ -63,6 +65,9 @@ type ShowView struct {
 	CanEdit bool
 	Flash   string
 	Fields  []Fact
+	// Sections are the modules' parts of the person page (household,
+	// deadlines, timeline), in order.
+	Sections []templ.Component
 }
 
 // Fact is one labelled value on the person page.
