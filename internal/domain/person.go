@@ -192,10 +192,10 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 
 	var err error
 	if in.GivenName, err = NormalizeName(f.GivenName); err != nil {
-		bad("given_name", ErrorMessage(err))
+		bad("given_name", nameMessage("Fornavn", err))
 	}
 	if in.FamilyName, err = NormalizeName(f.FamilyName); err != nil {
-		bad("family_name", ErrorMessage(err))
+		bad("family_name", nameMessage("Etternavn", err))
 	}
 
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
@@ -326,4 +326,17 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 		return in, &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.", Fields: fields}
 	}
 	return in, nil
+}
+
+// nameMessage names the field in a name error ("Fornavn må fylles ut."), so
+// the error summary says which name is wrong.
+func nameMessage(field string, err error) string {
+	msg := ErrorMessage(err)
+	switch {
+	case strings.HasPrefix(msg, "Navnet "):
+		return field + "et " + strings.TrimPrefix(msg, "Navnet ")
+	case strings.HasPrefix(msg, "Navn "):
+		return field + " " + strings.TrimPrefix(msg, "Navn ")
+	}
+	return msg
 }
