@@ -8,7 +8,7 @@ import (
 func validForm() PersonForm {
 	return PersonForm{
 		GivenName: "Amina", FamilyName: "Haidari", BirthDate: "1990-04-12", Sex: "female",
-		NationalID: SyntheticNationalID(time.Date(1990, 4, 12, 0, 0, 0, 0, time.UTC), 500),
+		NationalID:      SyntheticNationalID(time.Date(1990, 4, 12, 0, 0, 0, 0, time.UTC), 500),
 		CountryOfOrigin: "AF", Languages: []string{"prs"}, InterpreterNeeded: true, InterpreterLanguage: "prs",
 		ResidenceBasis: BasisResettlement, ArrivalDate: "2026-03-01", SettlementDate: "2026-03-10",
 	}
