@@ -1,11 +1,31 @@
-// Package demo generates synthetic, realistic demo data.
+// Package demo generates synthetic, realistic demo data: two units, their
+// staff with one shared demo password, and any number of persons in
+// households from the countries most refugees in Norway come from today.
+//
+// Every national identity number is a synthetic test number (month + 80, see
+// domain.SyntheticNationalID); no real person's number can occur. For a given
+// seed and Options.Today the data is the same on every run.
 package demo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"text/tabwriter"
+	"time"
 
+	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+)
+
+// Password is every demo user's password.
+const Password = "ankomst-demo-2026"
+
+// The demo units.
+const (
+	UnitEast = "Flyktningtjenesten Øst"
+	UnitWest = "Flyktningtjenesten Vest"
 )
 
 // Options control the demo load.
@@ -14,9 +34,164 @@ type Options struct {
 	IfEmpty bool
 	Seed    int64
 	Out     io.Writer
+	// Today is the latest arrival date; the zero value means today in Norway.
+	// Fix it for data that is the same from day to day.
+	Today time.Time
 }
 
-// Load fills the database with demo units, users and persons.
+// StaffMember is a demo login.
+type StaffMember struct {
+	Email string
+	Name  string
+	Role  domain.Role
+	Unit  string
+}
+
+// Staff lists the demo users, all with Password.
+var Staff = []StaffMember{
+	{"saksbehandler1@ost.demo", "Ingrid Solberg", domain.RoleCaseworker, UnitEast},
+	{"saksbehandler2@ost.demo", "Thomas Bakken", domain.RoleCaseworker, UnitEast},
+	{"saksbehandler3@ost.demo", "Nadia Haugland", domain.RoleCaseworker, UnitEast},
+	{"leder@ost.demo", "Marianne Haugen", domain.RoleLeader, UnitEast},
+	{"helse@ost.demo", "Silje Nygård", domain.RoleHealth, UnitEast},
+	{"bolig@ost.demo", "Øyvind Lie", domain.RoleHousing, UnitEast},
+	{"saksbehandler1@vest.demo", "Kristoffer Dahl", domain.RoleCaseworker, UnitWest},
+	{"saksbehandler2@vest.demo", "Hanne Mæland", domain.RoleCaseworker, UnitWest},
+	{"saksbehandler3@vest.demo", "Jonas Eriksen", domain.RoleCaseworker, UnitWest},
+	{"leder@vest.demo", "Randi Strand", domain.RoleLeader, UnitWest},
+	{"helse@vest.demo", "Camilla Aasen", domain.RoleHealth, UnitWest},
+	{"bolig@vest.demo", "Per Arne Nilsen", domain.RoleHousing, UnitWest},
+	{"admin@demo", "Sindre Johansen", domain.RoleAdmin, UnitEast},
+}
+
+// Load fills the database with demo units, users and persons. With IfEmpty
+// it does nothing if any user exists. Without it, it reuses demo users that
+// exist and adds Persons more persons, avoiding identity numbers in use.
 func Load(ctx context.Context, db *postgres.DB, o Options) error {
-	return nil // replaced by the real generator
+	out := o.Out
+	if out == nil {
+		out = io.Discard
+	}
+	if o.Persons < 0 {
+		return errors.New("demo: the number of persons cannot be negative")
+	}
+	if o.IfEmpty {
+		n, err := db.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintln(out, "demo data already loaded")
+			return nil
+		}
+	}
+	today := o.Today
+	if today.IsZero() {
+		loc, err := time.LoadLocation("Europe/Oslo")
+		if err != nil {
+			loc = time.UTC
+		}
+		today = db.Now().In(loc)
+	}
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	started := time.Now()
+
+	units := []*staffUnit{{Name: UnitEast}, {Name: UnitWest}}
+	for _, u := range units {
+		id, err := db.EnsureUnit(ctx, u.Name)
+		if err != nil {
+			return fmt.Errorf("demo: unit %s: %w", u.Name, err)
+		}
+		u.ID = id
+	}
+	created := 0
+	for _, s := range Staff {
+		id, err := db.CreateUser(ctx, postgres.NewUser{Email: s.Email, Name: s.Name, Role: s.Role, UnitName: s.Unit, Password: Password})
+		if domain.ErrorCode(err) == domain.ECONFLICT { // loaded before: reuse
+			id, err = db.UserIDByEmail(ctx, s.Email)
+		} else if err == nil {
+			created++
+		}
+		if err != nil {
+			return fmt.Errorf("demo: user %s: %w", s.Email, err)
+		}
+		if s.Role == domain.RoleCaseworker {
+			for _, u := range units {
+				if u.Name == s.Unit {
+					u.Caseworkers = append(u.Caseworkers, id)
+				}
+			}
+		}
+	}
+	usersDone := time.Now()
+
+	g := newGenerator(o.Seed, today, units, o.Persons)
+	nids, dufs, err := db.PersonIdentifiers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range nids {
+		g.nids[n] = struct{}{}
+	}
+	for _, d := range dufs {
+		g.dufs[d] = struct{}{}
+	}
+	perUnit := map[int64]int{}
+	copied, err := db.CopyPersonsFunc(ctx, func() (postgres.DemoPerson, bool, error) {
+		if err := ctx.Err(); err != nil {
+			return postgres.DemoPerson{}, false, err
+		}
+		p, ok := g.next()
+		if ok {
+			perUnit[p.UnitID]++
+			if o.Persons >= 100_000 && g.made%50_000 == 0 {
+				fmt.Fprintf(out, "  %d of %d persons …\n", g.made, o.Persons)
+			}
+		}
+		return p, ok, nil
+	})
+	if err != nil {
+		return fmt.Errorf("demo: copy persons: %w", err)
+	}
+	copyDone := time.Now()
+	if err := db.AnalyzePersons(ctx); err != nil {
+		return fmt.Errorf("demo: analyze: %w", err)
+	}
+	done := time.Now()
+
+	fmt.Fprintf(out, "Demo data loaded in %s: %d persons (copied in %s, analyzed in %s), %d new users (%s).\n",
+		done.Sub(started).Round(time.Millisecond), copied, copyDone.Sub(usersDone).Round(time.Millisecond),
+		done.Sub(copyDone).Round(time.Millisecond), created, usersDone.Sub(started).Round(time.Millisecond))
+	if copied > 0 {
+		fmt.Fprint(out, "Persons by country of origin:")
+		for _, c := range countries {
+			fmt.Fprintf(out, " %s %.1f %%", c.Code, 100*float64(g.counts[c.Code])/float64(copied))
+		}
+		fmt.Fprint(out, "\nPersons by unit:")
+		for _, u := range units {
+			fmt.Fprintf(out, " %s %d", u.Name, perUnit[u.ID])
+		}
+		fmt.Fprintln(out, "\nEvery national ID is a synthetic test number (month + 80).")
+	}
+	if g.noNID > 0 {
+		fmt.Fprintf(out, "%d persons got only a DUF number: no synthetic national ID was free for their birth date.\n", g.noNID)
+	}
+	fmt.Fprintln(out)
+	PrintLogins(out)
+	return nil
+}
+
+// PrintLogins writes the table of demo logins.
+func PrintLogins(out io.Writer) {
+	fmt.Fprintln(out, "Demo logins:")
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  E-MAIL\tROLE\tUNIT\tPASSWORD")
+	for _, s := range Staff {
+		unit := s.Unit
+		if s.Role.SeesAllUnits() {
+			unit += " (sees all units)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s (%s)\t%s\t%s\n", s.Email, s.Role, s.Role.Label(), unit, Password)
+	}
+	tw.Flush()
 }

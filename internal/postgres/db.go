@@ -21,6 +21,11 @@ import (
 // DB is the store.
 type DB struct {
 	Pool *pgxpool.Pool
+	// SessionPool serves the session store alone. scs rewrites the session
+	// on every request (to slide the idle timeout), so this pool commits with
+	// synchronous_commit=off: a crash may forget the last fraction of a second
+	// of idle-timer updates, never personal data or audit rows, which use Pool.
+	SessionPool *pgxpool.Pool
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -44,11 +49,23 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now}, nil
+	scfg := cfg.Copy()
+	scfg.MaxConns = max(2, cfg.MaxConns/2)
+	scfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	scfg.ConnConfig.RuntimeParams["application_name"] = "ankomst-sessions"
+	spool, err := pgxpool.NewWithConfig(ctx, scfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	return &DB{Pool: pool, SessionPool: spool, Now: time.Now}, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() { db.Pool.Close() }
+// Close closes the pools.
+func (db *DB) Close() {
+	db.SessionPool.Close()
+	db.Pool.Close()
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }

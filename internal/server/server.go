@@ -51,7 +51,7 @@ func New(db *postgres.DB, log *slog.Logger, cfg Config, reg *prometheus.Registry
 		cfg.Lifetime = 10 * time.Hour
 	}
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm.Store = pgxstore.NewWithCleanupInterval(db.SessionPool, 10*time.Minute)
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.Lifetime
 	sm.Cookie.Name = "ankomst_session"

@@ -1,0 +1,366 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ankomst/internal/demo"
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/internal/postgres/pgtest"
+)
+
+// storedPerson is what the checks read back.
+type storedPerson struct {
+	ID           int64
+	UnitID       int64
+	Given        string
+	Family       string
+	NameKey      string
+	FamilyKey    string
+	GivenKey     string
+	Birth        time.Time
+	Sex          string
+	NationalID   *string
+	DUF          *string
+	Country      string
+	Languages    []string
+	Need         bool
+	InterpLang   string
+	Basis        string
+	Arrival      *time.Time
+	Settlement   *time.Time
+	CaseworkerID *int64
+	Status       string
+}
+
+func readPersons(t *testing.T, db *postgres.DB) []storedPerson {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), `
+		SELECT id, unit_id, given_name, family_name, name_key, family_key, given_key, birth_date, sex,
+			national_id, duf_number, country_of_origin, languages, interpreter_needed,
+			interpreter_language, residence_basis, arrival_date, settlement_date, caseworker_id, status
+		FROM persons ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []storedPerson
+	for rows.Next() {
+		var p storedPerson
+		if err := rows.Scan(&p.ID, &p.UnitID, &p.Given, &p.Family, &p.NameKey, &p.FamilyKey, &p.GivenKey, &p.Birth, &p.Sex,
+			&p.NationalID, &p.DUF, &p.Country, &p.Languages, &p.Need, &p.InterpLang, &p.Basis,
+			&p.Arrival, &p.Settlement, &p.CaseworkerID, &p.Status); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func hasOption(opts []domain.Option, v string) bool {
+	return slices.ContainsFunc(opts, func(o domain.Option) bool { return o.Value == v })
+}
+
+var today = time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+
+func TestLoad(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	var out bytes.Buffer
+	// IfEmpty on an empty database loads.
+	if err := demo.Load(ctx, db, demo.Options{Persons: 300, IfEmpty: true, Seed: 42, Out: &out, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	for _, s := range demo.Staff {
+		if !strings.Contains(report, s.Email) {
+			t.Errorf("the report does not list the login %s:\n%s", s.Email, report)
+		}
+	}
+	if !strings.Contains(report, demo.Password) || !strings.Contains(report, "300 persons") {
+		t.Errorf("the report lacks the password or the count:\n%s", report)
+	}
+
+	if n, err := db.CountUsers(ctx); err != nil || n != 13 {
+		t.Fatalf("CountUsers = %d, %v; want 13", n, err)
+	}
+	units := map[string]int64{}
+	for _, name := range []string{demo.UnitEast, demo.UnitWest} {
+		id, err := db.EnsureUnit(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units[name] = id
+	}
+	var nUnits int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&nUnits); err != nil || nUnits != 2 {
+		t.Fatalf("%d units, %v; want 2", nUnits, err)
+	}
+	// Per unit: 3 caseworkers, a leader, health and housing; one admin.
+	roleCount := map[string]int{}
+	caseworkerUnit := map[int64]int64{}
+	rows, err := db.Pool.Query(ctx, `SELECT u.id, u.role, n.name, u.unit_id FROM users u JOIN units n ON n.id = u.unit_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, unit int64
+		var role, name string
+		if err := rows.Scan(&id, &role, &name, &unit); err != nil {
+			t.Fatal(err)
+		}
+		roleCount[name+"/"+role]++
+		if role == "caseworker" {
+			caseworkerUnit[id] = unit
+		}
+	}
+	rows.Close()
+	for _, u := range []string{demo.UnitEast, demo.UnitWest} {
+		for role, want := range map[string]int{"caseworker": 3, "leader": 1, "health": 1, "housing": 1} {
+			if roleCount[u+"/"+role] != want {
+				t.Errorf("%s has %d %s users, want %d", u, roleCount[u+"/"+role], role, want)
+			}
+		}
+	}
+	if roleCount[demo.UnitEast+"/admin"]+roleCount[demo.UnitWest+"/admin"] != 1 {
+		t.Errorf("want one admin: %v", roleCount)
+	}
+	// The demo logins work.
+	for _, email := range []string{"saksbehandler1@ost.demo", "admin@demo"} {
+		if _, err := db.Authenticate(ctx, email, demo.Password, "test"); err != nil {
+			t.Errorf("login %s: %v", email, err)
+		}
+	}
+
+	persons := readPersons(t, db)
+	if len(persons) != 300 {
+		t.Fatalf("%d persons, want 300", len(persons))
+	}
+	checkPersons(t, persons, caseworkerUnit, units)
+
+	// IfEmpty with users present adds nothing.
+	out.Reset()
+	if err := demo.Load(ctx, db, demo.Options{Persons: 300, IfEmpty: true, Seed: 42, Out: &out, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "demo data already loaded" {
+		t.Errorf("second load said %q", got)
+	}
+	if n, err := db.CountPersons(ctx); err != nil || n != 300 {
+		t.Fatalf("after the second load: %d persons, %v; want 300", n, err)
+	}
+	if n, err := db.CountUsers(ctx); err != nil || n != 13 {
+		t.Fatalf("after the second load: %d users, %v; want 13", n, err)
+	}
+
+	// The list search finds a demo person by a folded part of the name,
+	// preferably one spelled with accents or an apostrophe.
+	target := persons[0]
+	for _, p := range persons {
+		if strings.ContainsAny(p.Given+p.Family, "éèëïêîôâçÉŞşûü'’") {
+			target = p
+			break
+		}
+	}
+	givenKey, familyKey := domain.FoldName(target.Given), domain.FoldName(target.Family)
+	partial := []rune(familyKey)
+	if len(partial) > 4 {
+		partial = partial[1:5]
+	}
+	queries := []string{
+		strings.ToUpper(target.Given) + " " + target.Family, // as typed, any case
+		givenKey + " " + string(partial),                    // folded, part of the family name
+	}
+	t.Logf("searching for %s %s with %q", target.Given, target.Family, queries)
+	admin := domain.Scope{UserID: 1, UnitID: units[demo.UnitEast], Role: domain.RoleAdmin}
+	unitScope := domain.Scope{UserID: 1, UnitID: target.UnitID, Role: domain.RoleLeader}
+	for _, q := range queries {
+		for _, s := range []domain.Scope{admin, unitScope} {
+			if !listFinds(t, db, s, q, target.ID) {
+				t.Errorf("ListPersons(%q) as %s does not find %s %s (id %d)", q, s.Role, target.Given, target.Family, target.ID)
+			}
+		}
+	}
+	// A unit's caseworker does not find the other unit's people.
+	otherUnit := units[demo.UnitWest]
+	if target.UnitID == otherUnit {
+		otherUnit = units[demo.UnitEast]
+	}
+	if listFinds(t, db, domain.Scope{UserID: 1, UnitID: otherUnit, Role: domain.RoleCaseworker}, queries[0], target.ID) {
+		t.Errorf("a caseworker of another unit found %s %s", target.Given, target.Family)
+	}
+}
+
+// listFinds pages through the search results for q and reports whether id is among them.
+func listFinds(t *testing.T, db *postgres.DB, s domain.Scope, q string, id int64) bool {
+	t.Helper()
+	pq := postgres.PersonQuery{Q: q, Limit: 200}
+	for range 10 {
+		page, err := db.ListPersons(context.Background(), s, pq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page.Rows {
+			if r.ID == id {
+				return true
+			}
+		}
+		if !page.HasNext || len(page.Rows) == 0 {
+			return false
+		}
+		pq.After = page.Rows[len(page.Rows)-1].ID
+	}
+	return false
+}
+
+func checkPersons(t *testing.T, persons []storedPerson, caseworkerUnit map[int64]int64, units map[string]int64) {
+	t.Helper()
+	nids, dufs := map[string]bool{}, map[string]bool{}
+	var dufOnly, unassigned, east int
+	countries := map[string]int{}
+	for _, p := range persons {
+		who := p.Given + " " + p.Family
+		if p.NationalID == nil && p.DUF == nil {
+			t.Errorf("%s has neither national ID nor DUF number", who)
+		}
+		if p.NationalID != nil {
+			id, err := domain.ParseNationalID(*p.NationalID)
+			if err != nil || !id.Synthetic || id.Number != *p.NationalID {
+				t.Errorf("%s: national ID %s: %+v, %v; want a synthetic number", who, *p.NationalID, id, err)
+			}
+			if want := fmt.Sprintf("%02d%02d%02d", p.Birth.Day(), p.Birth.Month()+80, p.Birth.Year()%100); (*p.NationalID)[:6] != want {
+				t.Errorf("%s: national ID %s does not encode the birth date %s", who, *p.NationalID, p.Birth.Format("02.01.2006"))
+			}
+			if nids[*p.NationalID] {
+				t.Errorf("national ID %s twice", *p.NationalID)
+			}
+			nids[*p.NationalID] = true
+		} else {
+			dufOnly++
+		}
+		if p.DUF != nil {
+			if d, err := domain.ParseDUF(*p.DUF); err != nil || d != *p.DUF {
+				t.Errorf("%s: DUF number %s: %v", who, *p.DUF, err)
+			}
+			if dufs[*p.DUF] {
+				t.Errorf("DUF number %s twice", *p.DUF)
+			}
+			dufs[*p.DUF] = true
+		}
+		if p.Arrival == nil {
+			t.Errorf("%s has no arrival date", who)
+			continue
+		}
+		if p.Arrival.After(today) || p.Arrival.Year() < 2022 {
+			t.Errorf("%s arrived %s, outside 2022..today", who, p.Arrival.Format(time.DateOnly))
+		}
+		if p.Birth.After(*p.Arrival) {
+			t.Errorf("%s was born %s, after arriving %s", who, p.Birth.Format(time.DateOnly), p.Arrival.Format(time.DateOnly))
+		}
+		if p.Settlement != nil {
+			if p.Settlement.Before(*p.Arrival) {
+				t.Errorf("%s settled %s before arriving %s", who, p.Settlement.Format(time.DateOnly), p.Arrival.Format(time.DateOnly))
+			}
+			if p.Settlement.After(p.Arrival.AddDate(0, 6, 1)) || p.Settlement.After(today) {
+				t.Errorf("%s settled %s, more than 6 months after arriving %s or after today", who,
+					p.Settlement.Format(time.DateOnly), p.Arrival.Format(time.DateOnly))
+			}
+		}
+		if p.Sex != "female" && p.Sex != "male" {
+			t.Errorf("%s has sex %q", who, p.Sex)
+		}
+		if !hasOption(domain.Countries, p.Country) || !hasOption(domain.ResidenceBases, p.Basis) {
+			t.Errorf("%s: country %q, basis %q", who, p.Country, p.Basis)
+		}
+		countries[p.Country]++
+		if len(p.Languages) == 0 {
+			t.Errorf("%s speaks no language", who)
+		}
+		for _, l := range p.Languages {
+			if !hasOption(domain.Languages, l) {
+				t.Errorf("%s speaks unknown language %q", who, l)
+			}
+		}
+		if p.Need != (p.InterpLang != "") || (p.Need && !slices.Contains(p.Languages, p.InterpLang)) {
+			t.Errorf("%s: interpreter needed %v in %q, languages %v", who, p.Need, p.InterpLang, p.Languages)
+		}
+		if p.Basis == domain.BasisUnaccompanied {
+			age := p.Arrival.Year() - p.Birth.Year()
+			if p.Arrival.YearDay() < p.Birth.YearDay() {
+				age--
+			}
+			if age < 15 || age > 17 {
+				t.Errorf("unaccompanied minor %s was %d at arrival", who, age)
+			}
+		}
+		for _, n := range []string{p.Given, p.Family} {
+			if norm, err := domain.NormalizeName(n); err != nil || norm != n {
+				t.Errorf("name %q does not pass NormalizeName: %q, %v", n, norm, err)
+			}
+		}
+		if p.NameKey != domain.FoldName(p.Given+" "+p.Family) || p.FamilyKey != domain.FoldName(p.Family) || p.GivenKey != domain.FoldName(p.Given) {
+			t.Errorf("%s: keys %q %q %q", who, p.NameKey, p.FamilyKey, p.GivenKey)
+		}
+		if p.CaseworkerID == nil {
+			unassigned++
+		} else if caseworkerUnit[*p.CaseworkerID] != p.UnitID {
+			t.Errorf("%s in unit %d has caseworker %d of unit %d", who, p.UnitID, *p.CaseworkerID, caseworkerUnit[*p.CaseworkerID])
+		}
+		if p.UnitID == units[demo.UnitEast] {
+			east++
+		}
+	}
+	n := len(persons)
+	share := func(k int) float64 { return float64(k) / float64(n) }
+	if s := share(dufOnly); s < 0.05 || s > 0.3 {
+		t.Errorf("%.0f %% have only a DUF number, want about 15 %%", 100*s)
+	}
+	if s := share(unassigned); s > 0.15 {
+		t.Errorf("%.0f %% have no caseworker, want about 5 %%", 100*s)
+	}
+	if s := share(east); s < 0.4 || s > 0.8 {
+		t.Errorf("%.0f %% in %s, want about 60 %%", 100*s, demo.UnitEast)
+	}
+	if s := share(countries["UA"]); s < 0.35 || s > 0.55 {
+		t.Errorf("%.0f %% from Ukraine, want about 45 %%: %v", 100*s, countries)
+	}
+	for _, c := range []string{"UA", "SY", "AF", "ER", "CD", "SO"} {
+		if countries[c] == 0 {
+			t.Errorf("nobody from %s: %v", c, countries)
+		}
+	}
+}
+
+// Without IfEmpty a second load reuses the users and adds persons with
+// identity numbers distinct from those already stored, even with the same seed.
+func TestLoadAgainAddsPersons(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	for range 2 {
+		if err := demo.Load(ctx, db, demo.Options{Persons: 150, Seed: 3, Today: today}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.CountUsers(ctx); err != nil || n != len(demo.Staff) {
+		t.Fatalf("CountUsers = %d, %v; want %d", n, err, len(demo.Staff))
+	}
+	if n, err := db.CountPersons(ctx); err != nil || n != 300 {
+		t.Fatalf("CountPersons = %d, %v; want 300", n, err)
+	}
+	// Zero persons is a valid load (users only).
+	if err := demo.Load(ctx, db, demo.Options{Persons: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, db, demo.Options{Persons: -1}); err == nil {
+		t.Fatal("Load accepted -1 persons")
+	}
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — the person list and name search through the real HTTP
+# stack, beside the same SQL alone. Called by `make bench`, which builds
+# bin/ankomst and exports DATABASE_URL for the database ankomst_bench.
+#
+#   DATABASE_URL=postgres://...ankomst_bench scripts/bench.sh
+#
+# Steps: migrate up; load `demo --persons 100000 --if-empty`; start
+# `ankomst serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a
+# demo caseworker as a smoke test; run the Go load generator
+# (TestBenchPersonList in internal/server/bench_test.go), which logs in
+# itself, measures each scenario over HTTP and through db.ListPersons, and
+# prints the table and EXPLAIN (ANALYZE, BUFFERS) of each query.
+#
+# Knobs: BENCH_PERSONS (100000), BENCH_ADDR (127.0.0.1:18080),
+# BENCH_EMAIL (saksbehandler1@ost.demo), ANKOMST_BENCH_REQUESTS (2000),
+# ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
+# BENCH_OUT (also write the report to this file).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+: "${DATABASE_URL:?DATABASE_URL must point at the benchmark database (make bench sets it)}"
+BIN="${ANKOMST_BIN:-$ROOT/bin/ankomst}"
+PERSONS="${BENCH_PERSONS:-100000}"
+ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
+EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
+PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"
+BASE="http://$ADDR"
+
+if [[ ! -x $BIN ]]; then
+  echo "bench: building $BIN"
+  go build -o "$BIN" ./cmd/ankomst
+fi
+command -v curl >/dev/null || { echo "bench: curl is required" >&2; exit 1; }
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== migrate"
+"$BIN" migrate up
+
+echo "== demo data ($PERSONS persons, once)"
+start=$(date +%s%N)
+"$BIN" demo --persons "$PERSONS" --if-empty
+echo "demo step took $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
+  echo "bench: something already answers on $ADDR; stop it or set BENCH_ADDR" >&2
+  exit 1
+fi
+echo "== serve on $ADDR (log: $WORK/server.log)"
+"$BIN" serve --addr "$ADDR" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  if curl -fsS -o /dev/null "$BASE/readyz" 2>/dev/null; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "bench: the server exited:" >&2; cat "$WORK/server.log" >&2; exit 1
+  fi
+  sleep 0.1
+done
+curl -fsS -o /dev/null "$BASE/readyz"
+
+echo "== smoke test: log in with curl as $EMAIL"
+JAR="$WORK/cookies"
+# A plain form post without Origin or Sec-Fetch-Site passes CrossOriginProtection.
+status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$JAR" -b "$JAR" \
+  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" "$BASE/login")
+if [[ $status != 303 ]]; then
+  echo "bench: login as $EMAIL answered $status, want 303 (is the demo data loaded?)" >&2
+  exit 1
+fi
+read -r status size time < <(curl -sS -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' \
+  -c "$JAR" -b "$JAR" "$BASE/persons?view=all")
+if [[ $status != 200 ]]; then
+  echo "bench: GET /persons answered $status" >&2
+  exit 1
+fi
+echo "GET /persons?view=all: $status, $size bytes, ${time}s (cold)"
+
+echo "== load generator"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
+export ANKOMST_BENCH_URL="$BASE" ANKOMST_BENCH_EMAIL="$EMAIL" ANKOMST_BENCH_PASSWORD="$PASSWORD"
+if [[ -n ${BENCH_OUT:-} ]]; then
+  go test ./internal/server -run '^TestBenchPersonList$' -count=1 -v -timeout 60m | tee "$BENCH_OUT"
+else
+  go test ./internal/server -run '^TestBenchPersonList$' -count=1 -v -timeout 60m
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
