@@ -15,7 +15,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=assets /src/web/static/vendor/ web/static/vendor/
-RUN go tool templ generate \
+RUN go tool templ generate -path web \
  && go build -trimpath -ldflags='-s -w' -o /out/ankomst ./cmd/ankomst
 
 # --- runtime -------------------------------------------------------------------

@@ -42,8 +42,8 @@ assets: ## npm ci (when needed) and copy vendor files into web/static/vendor
 	@scripts/npm-assets.sh
 
 .PHONY: generate
-generate: ## go tool templ generate
-	go tool templ generate
+generate: ## go tool templ generate -path web (the path is part of the generated code)
+	go tool templ generate -path web
 
 .PHONY: build
 build: assets generate ## build bin/ankomst
@@ -69,7 +69,7 @@ chromium: ## make sure Chromium is installed (for the browser tests)
 .PHONY: check-generate
 check-generate: ## fail if the *_templ.go files are not up to date
 	@sums=$$($(FIND_FILES) -name '*_templ.go' -print0 | xargs -0 -r $(SHA256)); \
-	go tool templ generate; \
+	go tool templ generate -path web; \
 	if [[ -n $$sums ]] && ! stale=$$(printf '%s\n' "$$sums" | $(SHA256) -c --quiet 2>/dev/null); then \
 	  echo "ERROR: templ-generated code was out of date:" >&2; \
 	  printf '%s\n' "$$stale" >&2; \
