@@ -81,7 +81,8 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 			return err
 		}
 		if n > 0 {
-			fmt.Fprintln(out, "demo data already loaded")
+			fmt.Fprintln(out, "Demo data already loaded.")
+			PrintLogins(out)
 			return nil
 		}
 	}
