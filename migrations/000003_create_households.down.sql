@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS household_members;
+DROP TABLE IF EXISTS households;

@@ -1,0 +1,196 @@
+// Package households holds the household (husstand) pages and the household
+// section of the person page.
+package households
+
+import (
+	"ankomst/internal/domain"
+	"ankomst/web/layout"
+)
+
+// ListView is the household list's model.
+type ListView struct {
+	User      *domain.User
+	Q         string
+	Rows      []Row
+	ShowUnit  bool // admins see every unit
+	NextURL   string
+	PrevURL   string
+	ResetURL  string
+	CanCreate bool
+	Flash     string
+}
+
+// Row is one household in the list, formatted for display.
+type Row struct {
+	URL        string
+	Name       string
+	Head       string
+	Members    string
+	Reunified  string // "" when none came by family reunification
+	LastJoined string
+	Unit       string
+}
+
+// FormView is the model of the new-household form and the rename form.
+type FormView struct {
+	User      *domain.User
+	Title     string
+	Action    string
+	Submit    string
+	CancelURL string
+	Name      string
+	Version   string
+	// Head is set when the household is created from a person's page.
+	Head     *HeadView
+	Errors   map[string]string
+	Summary  []layout.ErrorItem
+	Conflict *ConflictView
+}
+
+// HeadView is the person who becomes the head of a new household.
+type HeadView struct {
+	PersonID string
+	Name     string
+	JoinedOn string // the form's value (YYYY-MM-DD)
+}
+
+// ConflictView is the stored household when a change lost a race.
+type ConflictView struct {
+	Name    string
+	Version string
+	Members []MemberRow
+}
+
+// ShowView is the household page's model.
+type ShowView struct {
+	User      *domain.User
+	ID        string
+	URL       string
+	Name      string
+	Unit      string
+	Version   string
+	UpdatedAt string
+	CanEdit   bool
+	Flash     string
+	Members   []MemberRow // active members
+	Former    []MemberRow // members who have left
+	Picker    PickerView
+	// Conflict is the message when a change lost a race (409).
+	Conflict string
+	// Summary lists a refused change's errors.
+	Summary []layout.ErrorItem
+}
+
+// MemberRow is one member, formatted for display.
+type MemberRow struct {
+	PersonID      string
+	PersonURL     string
+	RemoveURL     string
+	Name          string
+	Relation      string
+	BirthDate     string
+	Age           string
+	Arrival       string
+	JoinedOn      string
+	LeftOn        string
+	Basis         string
+	Settlement    string
+	Reunification bool
+	Closed        bool // the person's case is closed
+}
+
+// PickerView is the search for persons to add, and its results.
+type PickerView struct {
+	SearchAction string
+	AddAction    string
+	// Q is the query; an identity number is shown back only in the answer
+	// to the search's POST and in hidden fields, never put in a link.
+	Q          string
+	Searched   bool
+	Candidates []Candidate
+	More       bool
+	Version    string
+}
+
+// Candidate is a person the picker found.
+type Candidate struct {
+	PersonID  string
+	PersonURL string
+	Name      string
+	BirthDate string
+	Arrival   string
+	// Here: already a member of this household; Other/OtherURL: member of another.
+	Here     bool
+	Other    string
+	OtherURL string
+	// The add form's values and errors.
+	Relation string
+	JoinedOn string
+	Errors   map[string]string
+}
+
+// RemoveView is the confirmation page for removing a member.
+type RemoveView struct {
+	User         *domain.User
+	HouseholdURL string
+	Household    string
+	Action       string
+	Member       MemberRow
+	LeftOn       string
+	Version      string
+	Errors       map[string]string
+	Summary      []layout.ErrorItem
+	Conflict     bool
+}
+
+// ReunificationView is the family reunification form's model.
+type ReunificationView struct {
+	User         *domain.User
+	HouseholdURL string
+	Household    string
+	Action       string
+	Flash        string
+	Form         domain.ReunificationForm
+	Errors       map[string]string
+	Summary      []layout.ErrorItem
+	Caseworkers  []domain.Option
+	DuplicateURL string
+	// Conflict is the stored household when the registration lost a race.
+	Conflict *ConflictView
+}
+
+// SectionView is the household section of the person page.
+type SectionView struct {
+	HouseholdURL string
+	Name         string
+	Members      []SectionMember
+	CanCreate    bool
+	NewURL       string
+}
+
+// SectionMember is one member in the person page's household section.
+type SectionMember struct {
+	PersonURL     string
+	Name          string
+	Relation      string
+	JoinedOn      string
+	Arrival       string
+	Self          bool
+	Reunification bool
+}
+
+func hasLang(f domain.PersonForm, code string) bool {
+	for _, l := range f.Languages {
+		if l == code {
+			return true
+		}
+	}
+	return false
+}
+
+func describedByError(id, err string) string {
+	if err != "" {
+		return id + "-error"
+	}
+	return ""
+}
