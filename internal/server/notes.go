@@ -1,16 +1,407 @@
 package server
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/web/layout"
+	"ankomst/web/notes"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 )
 
-// noteRoutes registers the notes module's routes (stub until the module lands).
-func (s *Server) noteRoutes(r chi.Router) {}
+// Timeline page sizes: the person page shows the latest items, the full
+// timeline pages through the rest.
+const (
+	sectionItems  = 20
+	timelineItems = 50
+)
 
-// timelineSection is the notes module's part of the person page (stub).
-func (s *Server) timelineSection(r *http.Request, p *domain.Person) (templ.Component, error) { return nil, nil }
+// noteRoutes registers the case notes and the person timeline.
+func (s *Server) noteRoutes(r chi.Router) {
+	r.Get("/persons/{id}/notes/new", s.noteNew)
+	r.Post("/persons/{id}/notes", s.noteCreate)
+	r.Get("/persons/{id}/notes/{noteID}/edit", s.noteEdit)
+	r.Post("/persons/{id}/notes/{noteID}", s.noteUpdate)
+	r.Get("/persons/{id}/notes/{noteID}/correct", s.noteCorrectForm)
+	r.Post("/persons/{id}/notes/{noteID}/correct", s.noteCorrect)
+	r.Get("/persons/{id}/timeline", s.timelinePage)
+}
+
+// timelineSection is the latest part of the timeline on the person page.
+func (s *Server) timelineSection(r *http.Request, p *domain.Person) (templ.Component, error) {
+	u := currentUser(r)
+	tl, err := s.DB.PersonTimeline(r.Context(), scope(r), p.ID, postgres.TimelineQuery{Limit: sectionItems})
+	if err != nil {
+		return nil, err
+	}
+	v := notes.SectionView{
+		Items:   notes.Items(tl.Items, p.ID, u, s.DB.Now(), true),
+		FullURL: notes.TimelineURL(p.ID), HasMore: tl.Next != nil, NotesHidden: tl.NotesHidden,
+	}
+	if u.Role.CanWriteNotes() {
+		v.NewNoteURL = notes.PersonURL(p.ID) + "/notes/new"
+	}
+	return notes.Section(v), nil
+}
+
+// noteToday is the current date in Norway: a note may be dated today there.
+func noteToday(now time.Time) time.Time {
+	if loc, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		now = now.In(loc)
+	}
+	return domain.Date(now)
+}
+
+// newToken is a form's double-submit token.
+func newToken() string {
+	b := make([]byte, 16)
+	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+// noteFormFrom reads the note form from a parsed POST.
+func noteFormFrom(r *http.Request) domain.NoteForm {
+	f := r.PostForm
+	return domain.NoteForm{
+		Kind: f.Get("kind"), NoteDate: f.Get("note_date"), Body: f.Get("body"),
+		InterpreterUsed: f.Get("interpreter_used"), InterpreterMode: f.Get("interpreter_mode"),
+		InterpreterCategory: f.Get("interpreter_category"), InterpreterLanguage: f.Get("interpreter_language"),
+		InterpreterIsChild:   f.Get("interpreter_is_child") != "",
+		InterpreterEmergency: f.Get("interpreter_emergency") != "",
+		NoInterpreterReason:  f.Get("no_interpreter_reason"),
+		Version:              f.Get("version"), Token: f.Get("token"),
+	}
+}
+
+// noteFieldOrder is the form's field order, for the error summary.
+var noteFieldOrder = []string{"kind", "note_date", "body", "interpreter_used", "interpreter_mode",
+	"interpreter_language", "interpreter_category", "interpreter_emergency", "no_interpreter_reason", "version"}
+
+// renderNoteForm shows the note form with the user's input and any errors.
+func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, status int, v notes.FormView, err error) {
+	v.User = currentUser(r)
+	if v.CancelURL == "" {
+		v.CancelURL = notes.PersonURL(v.Subject.PersonID)
+	}
+	var de *domain.Error
+	if errors.As(err, &de) && len(de.Fields) > 0 {
+		v.Errors = de.Fields
+		for _, f := range noteFieldOrder {
+			if msg, ok := de.Fields[f]; ok {
+				v.Summary = append(v.Summary, layout.ErrorItem{Field: f, Message: msg})
+			}
+		}
+	}
+	s.render(w, r, status, notes.Form(v))
+}
+
+// notePath reads the person and note ids of the URL.
+func notePath(r *http.Request) (personID, noteID int64, ok bool) {
+	personID, ok1 := pathID(r, "id")
+	noteID, ok2 := pathID(r, "noteID")
+	return personID, noteID, ok1 && ok2
+}
+
+func newNoteView(sub domain.NoteSubject) notes.FormView {
+	return notes.FormView{
+		Title: "Nytt notat", Intro: "Om " + sub.Name() + ".", Subject: sub,
+		Action: notes.PersonURL(sub.PersonID) + "/notes", Submit: "Lagre notatet",
+	}
+}
+
+func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	if !currentUser(r).Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := newNoteView(sub)
+	today := noteToday(s.DB.Now())
+	v.Form = domain.NoteForm{NoteDate: domain.FormatISODate(&today), Token: newToken(),
+		InterpreterLanguage: sub.InterpreterLanguage}
+	s.renderNoteForm(w, r, http.StatusOK, v, nil)
+}
+
+func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	if !currentUser(r).Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := newNoteView(sub)
+	v.Form = noteFormFrom(r)
+	v.Form.Version = ""
+	in, err := v.Form.Validate(noteToday(s.DB.Now()), sub.InterpreterNeeded)
+	if err != nil {
+		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	noteID, err := s.DB.CreateNote(r.Context(), scope(r), id, in)
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EINVALID {
+			v.Form.Token = newToken()
+			v.Flash = domain.ErrorMessage(err)
+			s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.Sessions.Put(r.Context(), sessFlash, "Notatet er lagret.")
+	http.Redirect(w, r, notes.TimelineURL(id)+"#note-"+strconv.FormatInt(noteID, 10), http.StatusSeeOther)
+}
+
+func editNoteView(sub domain.NoteSubject, n *domain.Note) notes.FormView {
+	return notes.FormView{
+		Title: "Endre notat", Subject: sub,
+		Intro:  "Notatet fra " + domain.FormatDate(&n.NoteDate) + " om " + sub.Name() + ". Du kan endre det i 24 timer etter at det ble skrevet.",
+		Action: notes.NoteBaseURL(sub.PersonID, n.ID), Submit: "Lagre endringene",
+		CancelURL: notes.TimelineURL(sub.PersonID),
+	}
+}
+
+func correctNoteView(sub domain.NoteSubject, n *domain.Note, u *domain.User, now time.Time) notes.FormView {
+	return notes.FormView{
+		Title: "Korriger notat", Subject: sub,
+		Intro:  "Korrigeringen blir et nytt notat som viser til notatet fra " + domain.FormatDate(&n.NoteDate) + ". Det opprinnelige notatet blir stående uendret og merkes «Korrigert».",
+		Action: notes.NoteBaseURL(sub.PersonID, n.ID) + "/correct", Submit: "Lagre korrigeringen",
+		Original: notes.NoteItem(n, u, now), CancelURL: notes.TimelineURL(sub.PersonID),
+	}
+}
+
+func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
+	pid, nid, ok := notePath(r)
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
+		return
+	}
+	u := currentUser(r)
+	if !u.Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	switch {
+	case n.AuthorID != u.ID:
+		s.forbidden(w, r, "Bare den som skrev notatet, kan endre det. Skriv en korrigering i stedet.")
+		return
+	case n.Corrected():
+		s.Sessions.Put(r.Context(), sessFlash, "Notatet er korrigert og kan ikke endres.")
+		http.Redirect(w, r, notes.NoteURL(pid, nid, n.NoteDate), http.StatusSeeOther)
+		return
+	case !domain.NoteEditable(n.CreatedAt, s.DB.Now()):
+		s.Sessions.Put(r.Context(), sessFlash, "Notatet er eldre enn 24 timer og kan ikke endres. Skriv en korrigering i stedet.")
+		http.Redirect(w, r, notes.NoteBaseURL(pid, nid)+"/correct", http.StatusSeeOther)
+		return
+	}
+	v := editNoteView(sub, n)
+	v.Form = domain.FormFromNote(n)
+	s.renderNoteForm(w, r, http.StatusOK, v, nil)
+}
+
+func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
+	pid, nid, ok := notePath(r)
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
+		return
+	}
+	u := currentUser(r)
+	if !u.Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := editNoteView(sub, n)
+	v.Form = noteFormFrom(r)
+	v.Form.Token = ""
+	in, err := v.Form.Validate(noteToday(s.DB.Now()), sub.InterpreterNeeded)
+	if err == nil && in.Version == 0 {
+		err = &domain.Error{Code: domain.EINVALID, Message: "Mangler versjon.", Fields: map[string]string{"version": "Skjemaet mangler versjon. Last siden på nytt."}}
+	}
+	if err != nil {
+		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	_, err = s.DB.UpdateNote(r.Context(), scope(r), pid, nid, in)
+	var stale *postgres.NoteStaleError
+	var locked *postgres.NoteLockedError
+	var corrected *postgres.NoteCorrectedError
+	switch {
+	case err == nil:
+		s.Sessions.Put(r.Context(), sessFlash, "Endringene er lagret.")
+		http.Redirect(w, r, notes.TimelineURL(pid)+"#note-"+strconv.FormatInt(nid, 10), http.StatusSeeOther)
+	case errors.As(err, &stale):
+		// Keep what the user typed, now based on the stored version.
+		v.Form.Version = strconv.Itoa(stale.Current.Version)
+		v.Conflict = notes.NoteItem(stale.Current, u, s.DB.Now())
+		s.renderNoteForm(w, r, http.StatusConflict, v, nil)
+	case errors.As(err, &locked):
+		// The 24 hours ran out while the user wrote: offer the text as a correction.
+		cv := correctNoteView(sub, locked.Note, u, s.DB.Now())
+		cv.Form, cv.Locked = v.Form, true
+		cv.Form.Version, cv.Form.Token = "", newToken()
+		s.renderNoteForm(w, r, http.StatusConflict, cv, nil)
+	case errors.As(err, &corrected):
+		s.Sessions.Put(r.Context(), sessFlash, "Notatet er korrigert og kan ikke endres. Endringen er ikke lagret.")
+		http.Redirect(w, r, notes.NoteURL(pid, nid, n.NoteDate), http.StatusSeeOther)
+	case domain.ErrorCode(err) == domain.EINVALID:
+		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+func (s *Server) noteCorrectForm(w http.ResponseWriter, r *http.Request) {
+	pid, nid, ok := notePath(r)
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
+		return
+	}
+	u := currentUser(r)
+	if !u.Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if n.CorrectedByID != nil {
+		// Correct the latest correction instead: corrections form a chain.
+		s.Sessions.Put(r.Context(), sessFlash, "Notatet er allerede korrigert. Du korrigerer nå korrigeringen.")
+		http.Redirect(w, r, notes.NoteBaseURL(pid, *n.CorrectedByID)+"/correct", http.StatusSeeOther)
+		return
+	}
+	v := correctNoteView(sub, n, u, s.DB.Now())
+	v.Flash = s.Sessions.PopString(r.Context(), sessFlash)
+	v.Form = domain.FormFromNote(n)
+	v.Form.Version, v.Form.Token = "", newToken()
+	s.renderNoteForm(w, r, http.StatusOK, v, nil)
+}
+
+func (s *Server) noteCorrect(w http.ResponseWriter, r *http.Request) {
+	pid, nid, ok := notePath(r)
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
+		return
+	}
+	u := currentUser(r)
+	if !u.Role.CanWriteNotes() {
+		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+		return
+	}
+	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := correctNoteView(sub, n, u, s.DB.Now())
+	v.Form = noteFormFrom(r)
+	v.Form.Version = ""
+	in, err := v.Form.Validate(noteToday(s.DB.Now()), sub.InterpreterNeeded)
+	if err != nil {
+		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	cid, err := s.DB.CorrectNote(r.Context(), scope(r), pid, nid, in)
+	var corrected *postgres.NoteCorrectedError
+	switch {
+	case err == nil:
+		s.Sessions.Put(r.Context(), sessFlash, "Korrigeringen er lagret.")
+		http.Redirect(w, r, notes.NoteURL(pid, cid, in.NoteDate), http.StatusSeeOther)
+	case errors.As(err, &corrected):
+		v.CorrectionURL = notes.NoteBaseURL(pid, corrected.CorrectionID) + "/correct"
+		v.Form.Token = newToken()
+		s.renderNoteForm(w, r, http.StatusConflict, v, nil)
+	case domain.ErrorCode(err) == domain.EINVALID:
+		v.Form.Token = newToken()
+		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
+		return
+	}
+	q := postgres.TimelineQuery{Limit: timelineItems, AuditView: true}
+	if c := r.URL.Query().Get("before"); c != "" {
+		k, ok := domain.ParseTimelineKey(c)
+		if !ok {
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig side i tidslinjen."))
+			return
+		}
+		q.After = &k
+	}
+	tl, err := s.DB.PersonTimeline(r.Context(), scope(r), id, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	v := notes.TimelineView{
+		User: u, Subject: tl.Subject, PersonURL: notes.PersonURL(id),
+		Items:       notes.Items(tl.Items, id, u, s.DB.Now(), false),
+		NotesHidden: tl.NotesHidden, Flash: s.Sessions.PopString(r.Context(), sessFlash),
+	}
+	if u.Role.CanWriteNotes() {
+		v.NewNoteURL = notes.PersonURL(id) + "/notes/new"
+	}
+	if tl.Next != nil {
+		v.OlderURL = notes.TimelineURL(id) + "?before=" + tl.Next.String()
+	}
+	if q.After != nil {
+		v.NewestURL = notes.TimelineURL(id)
+	}
+	s.render(w, r, http.StatusOK, notes.Timeline(v))
+}

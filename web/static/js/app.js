@@ -11,4 +11,18 @@ document.addEventListener("DOMContentLoaded", () => {
     need.addEventListener("change", sync);
     sync();
   }
+  // Case notes: show the interpreter details that match the answer to
+  // "Ble det brukt tolk?" (without JS every part is shown).
+  const used = document.querySelectorAll('input[name="interpreter_used"]');
+  const yes = document.querySelector("[data-interpreter-yes]");
+  const no = document.querySelector("[data-interpreter-no]");
+  if (used.length && yes && no) {
+    const syncUsed = () => {
+      const v = document.querySelector('input[name="interpreter_used"]:checked')?.value ?? "";
+      yes.hidden = v !== "yes";
+      no.hidden = v !== "no";
+    };
+    used.forEach((el) => el.addEventListener("change", syncUsed));
+    syncUsed();
+  }
 });

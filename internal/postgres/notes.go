@@ -1,0 +1,612 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// EntityNote is the audit entity of case notes.
+const EntityNote = "case_note"
+
+// NoteStaleError answers an edit based on an old version of a note: Current
+// is the stored note, for showing both versions.
+type NoteStaleError struct{ Current *domain.Note }
+
+func (e *NoteStaleError) Error() string { return "stale note version" }
+func (e *NoteStaleError) Unwrap() error {
+	return domain.Errorf(domain.ECONFLICT, "Notatet ble endret mens du redigerte. Se begge versjonene under.")
+}
+
+// NoteLockedError answers an edit more than 24 hours after the note was
+// written: it can only be corrected by a new note.
+type NoteLockedError struct{ Note *domain.Note }
+
+func (e *NoteLockedError) Error() string { return "note locked" }
+func (e *NoteLockedError) Unwrap() error {
+	return domain.Errorf(domain.EFORBIDDEN, "Notatet er eldre enn 24 timer og kan ikke endres. Skriv en korrigering i stedet.")
+}
+
+// NoteCorrectedError answers an edit or a correction of a note that already
+// has a correction.
+type NoteCorrectedError struct{ CorrectionID int64 }
+
+func (e *NoteCorrectedError) Error() string { return "note already corrected" }
+func (e *NoteCorrectedError) Unwrap() error {
+	return domain.Errorf(domain.ECONFLICT, "Notatet er allerede korrigert.")
+}
+
+const noteColumns = `n.id, n.person_id, n.kind, n.note_date, n.body, n.author_id, au.name AS author_name,
+	n.created_at, n.updated_at, n.version, n.corrects_id, o.note_date AS corrects_date,
+	c.id AS corrected_by_id, c.note_date AS corrected_by_date, n.interpreter_used, n.interpreter_mode,
+	n.interpreter_category, n.interpreter_language, n.interpreter_is_child, n.interpreter_emergency,
+	n.no_interpreter_reason`
+
+// noteFrom joins a note to its person (for the scope), its author, the note
+// it corrects and its own correction.
+const noteFrom = `case_notes n
+	JOIN persons p ON p.id = n.person_id
+	JOIN users au ON au.id = n.author_id
+	LEFT JOIN case_notes o ON o.id = n.corrects_id
+	LEFT JOIN case_notes c ON c.corrects_id = n.id`
+
+// NoteSubject returns the person a note is written about, if the user may
+// read notes and see the person.
+func (db *DB) NoteSubject(ctx context.Context, s domain.Scope, personID int64) (domain.NoteSubject, error) {
+	if !s.Role.CanReadNotes() {
+		return domain.NoteSubject{}, domain.Errorf(domain.EFORBIDDEN, "Rollen din har ikke tilgang til saksnotater.")
+	}
+	return db.noteSubject(ctx, db.Pool, s, personID)
+}
+
+func (db *DB) noteSubject(ctx context.Context, q querier, s domain.Scope, personID int64) (domain.NoteSubject, error) {
+	where, args := unitScope(s, "p.unit_id", 2)
+	rows, err := q.Query(ctx, `SELECT p.id, p.given_name, p.family_name, p.interpreter_needed, p.interpreter_language
+		FROM persons p WHERE p.id = $1 AND `+where, append([]any{personID}, args...)...)
+	if err != nil {
+		return domain.NoteSubject{}, err
+	}
+	sub, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[domain.NoteSubject])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sub, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen.")
+	}
+	return sub, err
+}
+
+// noteRow is a note with its person, read in one scoped query.
+type noteRow struct {
+	domain.Note
+	GivenName                 string `db:"given_name"`
+	FamilyName                string `db:"family_name"`
+	PersonInterpreterNeeded   bool   `db:"person_interpreter_needed"`
+	PersonInterpreterLanguage string `db:"person_interpreter_language"`
+}
+
+func (db *DB) getNote(ctx context.Context, q querier, s domain.Scope, personID, noteID int64, lock bool) (*domain.Note, domain.NoteSubject, error) {
+	where, args := unitScope(s, "p.unit_id", 3)
+	sql := `SELECT ` + noteColumns + `, p.given_name, p.family_name,
+			p.interpreter_needed AS person_interpreter_needed, p.interpreter_language AS person_interpreter_language
+		FROM ` + noteFrom + `
+		WHERE n.id = $1 AND n.person_id = $2 AND ` + where
+	if lock {
+		sql += ` FOR UPDATE OF n`
+	}
+	rows, err := q.Query(ctx, sql, append([]any{noteID, personID}, args...)...)
+	if err != nil {
+		return nil, domain.NoteSubject{}, err
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[noteRow])
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, domain.NoteSubject{}, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet.")
+		}
+		return nil, domain.NoteSubject{}, err
+	}
+	n := r.Note
+	return &n, domain.NoteSubject{PersonID: personID, GivenName: r.GivenName, FamilyName: r.FamilyName,
+		InterpreterNeeded: r.PersonInterpreterNeeded, InterpreterLanguage: r.PersonInterpreterLanguage}, nil
+}
+
+// GetNote returns a note of a person in scope, with the person. Only roles
+// that may read notes get it.
+func (db *DB) GetNote(ctx context.Context, s domain.Scope, personID, noteID int64) (*domain.Note, domain.NoteSubject, error) {
+	if !s.Role.CanReadNotes() {
+		return nil, domain.NoteSubject{}, domain.Errorf(domain.EFORBIDDEN, "Rollen din har ikke tilgang til saksnotater.")
+	}
+	return db.getNote(ctx, db.Pool, s, personID, noteID, false)
+}
+
+// noteByToken returns the note this user already stored from the same form
+// (a double submit), or 0.
+func noteByToken(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, token string) (int64, error) {
+	if token == "" {
+		return 0, nil
+	}
+	var id, author, person int64
+	err := tx.QueryRow(ctx, `SELECT id, author_id, person_id FROM case_notes WHERE submit_token = $1`, token).Scan(&id, &author, &person)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	if author != s.UserID || person != personID {
+		return 0, domain.Errorf(domain.EINVALID, "Skjemaet er allerede brukt. Last siden på nytt.")
+	}
+	return id, nil
+}
+
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// insertNote stores a note (or a correction when corrects is set).
+func insertNote(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, in domain.NoteInput, corrects *int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO case_notes (person_id, kind, note_date, body, author_id, corrects_id,
+			interpreter_used, interpreter_mode, interpreter_category, interpreter_language,
+			interpreter_is_child, interpreter_emergency, no_interpreter_reason, submit_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		RETURNING id`,
+		personID, in.Kind, in.NoteDate, in.Body, s.UserID, corrects,
+		in.InterpreterUsed, in.InterpreterMode, in.InterpreterCategory, in.InterpreterLanguage,
+		in.InterpreterIsChild, in.InterpreterEmergency, in.NoInterpreterReason, nullIfEmpty(in.Token)).Scan(&id)
+	return id, err
+}
+
+// noteContent lists a note's stored fields for the audit log.
+func noteContent(n *domain.Note) map[string]string {
+	m := map[string]string{
+		"kind": n.Kind, "note_date": dateStr(&n.NoteDate), "body": n.Body,
+		"interpreter_used": boolPtrStr(n.InterpreterUsed), "interpreter_mode": strPtr(n.InterpreterMode),
+		"interpreter_category": strPtr(n.InterpreterCategory), "interpreter_language": n.InterpreterLanguage,
+		"interpreter_is_child":  strconv.FormatBool(n.InterpreterIsChild),
+		"interpreter_emergency": strconv.FormatBool(n.InterpreterEmergency),
+		"no_interpreter_reason": n.NoInterpreterReason,
+	}
+	return m
+}
+
+func inputContent(in domain.NoteInput) map[string]string {
+	return noteContent(&domain.Note{Kind: in.Kind, NoteDate: in.NoteDate, Body: in.Body,
+		InterpreterUsed: in.InterpreterUsed, InterpreterMode: in.InterpreterMode,
+		InterpreterCategory: in.InterpreterCategory, InterpreterLanguage: in.InterpreterLanguage,
+		InterpreterIsChild: in.InterpreterIsChild, InterpreterEmergency: in.InterpreterEmergency,
+		NoInterpreterReason: in.NoInterpreterReason})
+}
+
+func boolPtrStr(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
+}
+
+// noteChanges lists the fields that differ between the stored note and the input.
+func noteChanges(cur *domain.Note, in domain.NoteInput) map[string]Change {
+	old, nw := noteContent(cur), inputContent(in)
+	ch := map[string]Change{}
+	for k, v := range nw {
+		if old[k] != v {
+			ch[k] = Change{Old: old[k], New: v}
+		}
+	}
+	return ch
+}
+
+// createdChanges is a new note's content as an audit row's changes.
+func createdChanges(in domain.NoteInput, corrects *int64) map[string]Change {
+	ch := map[string]Change{}
+	for k, v := range inputContent(in) {
+		if v != "" && v != "false" {
+			ch[k] = Change{New: v}
+		}
+	}
+	if corrects != nil {
+		ch["corrects_id"] = Change{New: strconv.FormatInt(*corrects, 10)}
+	}
+	return ch
+}
+
+// CreateNote stores a note about a person in scope and audits it. A repeated
+// submit of the same form (same token) returns the note already stored.
+func (db *DB) CreateNote(ctx context.Context, s domain.Scope, personID int64, in domain.NoteInput) (int64, error) {
+	if !s.Role.CanWriteNotes() {
+		return 0, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	}
+	var id int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		if _, err := db.personUnit(ctx, tx, s, personID); err != nil {
+			return err
+		}
+		var err error
+		if id, err = noteByToken(ctx, tx, s, personID, in.Token); err != nil || id != 0 {
+			return err
+		}
+		if id, err = insertNote(ctx, tx, s, personID, in, nil); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: EntityNote, EntityID: &id,
+			PersonID: &personID, Changes: createdChanges(in, nil)})
+	})
+	if isUniqueViolation(err, "case_notes_submit_token_key") { // a double submit raced
+		return db.noteIDByToken(ctx, s, personID, in.Token)
+	}
+	return id, err
+}
+
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}
+
+func (db *DB) noteIDByToken(ctx context.Context, s domain.Scope, personID int64, token string) (int64, error) {
+	var id int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		id, err = noteByToken(ctx, tx, s, personID, token)
+		if err == nil && id == 0 {
+			err = domain.Errorf(domain.ECONFLICT, "Notatet ble lagret samtidig fra et annet skjema.")
+		}
+		return err
+	})
+	return id, err
+}
+
+// correctionOf returns the id of the correction of a note, or nil. It runs as
+// its own statement, so it sees a correction committed while it waited for a
+// lock.
+func correctionOf(ctx context.Context, tx pgx.Tx, noteID int64) (*int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM case_notes WHERE corrects_id = $1`, noteID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// UpdateNote saves its author's edit of a note made on in.Version, within 24
+// hours of writing it. Someone else's note is EFORBIDDEN; a note past 24 hours
+// is a *NoteLockedError; a corrected note a *NoteCorrectedError; an edit on an
+// old version a *NoteStaleError with the stored note. Nothing is overwritten.
+func (db *DB) UpdateNote(ctx context.Context, s domain.Scope, personID, noteID int64, in domain.NoteInput) (*domain.Note, error) {
+	if !s.Role.CanWriteNotes() {
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	}
+	var out *domain.Note
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		cur, _, err := db.getNote(ctx, tx, s, personID, noteID, true)
+		if err != nil {
+			return err
+		}
+		if cur.AuthorID != s.UserID {
+			return domain.Errorf(domain.EFORBIDDEN, "Bare den som skrev notatet, kan endre det. Skriv en korrigering i stedet.")
+		}
+		if corr, err := correctionOf(ctx, tx, noteID); err != nil {
+			return err
+		} else if corr != nil {
+			return &NoteCorrectedError{CorrectionID: *corr}
+		}
+		if !domain.NoteEditable(cur.CreatedAt, db.Now()) {
+			return &NoteLockedError{Note: cur}
+		}
+		if cur.Version != in.Version {
+			if cur.SameContent(in) { // the same edit submitted twice
+				out = cur
+				return nil
+			}
+			return &NoteStaleError{Current: cur}
+		}
+		changes := noteChanges(cur, in)
+		if len(changes) == 0 {
+			out = cur
+			return nil
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE case_notes SET kind = $2, note_date = $3, body = $4, interpreter_used = $5,
+				interpreter_mode = $6, interpreter_category = $7, interpreter_language = $8,
+				interpreter_is_child = $9, interpreter_emergency = $10, no_interpreter_reason = $11,
+				version = version + 1, updated_at = now()
+			WHERE id = $1`,
+			noteID, in.Kind, in.NoteDate, in.Body, in.InterpreterUsed, in.InterpreterMode,
+			in.InterpreterCategory, in.InterpreterLanguage, in.InterpreterIsChild,
+			in.InterpreterEmergency, in.NoInterpreterReason)
+		if err != nil {
+			return err
+		}
+		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: EntityNote, EntityID: &noteID,
+			PersonID: &personID, Changes: changes}); err != nil {
+			return err
+		}
+		out, _, err = db.getNote(ctx, tx, s, personID, noteID, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CorrectNote stores a correction note that links to the note it corrects
+// (which stays as it was) and audits it. A note has at most one correction:
+// correcting it again is a *NoteCorrectedError naming the correction.
+func (db *DB) CorrectNote(ctx context.Context, s domain.Scope, personID, noteID int64, in domain.NoteInput) (int64, error) {
+	if !s.Role.CanWriteNotes() {
+		return 0, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	}
+	var id int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		if _, _, err := db.getNote(ctx, tx, s, personID, noteID, true); err != nil {
+			return err
+		}
+		var err error
+		if id, err = noteByToken(ctx, tx, s, personID, in.Token); err != nil || id != 0 {
+			return err
+		}
+		if corr, err := correctionOf(ctx, tx, noteID); err != nil {
+			return err
+		} else if corr != nil {
+			return &NoteCorrectedError{CorrectionID: *corr}
+		}
+		if id, err = insertNote(ctx, tx, s, personID, in, &noteID); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: EntityNote, EntityID: &id,
+			PersonID: &personID, Changes: createdChanges(in, &noteID)})
+	})
+	switch {
+	case isUniqueViolation(err, "case_notes_corrects_key"):
+		var corr int64
+		if qerr := db.Pool.QueryRow(ctx, `SELECT id FROM case_notes WHERE corrects_id = $1`, noteID).Scan(&corr); qerr != nil {
+			return 0, qerr
+		}
+		return 0, &NoteCorrectedError{CorrectionID: corr}
+	case isUniqueViolation(err, "case_notes_submit_token_key"):
+		return db.noteIDByToken(ctx, s, personID, in.Token)
+	}
+	return id, err
+}
+
+// TimelineQuery asks for one page of a person's timeline.
+type TimelineQuery struct {
+	After *domain.TimelineKey // the cursor: items after it; nil from the newest
+	Limit int
+	// AuditView writes a view event for the read (the full timeline page;
+	// the person page has audited its own read).
+	AuditView bool
+}
+
+// Timeline is one page of a person's timeline.
+type Timeline struct {
+	Subject domain.NoteSubject
+	Items   []domain.TimelineItem
+	Next    *domain.TimelineKey // the cursor of the next (older) page, or nil
+	// NotesHidden tells that the role may not read case notes, so none are shown.
+	NotesHidden bool
+}
+
+// osloDay is the day in Norway of an audit event, as indexed by
+// audit_events_timeline_idx (the expression must stay identical).
+const osloDay = `((a.at AT TIME ZONE 'Europe/Oslo')::date)`
+
+// timelineActions are the audit actions that change something about a
+// person, shown on the timeline; reads are not. The partial index
+// audit_events_timeline_idx (migration 000004) holds exactly these.
+const timelineActions = `('create', 'update', 'reassign', 'close', 'reopen', 'merge', 'add_member', 'remove_member', 'reunification')`
+
+// userFields are audited fields whose values are user ids, shown as names.
+var userFields = map[string]bool{"caseworker_id": true, "assignee_id": true, "author_id": true}
+
+// PersonTimeline returns a page of a person's timeline, newest first: case
+// notes (for roles that may read them), create and update events of the
+// audit log (not reads, not the notes' own events; health entities only for
+// the health role) and deadlines not yet done (health deadlines only for the
+// health role).
+func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64, q TimelineQuery) (*Timeline, error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	tl := &Timeline{NotesHidden: !s.Role.CanReadNotes()}
+	var notes []domain.Note
+	var changes []domain.AuditChange
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if tl.Subject, err = db.noteSubject(ctx, tx, s, personID); err != nil {
+			return err
+		}
+		if s.Role.CanReadNotes() {
+			if notes, err = timelineNotes(ctx, tx, s, personID, q); err != nil {
+				return err
+			}
+		}
+		if changes, err = timelineChanges(ctx, tx, s, personID, q); err != nil {
+			return err
+		}
+		if q.AuditView {
+			return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: "timeline", PersonID: &personID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := db.PersonDeadlines(ctx, s, personID)
+	if err != nil {
+		return nil, err
+	}
+	tl.Items, tl.Next = domain.MergeTimeline(q.After, q.Limit, notes, changes, deadlines, s.Role)
+	return tl, nil
+}
+
+func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.Note, error) {
+	where, args := unitScope(s, "p.unit_id", 2)
+	args = append([]any{personID}, args...)
+	conds := []string{"n.person_id = $1", where}
+	if a := q.After; a != nil {
+		args = append(args, a.Day)
+		d := "$" + strconv.Itoa(len(args))
+		switch {
+		case a.Rank < domain.RankNote:
+			conds = append(conds, "n.note_date <= "+d)
+		case a.Rank == domain.RankNote:
+			args = append(args, a.ID)
+			conds = append(conds, "(n.note_date, n.id) < ("+d+", $"+strconv.Itoa(len(args))+")")
+		default:
+			conds = append(conds, "n.note_date < "+d)
+		}
+	}
+	args = append(args, q.Limit+1)
+	rows, err := tx.Query(ctx, `SELECT `+noteColumns+` FROM `+noteFrom+`
+		WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY n.note_date DESC, n.id DESC
+		LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[domain.Note])
+}
+
+type changeRow struct {
+	ID       int64           `db:"id"`
+	Day      time.Time       `db:"day"`
+	At       time.Time       `db:"at"`
+	UserName string          `db:"user_name"`
+	Action   string          `db:"action"`
+	Entity   string          `db:"entity"`
+	EntityID *int64          `db:"entity_id"`
+	Changes  json.RawMessage `db:"changes"`
+}
+
+func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.AuditChange, error) {
+	where, args := unitScope(s, "p.unit_id", 2)
+	args = append([]any{personID}, args...)
+	conds := []string{"a.person_id = $1", where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActions}
+	if s.Role != domain.RoleHealth {
+		conds = append(conds, "a.entity NOT LIKE 'health%'")
+	}
+	if a := q.After; a != nil {
+		args = append(args, a.Day)
+		d := "$" + strconv.Itoa(len(args))
+		if a.Rank < domain.RankChange {
+			conds = append(conds, osloDay+" <= "+d)
+		} else {
+			args = append(args, a.ID)
+			conds = append(conds, "("+osloDay+", a.id) < ("+d+"::date, $"+strconv.Itoa(len(args))+"::bigint)")
+		}
+	}
+	args = append(args, q.Limit+1)
+	rows, err := tx.Query(ctx, `SELECT a.id, `+osloDay+` AS day, a.at, coalesce(u.name, '') AS user_name,
+			a.action, a.entity, a.entity_id, a.changes
+		FROM audit_events a
+		JOIN persons p ON p.id = a.person_id
+		LEFT JOIN users u ON u.id = a.user_id
+		WHERE `+strings.Join(conds, " AND ")+`
+		ORDER BY `+osloDay+` DESC, a.id DESC
+		LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[changeRow])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.AuditChange, len(list))
+	var userIDs []int64
+	for i, r := range list {
+		out[i] = domain.AuditChange{ID: r.ID, Day: r.Day, At: r.At, UserName: r.UserName, Action: r.Action,
+			Entity: r.Entity, EntityID: r.EntityID, Fields: decodeChanges(r.Changes)}
+		for _, f := range out[i].Fields {
+			if userFields[f.Field] {
+				for _, v := range []string{f.Old, f.New} {
+					if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+						userIDs = append(userIDs, id)
+					}
+				}
+			}
+		}
+	}
+	if len(userIDs) > 0 {
+		names := map[string]string{}
+		rows, err := tx.Query(ctx, `SELECT id, name FROM users WHERE id = ANY($1)`, userIDs)
+		if err != nil {
+			return nil, err
+		}
+		var id int64
+		var name string
+		if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+			names[strconv.FormatInt(id, 10)] = name
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		for i := range out {
+			for j, f := range out[i].Fields {
+				if userFields[f.Field] {
+					if n, ok := names[f.Old]; ok {
+						out[i].Fields[j].Old = n
+					}
+					if n, ok := names[f.New]; ok {
+						out[i].Fields[j].New = n
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// decodeChanges reads an audit row's changes ({"field": {"old": .., "new": ..}})
+// into fields in display order. Other shapes give no fields.
+func decodeChanges(raw json.RawMessage) []domain.FieldChange {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil
+	}
+	var out []domain.FieldChange
+	for field, v := range m {
+		var c struct {
+			Old json.RawMessage `json:"old"`
+			New json.RawMessage `json:"new"`
+		}
+		if err := json.Unmarshal(v, &c); err != nil {
+			continue
+		}
+		out = append(out, domain.FieldChange{Field: field, Old: jsonText(c.Old), New: jsonText(c.New)})
+	}
+	domain.SortFieldChanges(out)
+	return out
+}
+
+// jsonText is a JSON value as text: strings unquoted, null as "".
+func jsonText(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, v) == nil {
+		return buf.String()
+	}
+	return string(v)
+}
