@@ -158,6 +158,17 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	if err := db.AnalyzePersons(ctx); err != nil {
 		return fmt.Errorf("demo: analyze: %w", err)
 	}
+	households, err := db.DemoHouseholds(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: households: %w", err)
+	}
+	if err := db.RefreshAllDeadlines(ctx); err != nil {
+		return fmt.Errorf("demo: deadlines: %w", err)
+	}
+	completed, err := db.DemoCompleteOldDeadlines(ctx, today)
+	if err != nil {
+		return fmt.Errorf("demo: deadlines: %w", err)
+	}
 	done := time.Now()
 
 	fmt.Fprintf(out, "Demo data loaded in %s: %d persons (copied in %s, analyzed in %s), %d new users (%s).\n",
@@ -172,7 +183,8 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		for _, u := range units {
 			fmt.Fprintf(out, " %s %d", u.Name, perUnit[u.ID])
 		}
-		fmt.Fprintln(out, "\nEvery national ID is a synthetic test number (month + 80).")
+		fmt.Fprintf(out, "\nHouseholds: %d. Computed deadlines due over a month ago marked done: %d.\n", households, completed)
+		fmt.Fprintln(out, "Every national ID is a synthetic test number (month + 80).")
 	}
 	if g.noNID > 0 {
 		fmt.Fprintf(out, "%d persons got only a DUF number: no synthetic national ID was free for their birth date.\n", g.noNID)

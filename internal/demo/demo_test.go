@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -362,5 +363,36 @@ func TestLoadAgainAddsPersons(t *testing.T) {
 	}
 	if err := demo.Load(ctx, db, demo.Options{Persons: -1}); err == nil {
 		t.Fatal("Load accepted -1 persons")
+	}
+}
+
+func TestDemoHouseholdsAndDeadlines(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if err := demo.Load(ctx, db, demo.Options{Persons: 400, Seed: 7, Out: io.Discard, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	var households, members, heads, persons, withDeadlines, overdue int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM households`).Scan(&households)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM household_members`).Scan(&members)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM household_members WHERE relation = 'head'`).Scan(&heads)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons`).Scan(&persons)
+	db.Pool.QueryRow(ctx, `SELECT count(DISTINCT person_id) FROM deadlines`).Scan(&withDeadlines)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM deadlines WHERE done_on IS NULL AND due_date < $1`, today).Scan(&overdue)
+	if households == 0 || heads != households || members < 2*households || members > persons {
+		t.Errorf("households %d, heads %d, members %d of %d persons", households, heads, members, persons)
+	}
+	var crossUnit int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM household_members m JOIN households h ON h.id = m.household_id
+		JOIN persons p ON p.id = m.person_id WHERE p.unit_id <> h.unit_id`).Scan(&crossUnit)
+	if crossUnit != 0 {
+		t.Errorf("%d members in another unit's household", crossUnit)
+	}
+	if withDeadlines < persons*9/10 {
+		t.Errorf("only %d of %d persons have deadlines", withDeadlines, persons)
+	}
+	if overdue == 0 || overdue > persons/5 {
+		t.Errorf("%d overdue deadlines for %d persons", overdue, persons)
 	}
 }

@@ -135,3 +135,101 @@ func (db *DB) AnalyzePersons(ctx context.Context) error {
 	_, err := db.Pool.Exec(ctx, `ANALYZE persons`)
 	return err
 }
+
+// DemoHouseholds groups demo persons into households: persons of one unit
+// who share a family name, arrival and settlement date came as one family.
+// The oldest is the head, a second adult within 15 years of the head the
+// spouse, and the rest children (or "other" when not 15 years younger).
+// Persons already in a household are left alone. It returns the number of
+// households made.
+func (db *DB) DemoHouseholds(ctx context.Context) (int64, error) {
+	var made int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT p.unit_id, p.family_name, p.arrival_date,
+			       array_agg(p.id ORDER BY p.birth_date, p.id) AS ids,
+			       array_agg(p.birth_date ORDER BY p.birth_date, p.id) AS births
+			FROM persons p
+			WHERE p.arrival_date IS NOT NULL
+			  AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id AND m.left_on IS NULL)
+			GROUP BY p.unit_id, p.family_name, p.arrival_date, p.settlement_date
+			HAVING count(*) > 1`)
+		if err != nil {
+			return err
+		}
+		type family struct {
+			unit    int64
+			name    string
+			arrival time.Time
+			ids     []int64
+			births  []time.Time
+		}
+		var fams []family
+		for rows.Next() {
+			var f family
+			if err := rows.Scan(&f.unit, &f.name, &f.arrival, &f.ids, &f.births); err != nil {
+				return err
+			}
+			fams = append(fams, f)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(fams) == 0 {
+			return nil
+		}
+		var first int64
+		if err := tx.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('households', 'id'))`).Scan(&first); err != nil {
+			return err
+		}
+		hh := make([][]any, len(fams))
+		var members [][]any
+		for i, f := range fams {
+			id := first + int64(i)
+			name := "Familien " + f.name
+			hh[i] = []any{id, f.unit, name, domain.FoldName(name)}
+			for j, pid := range f.ids {
+				rel := "child"
+				switch {
+				case j == 0:
+					rel = "head"
+				case f.births[j].Before(f.births[0].AddDate(15, 0, 0)):
+					rel = "spouse"
+					if j > 1 {
+						rel = "other"
+					}
+				}
+				members = append(members, []any{id, pid, rel, f.arrival})
+			}
+		}
+		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('households', 'id'), $1)`, first+int64(len(fams))-1); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE demo_households (id bigint, unit_id bigint, name text, name_key text) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"demo_households"}, []string{"id", "unit_id", "name", "name_key"}, pgx.CopyFromRows(hh)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO households (id, unit_id, name, name_key) OVERRIDING SYSTEM VALUE
+			SELECT id, unit_id, name, name_key FROM demo_households`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"household_members"}, []string{"household_id", "person_id", "relation", "joined_on"}, pgx.CopyFromRows(members)); err != nil {
+			return err
+		}
+		made = int64(len(fams))
+		return nil
+	})
+	return made, err
+}
+
+// DemoCompleteOldDeadlines marks computed deadlines due more than 30 days
+// before today as done (a few days before they fell due), leaving about one
+// in 33 persons with overdue items, as a real service would have.
+func (db *DB) DemoCompleteOldDeadlines(ctx context.Context, today time.Time) (int64, error) {
+	tag, err := db.Pool.Exec(ctx, `
+		UPDATE deadlines SET done_on = due_date - (person_id % 10)::int
+		WHERE done_on IS NULL AND due_date < $1::date - 30 AND person_id % 33 <> 0`, today)
+	return tag.RowsAffected(), err
+}

@@ -59,7 +59,7 @@ func defaultView(u *domain.User) string {
 
 func parseListParams(r *http.Request, q url.Values) listParams {
 	p := listParams{Q: strings.TrimSpace(q.Get("q")), View: q.Get("view"), Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
-	if p.View != "mine" && p.View != "all" {
+	if p.View != "mine" && p.View != "all" && p.View != "closed" {
 		p.View = defaultView(currentUser(r))
 	}
 	switch p.Sort {
@@ -108,7 +108,7 @@ func looksLikeIDNumber(q string) bool {
 func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p listParams) {
 	u := currentUser(r)
 	page, err := s.DB.ListPersons(r.Context(), scope(r), postgres.PersonQuery{
-		Q: p.Q, Mine: p.View == "mine", Sort: p.Sort, Desc: p.Desc, After: p.After, Before: p.Before, Limit: 50,
+		Q: p.Q, Mine: p.View == "mine", Closed: p.View == "closed", Sort: p.Sort, Desc: p.Desc, After: p.After, Before: p.Before, Limit: 50,
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -119,6 +119,8 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		MineURL: p.url(func(c *listParams) { c.View = "mine"; c.Q = "" }),
 		AllURL:  p.url(func(c *listParams) { c.View = "all"; c.Q = "" }),
 		Flash:   s.Sessions.PopString(r.Context(), sessFlash),
+		Closed:  p.View == "closed", ClosedURL: p.url(func(c *listParams) { c.View = "closed"; c.Q = "" }),
+		CanReassign: canLeadCaseload(u.Role),
 	}
 	if looksLikeIDNumber(p.Q) {
 		v.Q = "" // never echo an identity number into links
@@ -156,7 +158,14 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 			Country:        domain.Label(domain.Countries, row.CountryOfOrigin),
 			Basis:          domain.Label(domain.ResidenceBases, row.ResidenceBasis),
 			SettlementDate: domain.FormatDate(row.SettlementDate), Caseworker: cw,
+			Closed: row.Status == domain.StatusClosed && p.View != "closed", // the closed list needs no tag
 		})
+	}
+	if v.Mine {
+		if err := s.markChangedSinceSeen(r, &v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if len(page.Rows) > 0 && !looksLikeIDNumber(p.Q) {
 		first, last := page.Rows[0].ID, page.Rows[len(page.Rows)-1].ID
@@ -254,7 +263,7 @@ func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status
 }
 
 func newPersonView() persons.FormView {
-	return persons.FormView{Title: "Registrer deltaker", Action: "/persons", Submit: "Registrer", CancelURL: "/persons"}
+	return persons.FormView{Title: "Registrer deltaker", Action: "/persons", Submit: "Registrer", CancelURL: "/persons", CheckDuplicates: true}
 }
 
 func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
@@ -285,6 +294,9 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	in, err := v.Form.Validate(s.DB.Now())
 	if err != nil {
 		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
+		return
+	}
+	if s.warnLikelyDuplicates(w, r, v, in) {
 		return
 	}
 	id, err := s.DB.CreatePerson(r.Context(), scope(r), in)
@@ -319,10 +331,15 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, persons.Show(persons.ShowView{
+	sv := persons.ShowView{
 		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.CanEditPersons(),
 		Flash: s.Sessions.PopString(r.Context(), sessFlash), Sections: sections,
-	}))
+	}
+	if err := s.addCaseActions(r, &sv); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, persons.Show(sv))
 }
 
 func editView(id int64) persons.FormView {

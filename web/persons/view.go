@@ -17,6 +17,12 @@ type Row struct {
 	Basis          string
 	SettlementDate string
 	Caseworker     string
+	Closed         bool // the case is closed (avsluttet)
+	// Mine list only: Changed marks a person others changed since the user
+	// last opened it (ChangedWhat says what); NewToMe one never opened.
+	Changed     bool
+	ChangedWhat string
+	NewToMe     bool
 }
 
 // SortColumn is a sortable column header.
@@ -39,6 +45,12 @@ type ListView struct {
 	PrevURL   string
 	CanCreate bool
 	Flash     string
+	Closed    bool // the list of closed cases (avsluttede)
+	ClosedURL string
+	// ChangedCount is how many rows of the Mine list others changed since
+	// the user last opened them.
+	ChangedCount int
+	CanReassign  bool // leaders and admins: a link to the caseload page
 }
 
 // FormView is the register/edit form's model.
@@ -53,6 +65,12 @@ type FormView struct {
 	Caseworkers []domain.Option
 	// DuplicateURL links to the person who already has the identity number.
 	DuplicateURL string
+	// Duplicates are registered persons who look like the one being
+	// registered; the form asks to confirm before saving.
+	Duplicates []DuplicateRow
+	// CheckDuplicates makes the form ask for the duplicate check (new
+	// registrations).
+	CheckDuplicates bool
 	// Conflict is set when the edit lost a race: the stored version.
 	Conflict  *ShowView
 	CancelURL string
@@ -68,6 +86,29 @@ type ShowView struct {
 	// Sections are the modules' parts of the person page (household,
 	// deadlines, timeline), in order.
 	Sections []templ.Component
+	// Closure is set for a closed case (avsluttet).
+	Closure *Closure
+	// CanClose offers "Avslutt sak", CanReopen "Gjenåpne sak", CanAudit the
+	// access log (leaders and admins).
+	CanClose  bool
+	CanReopen bool
+	CanAudit  bool
+}
+
+// Closure is how and when a case was closed, formatted.
+type Closure struct {
+	ClosedOn string // dd.mm.yyyy, or "" when not recorded
+	Reason   string // Norwegian, or ""
+}
+
+// DuplicateRow is a registered person who may be the one being registered.
+type DuplicateRow struct {
+	URL        string // "" when the user may not open the person
+	Name       string
+	BirthDate  string
+	Caseworker string
+	Closed     bool
+	Why        string // what matched, in Norwegian
 }
 
 // Fact is one labelled value on the person page.

@@ -1,0 +1,250 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Person statuses (Person.Status).
+const (
+	StatusActive = "active"
+	StatusClosed = "closed" // avsluttet
+)
+
+// Close reasons (avslutningsårsak) of a case.
+const (
+	CloseCompleted  = "completed"  // fullført program
+	CloseMoved      = "moved"      // flyttet fra kommunen
+	CloseEmployment = "employment" // arbeid
+	CloseEducation  = "education"  // utdanning
+	CloseDeceased   = "deceased"   // død
+	CloseOther      = "other"      // annet
+)
+
+// CloseReasons lists the reasons a case can be closed for, in display order.
+var CloseReasons = []Option{
+	{CloseCompleted, "Fullført program"},
+	{CloseMoved, "Flyttet fra kommunen"},
+	{CloseEmployment, "Overgang til arbeid"},
+	{CloseEducation, "Overgang til utdanning"},
+	{CloseDeceased, "Død"},
+	{CloseOther, "Annet"},
+}
+
+// earliestDate is the first date any date of a case may have (as for the
+// person form's arrival and settlement dates).
+var earliestDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CloseForm is the close-a-case form as typed.
+type CloseForm struct {
+	ClosedOn string
+	Reason   string
+	Version  string
+}
+
+// CloseInput is a validated closing: end date, reason and the person's
+// version the user saw.
+type CloseInput struct {
+	ClosedOn time.Time
+	Reason   string
+	Version  int
+}
+
+// Validate checks the form on its own: a real end date that is not in the
+// future, a known reason and a version. today is the current date in Norway.
+// The end date is checked against the person's own dates by CheckClose.
+func (f CloseForm) Validate(today time.Time) (CloseInput, error) {
+	var in CloseInput
+	fields := map[string]string{}
+	today = Date(today)
+	if strings.TrimSpace(f.ClosedOn) == "" {
+		fields["closed_on"] = "Sluttdato må fylles ut."
+	} else if d, ok := ParseDate(f.ClosedOn); !ok {
+		fields["closed_on"] = "Sluttdato må være en gyldig dato (dd.mm.åååå)."
+	} else if d.After(today) {
+		fields["closed_on"] = "Sluttdato kan ikke være i fremtiden."
+	} else if d.Before(earliestDate) {
+		fields["closed_on"] = "Sluttdato kan ikke være før 1990."
+	} else {
+		in.ClosedOn = d
+	}
+	if !hasOption(CloseReasons, f.Reason) {
+		fields["close_reason"] = "Velg årsak til at saken avsluttes."
+	}
+	in.Reason = f.Reason
+	v, err := strconv.Atoi(strings.TrimSpace(f.Version))
+	if err != nil || v <= 0 {
+		fields["version"] = "Skjemaet mangler versjon. Last siden på nytt."
+	}
+	in.Version = v
+	if len(fields) > 0 {
+		return in, &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.", Fields: fields}
+	}
+	return in, nil
+}
+
+// EarliestCloseDate is the first day a case may end on: the settlement date
+// (bosettingsdato) once it has come, otherwise the arrival date; nil when
+// neither is known. A settlement date still in the future does not count, so
+// that a settlement that never happened can be closed as of today.
+func EarliestCloseDate(today time.Time, arrival, settlement *time.Time) *time.Time {
+	today = Date(today)
+	if settlement != nil && !Date(*settlement).After(today) {
+		d := Date(*settlement)
+		if arrival != nil && Date(*arrival).After(d) {
+			d = Date(*arrival)
+		}
+		return &d
+	}
+	if arrival != nil {
+		d := Date(*arrival)
+		return &d
+	}
+	return nil
+}
+
+// CheckClose checks a closing against the person's dates: the end date may
+// not be before EarliestCloseDate nor after today.
+func CheckClose(in CloseInput, today time.Time, arrival, settlement *time.Time) error {
+	bad := func(msg string) error {
+		return &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
+			Fields: map[string]string{"closed_on": msg}}
+	}
+	d := Date(in.ClosedOn)
+	if d.After(Date(today)) {
+		return bad("Sluttdato kan ikke være i fremtiden.")
+	}
+	if first := EarliestCloseDate(today, arrival, settlement); first != nil && d.Before(*first) {
+		what := "ankomstdato"
+		if settlement != nil && first.Equal(Date(*settlement)) {
+			what = "bosettingsdato"
+		}
+		return bad("Sluttdato kan ikke være før " + what + " (" + FormatDate(first) + ").")
+	}
+	if !hasOption(CloseReasons, in.Reason) {
+		return &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
+			Fields: map[string]string{"close_reason": "Velg årsak til at saken avsluttes."}}
+	}
+	return nil
+}
+
+// EditDistance is the Levenshtein distance between a and b in runes.
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// MaxNameDistance is how many single-letter edits two folded full names may
+// differ by and still be suspected to be the same person.
+const MaxNameDistance = 2
+
+// SimilarNames reports whether two names are alike enough that, with the same
+// birth date, the two are likely one person registered twice. Names are
+// compared folded (FoldName: no case, accents or ø/æ/å differences): the same
+// family name, or full names at most MaxNameDistance edits apart, in either
+// order of given and family name (names are often registered the other way
+// round).
+func SimilarNames(givenA, familyA, givenB, familyB string) bool {
+	fa, fb := FoldName(familyA), FoldName(familyB)
+	if fa != "" && fa == fb {
+		return true
+	}
+	full := func(given, family string) string { return FoldName(given + " " + family) }
+	a := full(givenA, familyA)
+	if a == "" {
+		return false
+	}
+	return EditDistance(a, full(givenB, familyB)) <= MaxNameDistance ||
+		EditDistance(a, full(familyB, givenB)) <= MaxNameDistance
+}
+
+// NameAndBirth is what the duplicate rule compares.
+type NameAndBirth struct {
+	GivenName  string
+	FamilyName string
+	BirthDate  time.Time
+}
+
+// LikelyDuplicate reports whether two persons are likely the same: the same
+// birth date and similar names (SimilarNames). Identity numbers are compared
+// by the store, where they are unique.
+func LikelyDuplicate(a, b NameAndBirth) bool {
+	return Date(a.BirthDate).Equal(Date(b.BirthDate)) &&
+		SimilarNames(a.GivenName, a.FamilyName, b.GivenName, b.FamilyName)
+}
+
+// auditActionLabels are the audit log's actions in Norwegian.
+var auditActionLabels = map[string]string{
+	"create":       "Registrerte",
+	"update":       "Endret",
+	"view":         "Så personen",
+	"close":        "Avsluttet saken",
+	"reopen":       "Gjenåpnet saken",
+	"reassign":     "Byttet programrådgiver",
+	"view_audit":   "Så innsynsloggen",
+	"export_audit": "Eksporterte innsynsloggen",
+	"delete":       "Slettet",
+	"merge":        "Slo sammen",
+	"login":        "Logget inn",
+	"login_failed": "Mislykket innlogging",
+	"logout":       "Logget ut",
+}
+
+// AuditActions lists the audit actions with Norwegian labels, for filters.
+var AuditActions = []Option{
+	{"view", "Så personen"},
+	{"create", "Registrerte"},
+	{"update", "Endret"},
+	{"reassign", "Byttet programrådgiver"},
+	{"close", "Avsluttet saken"},
+	{"reopen", "Gjenåpnet saken"},
+	{"view_audit", "Så innsynsloggen"},
+	{"export_audit", "Eksporterte innsynsloggen"},
+}
+
+// AuditActionLabel is an audit action in Norwegian; an action another module
+// added without a label shows as itself.
+func AuditActionLabel(action string) string {
+	if l, ok := auditActionLabels[action]; ok {
+		return l
+	}
+	return action
+}
+
+// auditFieldLabels name the person fields an update records.
+var auditFieldLabels = map[string]string{
+	"given_name": "fornavn", "family_name": "etternavn", "birth_date": "fødselsdato", "sex": "kjønn",
+	"national_id": "fødselsnummer", "duf_number": "DUF-nummer", "country_of_origin": "opprinnelsesland",
+	"languages": "språk", "interpreter_needed": "behov for tolk", "interpreter_language": "tolkespråk",
+	"interpreter_dialect": "dialekt", "residence_basis": "oppholdsgrunnlag", "arrival_date": "ankomstdato",
+	"settlement_date": "bosettingsdato", "caseworker_id": "programrådgiver", "status": "status",
+	"closed_on": "sluttdato", "close_reason": "avslutningsårsak",
+}
+
+// AuditFieldLabel is a changed field's name in Norwegian, or the key itself.
+func AuditFieldLabel(field string) string {
+	if l, ok := auditFieldLabels[field]; ok {
+		return l
+	}
+	return strings.ReplaceAll(field, "_", " ")
+}
