@@ -169,6 +169,9 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	if err != nil {
 		return fmt.Errorf("demo: deadlines: %w", err)
 	}
+	if err := db.DemoCloseDates(ctx, today); err != nil {
+		return fmt.Errorf("demo: closed cases: %w", err)
+	}
 	done := time.Now()
 
 	fmt.Fprintf(out, "Demo data loaded in %s: %d persons (copied in %s, analyzed in %s), %d new users (%s).\n",

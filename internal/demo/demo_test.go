@@ -396,3 +396,19 @@ func TestDemoHouseholdsAndDeadlines(t *testing.T) {
 		t.Errorf("%d overdue deadlines for %d persons", overdue, persons)
 	}
 }
+
+func TestDemoClosedCasesHaveDates(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	if err := demo.Load(ctx, db, demo.Options{Persons: 600, Seed: 3, Out: io.Discard, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	var closed, undated, bad int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE status = 'closed'`).Scan(&closed)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE status = 'closed' AND (closed_on IS NULL OR close_reason IS NULL)`).Scan(&undated)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE closed_on > $1 OR closed_on < settlement_date`, today).Scan(&bad)
+	if closed == 0 || undated != 0 || bad != 0 {
+		t.Errorf("closed %d, without date or reason %d, dated outside settlement..today %d", closed, undated, bad)
+	}
+}

@@ -46,6 +46,10 @@ func (r Role) CanEditPersons() bool {
 	return r == RoleCaseworker || r == RoleLeader || r == RoleAdmin
 }
 
+// CanManageCaseload reports whether the role may reassign persons between
+// caseworkers and read a person's access log (leaders and admins).
+func (r Role) CanManageCaseload() bool { return r == RoleLeader || r == RoleAdmin }
+
 // SeesAllUnits reports whether the role's scope spans every unit.
 func (r Role) SeesAllUnits() bool { return r == RoleAdmin }
 

@@ -233,3 +233,15 @@ func (db *DB) DemoCompleteOldDeadlines(ctx context.Context, today time.Time) (in
 		WHERE done_on IS NULL AND due_date < $1::date - 30 AND person_id % 33 <> 0`, today)
 	return tag.RowsAffected(), err
 }
+
+// DemoCloseDates gives demo persons whose case is closed an end date (two
+// years after settlement, within the last 200 days of that, never after
+// today) and a reason, as closing a case through the UI would.
+func (db *DB) DemoCloseDates(ctx context.Context, today time.Time) error {
+	_, err := db.Pool.Exec(ctx, `
+		UPDATE persons SET
+			closed_on = least($1::date, settlement_date + 730 + (id % 200)::int),
+			close_reason = (ARRAY['completed', 'moved', 'employment', 'education'])[1 + id % 4]
+		WHERE status = 'closed' AND closed_on IS NULL AND settlement_date IS NOT NULL`, today)
+	return err
+}

@@ -33,7 +33,7 @@ func (s *Server) caseloadRoutes(r chi.Router) {
 }
 
 // canLeadCaseload reports whether the role may redistribute cases and read access logs.
-func canLeadCaseload(r domain.Role) bool { return r == domain.RoleLeader || r == domain.RoleAdmin }
+func canLeadCaseload(r domain.Role) bool { return r.CanManageCaseload() }
 
 // caseloadTZ is Norway's time zone, for dates and times shown to users.
 var caseloadTZ = func() *time.Location {
