@@ -1,6 +1,25 @@
 package domain
 
-import "time"
+import (
+	"time"
+	_ "time/tzdata" // the zone database travels in the binary (distroless images have none)
+)
+
+// Oslo is Norway's time zone: dates and times are shown, and "today" is
+// decided, in it.
+var Oslo = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil { // cannot happen with time/tzdata embedded
+		panic(err)
+	}
+	return loc
+}()
+
+// Today is the current date in Norway, as a UTC midnight.
+func Today(now time.Time) time.Time { return Date(now.In(Oslo)) }
+
+// FormatDateTime shows a moment in Norwegian time: dd.mm.yyyy hh:mm.
+func FormatDateTime(t time.Time) string { return t.In(Oslo).Format("02.01.2006 15:04") }
 
 // Date returns the calendar date of t as midnight UTC: dates are kept free of
 // time zones once the day is known.

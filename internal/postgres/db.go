@@ -77,12 +77,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(pgx.Tx) error) error {
 
 // today is the current date in Norway, as a UTC midnight.
 func (db *DB) today() time.Time {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		loc = time.UTC
-	}
-	t := db.Now().In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return domain.Today(db.Now())
 }
 
 // mapError turns pgx errors into domain errors.

@@ -35,17 +35,8 @@ func (s *Server) caseloadRoutes(r chi.Router) {
 // canLeadCaseload reports whether the role may redistribute cases and read access logs.
 func canLeadCaseload(r domain.Role) bool { return r.CanManageCaseload() }
 
-// caseloadTZ is Norway's time zone, for dates and times shown to users.
-var caseloadTZ = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // caseloadToday is the current date in Norway.
-func (s *Server) caseloadToday() time.Time { return domain.Date(s.DB.Now().In(caseloadTZ)) }
+func (s *Server) caseloadToday() time.Time { return domain.Date(s.DB.Now().In(domain.Oslo)) }
 
 func caseloadName(given, family string) string { return family + ", " + given }
 
@@ -631,7 +622,7 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 	for _, e := range page.Events {
 		name, role := auditUser(e)
 		v.Rows = append(v.Rows, caseload.AuditRow{
-			At: e.At.In(caseloadTZ).Format("02.01.2006 15:04:05"), User: name, Role: role,
+			At: e.At.In(domain.Oslo).Format("02.01.2006 15:04:05"), User: name, Role: role,
 			Action: domain.AuditActionLabel(e.Action), What: auditWhat(e), Fields: auditFields(e), Ref: e.RequestID,
 		})
 	}
@@ -691,7 +682,7 @@ func (s *Server) personAuditCSV(w http.ResponseWriter, r *http.Request) {
 		if what == "" {
 			what = "personopplysninger"
 		}
-		row := []string{e.At.In(caseloadTZ).Format("2006-01-02 15:04:05"), name, role, domain.AuditActionLabel(e.Action),
+		row := []string{e.At.In(domain.Oslo).Format("2006-01-02 15:04:05"), name, role, domain.AuditActionLabel(e.Action),
 			what, auditFields(e), e.RequestID}
 		for i := range row {
 			row[i] = csvSafeCell(row[i])

@@ -35,11 +35,7 @@ func (s *Server) deadlineRoutes(r chi.Router) {
 
 // deadlineToday is today's date in Norway, as a UTC midnight.
 func (s *Server) deadlineToday() time.Time {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		loc = time.UTC
-	}
-	return domain.Date(s.DB.Now().In(loc))
+	return domain.Today(s.DB.Now())
 }
 
 func dlPersonURL(id int64) string { return "/persons/" + strconv.FormatInt(id, 10) }

@@ -66,7 +66,7 @@ func fieldErrors(err error) map[string]string {
 }
 
 // today is the current date as a UTC midnight.
-func (s *Server) today() time.Time { return domain.Date(s.DB.Now()) }
+func (s *Server) today() time.Time { return domain.Today(s.DB.Now()) }
 
 // --- list ---
 
@@ -348,7 +348,7 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 	hu := householdURL(h.ID)
 	v := households.ShowView{
 		User: u, ID: strconv.FormatInt(h.ID, 10), URL: hu, Name: h.Name, Unit: h.UnitName,
-		Version: strconv.Itoa(h.Version), UpdatedAt: h.UpdatedAt.In(osloLocation()).Format("02.01.2006 15:04"),
+		Version: strconv.Itoa(h.Version), UpdatedAt: h.UpdatedAt.In(domain.Oslo).Format("02.01.2006 15:04"),
 		CanEdit: u.Role.CanEditPersons(),
 	}
 	v.Members, v.Former = memberRows(h, s.today())
@@ -382,14 +382,6 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 		v.Picker.Candidates = append(v.Picker.Candidates, cv)
 	}
 	return v, nil
-}
-
-func osloLocation() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
 }
 
 func (s *Server) householdShow(w http.ResponseWriter, r *http.Request) {
@@ -582,7 +574,7 @@ func (s *Server) householdRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lf := domain.LeaveForm{LeftOn: r.PostForm.Get("left_on"), Version: r.PostForm.Get("version")}
-	in, err := lf.Validate(s.DB.Now())
+	in, err := lf.Validate(s.today())
 	if err == nil {
 		err = s.DB.RemoveHouseholdMember(r.Context(), scope(r), id, pid, in)
 	}
@@ -677,7 +669,7 @@ func (s *Server) reunificationCreate(w http.ResponseWriter, r *http.Request) {
 		JoinedOn: r.PostForm.Get("joined_on"), Version: r.PostForm.Get("version"),
 	}
 	form.Person.Version = ""
-	in, err := form.Validate(s.DB.Now())
+	in, err := form.Validate(s.today())
 	if err == nil {
 		_, err = s.DB.RegisterReunification(r.Context(), scope(r), id, in)
 	}

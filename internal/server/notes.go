@@ -54,10 +54,7 @@ func (s *Server) timelineSection(r *http.Request, p *domain.Person) (templ.Compo
 
 // noteToday is the current date in Norway: a note may be dated today there.
 func noteToday(now time.Time) time.Time {
-	if loc, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		now = now.In(loc)
-	}
-	return domain.Date(now)
+	return domain.Today(now)
 }
 
 // newToken is a form's double-submit token.

@@ -291,7 +291,7 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	v := newPersonView()
 	v.Form = personFormFrom(r)
 	v.Form.Version = ""
-	in, err := v.Form.Validate(s.DB.Now())
+	in, err := v.Form.Validate(domain.Today(s.DB.Now()))
 	if err != nil {
 		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
 		return
@@ -383,7 +383,7 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	v := editView(id)
 	v.Form = personFormFrom(r)
-	in, err := v.Form.Validate(s.DB.Now())
+	in, err := v.Form.Validate(domain.Today(s.DB.Now()))
 	if err == nil && in.Version == 0 {
 		err = &domain.Error{Code: domain.EINVALID, Message: "Mangler versjon.", Fields: map[string]string{"version": "Skjemaet mangler versjon. Last siden på nytt."}}
 	}

@@ -110,18 +110,9 @@ type Item struct {
 	StatusColor  string
 }
 
-// osloLoc is Norway's time zone, for showing times.
-var osloLoc = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
 // FormatTime shows a moment in Norwegian time: dd.mm.yyyy kl. hh:mm.
 func FormatTime(t time.Time) string {
-	return t.In(osloLoc).Format("02.01.2006") + " kl. " + t.In(osloLoc).Format("15:04")
+	return t.In(domain.Oslo).Format("02.01.2006") + " kl. " + t.In(domain.Oslo).Format("15:04")
 }
 
 // PersonURL is the person page of id.
