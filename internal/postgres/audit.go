@@ -110,13 +110,21 @@ func validAuditAction(a string) bool {
 	return true
 }
 
-// personAuditSQL selects a person's audit events; $1 is the person, $2 the
-// action filter (empty for all).
+// personAuditSQL selects a person's audit events, and those of the
+// registrations merged into it (merge.go; audit_events is append-only, so
+// their rows keep the merged person's id); $1 is the person, $2 the action
+// filter (empty for all). merged holds the person and everything merged
+// into it, transitively.
 const personAuditSQL = `
+	WITH RECURSIVE merged (id) AS (
+		SELECT $1::bigint
+		UNION
+		SELECT p.id FROM persons p JOIN merged ON p.merged_into = merged.id
+	)
 	SELECT a.id, a.at, a.user_id, u.name AS user_name, a.user_role, a.action, a.entity,
 	       a.entity_id, a.person_id, a.changes, a.request_id
 	FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
-	WHERE a.person_id = $1 AND ($2 = '' OR a.action = $2)`
+	WHERE a.person_id IN (SELECT id FROM merged) AND ($2 = '' OR a.action = $2)`
 
 // auditAccess checks that the user may read the person's access log — a
 // leader or admin, and the person within scope — and returns the person's
@@ -156,7 +164,7 @@ func (db *DB) PersonAudit(ctx context.Context, s domain.Scope, personID int64, q
 		sql := personAuditSQL
 		if q.Before != 0 {
 			args = append(args, q.Before)
-			sql += ` AND (a.at, a.id) < (SELECT c.at, c.id FROM audit_events c WHERE c.id = $3 AND c.person_id = $1)`
+			sql += ` AND (a.at, a.id) < (SELECT c.at, c.id FROM audit_events c WHERE c.id = $3 AND c.person_id IN (SELECT id FROM merged))`
 		}
 		rows, err := tx.Query(ctx, sql+` ORDER BY a.at DESC, a.id DESC LIMIT `+strconv.Itoa(q.Limit+1), args...)
 		if err != nil {

@@ -494,7 +494,17 @@ type changeRow struct {
 func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.AuditChange, error) {
 	where, args := unitScope(s, "p.unit_id", 2)
 	args = append([]any{personID}, args...)
-	conds := []string{"a.person_id = $1", where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActions}
+	subject := "a.person_id = $1"
+	// With registrations merged into the person (merge.go), their changes
+	// too; of the merge events, only the person's own.
+	if merged, err := mergedRegistrations(ctx, tx, personID); err != nil {
+		return nil, err
+	} else if len(merged) > 0 {
+		args[0] = append(merged, personID)
+		args = append(args, personID)
+		subject = "a.person_id = ANY($1) AND (a.action <> 'merge' OR a.person_id = $" + strconv.Itoa(len(args)) + ")"
+	}
+	conds := []string{subject, where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActions}
 	if s.Role != domain.RoleHealth {
 		conds = append(conds, "a.entity NOT LIKE 'health%'")
 	}

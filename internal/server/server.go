@@ -114,6 +114,7 @@ func (s *Server) Routes() http.Handler {
 			s.noteRoutes(r)
 			s.deadlineRoutes(r)
 			s.caseloadRoutes(r)
+			s.mergeRoutes(r)
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
