@@ -220,6 +220,7 @@ var AuditActions = []Option{
 	{"reopen", "Gjenåpnet saken"},
 	{"view_audit", "Så innsynsloggen"},
 	{"export_audit", "Eksporterte innsynsloggen"},
+	{"merge", "Slo sammen"},
 }
 
 // AuditActionLabel is an audit action in Norwegian; an action another module
@@ -231,19 +232,10 @@ func AuditActionLabel(action string) string {
 	return action
 }
 
-// auditFieldLabels name the person fields an update records.
-var auditFieldLabels = map[string]string{
-	"given_name": "fornavn", "family_name": "etternavn", "birth_date": "fødselsdato", "sex": "kjønn",
-	"national_id": "fødselsnummer", "duf_number": "DUF-nummer", "country_of_origin": "opprinnelsesland",
-	"languages": "språk", "interpreter_needed": "behov for tolk", "interpreter_language": "tolkespråk",
-	"interpreter_dialect": "dialekt", "residence_basis": "oppholdsgrunnlag", "arrival_date": "ankomstdato",
-	"settlement_date": "bosettingsdato", "caseworker_id": "programrådgiver", "status": "status",
-	"closed_on": "sluttdato", "close_reason": "avslutningsårsak",
-}
-
-// AuditFieldLabel is a changed field's name in Norwegian, or the key itself.
+// AuditFieldLabel is a changed field's name in Norwegian (the timeline's
+// labels, one list for both), or the key with spaces for underscores.
 func AuditFieldLabel(field string) string {
-	if l, ok := auditFieldLabels[field]; ok {
+	if l, ok := changeFieldLabels[field]; ok {
 		return l
 	}
 	return strings.ReplaceAll(field, "_", " ")

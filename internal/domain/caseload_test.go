@@ -200,7 +200,7 @@ func TestAuditLabels(t *testing.T) {
 	if AuditActionLabel("something_new") != "something_new" {
 		t.Error("an unknown action should show as itself")
 	}
-	if AuditFieldLabel("settlement_date") != "bosettingsdato" || AuditFieldLabel("new_field") != "new field" {
+	if AuditFieldLabel("settlement_date") != "Bosettingsdato" || AuditFieldLabel("new_field") != "new field" {
 		t.Error("field labels")
 	}
 }

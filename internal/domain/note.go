@@ -486,6 +486,8 @@ var changeFieldLabels = map[string]string{
 	"done_on": "Utført", "assignee_id": "Ansvarlig", "note": "Merknad",
 	"closed_on": "Avsluttet dato", "close_reason": "Avslutningsårsak", "relation": "Relasjon",
 	"joined_on": "Flyttet inn", "left_on": "Flyttet ut", "name": "Navn",
+	"interpreter_gender": "Tolkens kjønn", "merged_person_id": "Sammenslått registrering",
+	"merged_into": "Slått sammen med", "moved": "Flyttet over", "household_plan": "Husstand ved sammenslåing",
 }
 
 // changeFieldOrder is the order fields are listed in (others follow by name).

@@ -25,6 +25,9 @@ var ResidenceBases = []Option{
 	{BasisUnaccompanied, "Enslig mindreårig"},
 }
 
+// InterpreterGenders lists the gender preferences for an interpreter.
+var InterpreterGenders = []Option{{"", "Ingen preferanse"}, {"female", "Kvinnelig tolk"}, {"male", "Mannlig tolk"}}
+
 // Sexes lists the values of Person.Sex.
 var Sexes = []Option{{"female", "Kvinne"}, {"male", "Mann"}, {"unknown", "Ukjent"}}
 
@@ -74,6 +77,7 @@ type Person struct {
 	InterpreterNeeded   bool       `db:"interpreter_needed"`
 	InterpreterLanguage string     `db:"interpreter_language"`
 	InterpreterDialect  string     `db:"interpreter_dialect"`
+	InterpreterGender   string     `db:"interpreter_gender"`
 	ResidenceBasis      string     `db:"residence_basis"`
 	ArrivalDate         *time.Time `db:"arrival_date"`
 	SettlementDate      *time.Time `db:"settlement_date"`
@@ -102,6 +106,7 @@ type PersonForm struct {
 	InterpreterNeeded   bool
 	InterpreterLanguage string
 	InterpreterDialect  string
+	InterpreterGender   string
 	ResidenceBasis      string
 	ArrivalDate         string
 	SettlementDate      string
@@ -116,8 +121,9 @@ func FormFromPerson(p *Person) PersonForm {
 		BirthDate: FormatISODate(&p.BirthDate), Sex: p.Sex,
 		CountryOfOrigin: p.CountryOfOrigin, Languages: p.Languages,
 		InterpreterNeeded: p.InterpreterNeeded, InterpreterLanguage: p.InterpreterLanguage,
-		InterpreterDialect: p.InterpreterDialect, ResidenceBasis: p.ResidenceBasis,
-		ArrivalDate: FormatISODate(p.ArrivalDate), SettlementDate: FormatISODate(p.SettlementDate),
+		InterpreterDialect: p.InterpreterDialect, InterpreterGender: p.InterpreterGender,
+		ResidenceBasis: p.ResidenceBasis,
+		ArrivalDate:    FormatISODate(p.ArrivalDate), SettlementDate: FormatISODate(p.SettlementDate),
 		Version: strconv.Itoa(p.Version),
 	}
 	if p.NationalID != nil {
@@ -172,6 +178,7 @@ type PersonInput struct {
 	InterpreterNeeded   bool
 	InterpreterLanguage string
 	InterpreterDialect  string
+	InterpreterGender   string
 	ResidenceBasis      string
 	ArrivalDate         *time.Time
 	SettlementDate      *time.Time
@@ -257,6 +264,10 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 	if len([]rune(in.InterpreterDialect)) > 100 {
 		bad("interpreter_dialect", "Dialekt kan ha høyst 100 tegn.")
 	}
+	if !hasOption(InterpreterGenders, f.InterpreterGender) {
+		bad("interpreter_gender", "Ukjent valg for tolkens kjønn.")
+	}
+	in.InterpreterGender = f.InterpreterGender
 	if f.InterpreterNeeded {
 		if !hasOption(Languages, f.InterpreterLanguage) {
 			bad("interpreter_language", "Velg språk for tolk når det er behov for tolk.")

@@ -39,6 +39,8 @@ func TestPersonFormValidate(t *testing.T) {
 		{"unknown country", func(f *PersonForm) { f.CountryOfOrigin = "QQ" }, "country_of_origin", ""},
 		{"unknown basis", func(f *PersonForm) { f.ResidenceBasis = "tourist" }, "residence_basis", ""},
 		{"bad sex", func(f *PersonForm) { f.Sex = "x" }, "sex", ""},
+		{"interpreter gender ok", func(f *PersonForm) { f.InterpreterGender = "female" }, "", ""},
+		{"unknown interpreter gender", func(f *PersonForm) { f.InterpreterGender = "x" }, "interpreter_gender", "Ukjent valg for tolkens kjønn."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := validForm()

@@ -618,7 +618,7 @@ func (db *DB) LikelyDuplicates(ctx context.Context, s domain.Scope, in domain.Pe
 		SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, cw.name AS caseworker_name,
 			true AS visible, false AS same_nid, false AS same_duf
 		FROM `+personFrom+`
-		WHERE p.birth_date = $1 AND `+where+`
+		WHERE p.birth_date = $1 AND p.status <> 'merged' AND `+where+`
 		ORDER BY p.family_key, p.given_key, p.id
 		LIMIT 2000`, append([]any{in.BirthDate}, args...)...)
 	if err != nil {

@@ -47,7 +47,7 @@ func (e *DuplicateError) Unwrap() error {
 
 const personColumns = `p.id, p.unit_id, p.given_name, p.family_name, p.birth_date, p.sex, p.national_id,
 	p.duf_number, p.country_of_origin, p.languages, p.interpreter_needed, p.interpreter_language,
-	p.interpreter_dialect, p.residence_basis, p.arrival_date, p.settlement_date, p.caseworker_id,
+	p.interpreter_dialect, p.interpreter_gender, p.residence_basis, p.arrival_date, p.settlement_date, p.caseworker_id,
 	cw.name AS caseworker_name, p.status, p.version, p.created_at, p.updated_at`
 
 const personFrom = `persons p LEFT JOIN users cw ON cw.id = p.caseworker_id`
@@ -133,14 +133,14 @@ func (db *DB) insertPerson(ctx context.Context, tx pgx.Tx, s domain.Scope, unitI
 		INSERT INTO persons (unit_id, given_name, family_name, name_key, family_key, given_key,
 			birth_date, sex, national_id, duf_number, country_of_origin, languages,
 			interpreter_needed, interpreter_language, interpreter_dialect, residence_basis,
-			arrival_date, settlement_date, caseworker_id, created_by, updated_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+			arrival_date, settlement_date, caseworker_id, created_by, updated_by, interpreter_gender)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)
 		RETURNING id`,
 		unitID, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
 		domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
 		in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
 		in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
-		in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID).Scan(&id)
+		in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -247,6 +247,7 @@ func personChanges(p *domain.Person, in domain.PersonInput) map[string]Change {
 	add("interpreter_needed", strconv.FormatBool(p.InterpreterNeeded), strconv.FormatBool(in.InterpreterNeeded))
 	add("interpreter_language", p.InterpreterLanguage, in.InterpreterLanguage)
 	add("interpreter_dialect", p.InterpreterDialect, in.InterpreterDialect)
+	add("interpreter_gender", p.InterpreterGender, in.InterpreterGender)
 	add("residence_basis", p.ResidenceBasis, in.ResidenceBasis)
 	add("arrival_date", dateStr(p.ArrivalDate), dateStr(in.ArrivalDate))
 	add("settlement_date", dateStr(p.SettlementDate), dateStr(in.SettlementDate))
@@ -288,13 +289,13 @@ func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in dom
 				country_of_origin = $11, languages = $12, interpreter_needed = $13,
 				interpreter_language = $14, interpreter_dialect = $15, residence_basis = $16,
 				arrival_date = $17, settlement_date = $18, caseworker_id = $19,
-				version = version + 1, updated_at = now(), updated_by = $20
+				interpreter_gender = $21, version = version + 1, updated_at = now(), updated_by = $20
 			WHERE id = $1`,
 			id, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
 			domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
 			in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
 			in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
-			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID)
+			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender)
 		if err != nil {
 			return err
 		}
@@ -398,6 +399,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 		conds = append(conds, "p.status = 'closed'")
 	case strings.TrimSpace(pq.Q) == "":
 		conds = append(conds, "p.status = 'active'") // literal: matches the partial indexes
+	default: // a search covers active and closed cases, never merged records
+		conds = append(conds, "p.status <> 'merged'")
 	}
 	trigram := false // a name term the trigram index can serve
 	if q := strings.TrimSpace(pq.Q); q != "" {

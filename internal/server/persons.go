@@ -189,7 +189,8 @@ func personFormFrom(r *http.Request) domain.PersonForm {
 		CountryOfOrigin: f.Get("country_of_origin"), Languages: f["languages"],
 		InterpreterNeeded:   f.Get("interpreter_needed") != "",
 		InterpreterLanguage: f.Get("interpreter_language"), InterpreterDialect: f.Get("interpreter_dialect"),
-		ResidenceBasis: f.Get("residence_basis"), ArrivalDate: f.Get("arrival_date"),
+		InterpreterGender: f.Get("interpreter_gender"),
+		ResidenceBasis:    f.Get("residence_basis"), ArrivalDate: f.Get("arrival_date"),
 		SettlementDate: f.Get("settlement_date"), CaseworkerID: f.Get("caseworker_id"),
 		Version: f.Get("version"),
 	}
@@ -198,7 +199,7 @@ func personFormFrom(r *http.Request) domain.PersonForm {
 // fieldOrder is the order of the form's fields, for the error summary.
 var fieldOrder = []string{"given_name", "family_name", "birth_date", "sex", "national_id", "duf_number",
 	"country_of_origin", "residence_basis", "arrival_date", "settlement_date", "languages",
-	"interpreter_language", "interpreter_dialect", "caseworker_id", "version"}
+	"interpreter_language", "interpreter_dialect", "interpreter_gender", "caseworker_id", "version"}
 
 func errorItems(fields map[string]string) []layout.ErrorItem {
 	var items []layout.ErrorItem
@@ -326,6 +327,10 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if p.Status == domain.StatusMerged { // a duplicate merged into another: say where it went
+		s.mergedNotice(w, r, p)
+		return
+	}
 	sections, err := s.personSections(r, p)
 	if err != nil {
 		s.fail(w, r, err)
@@ -360,6 +365,10 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
 	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if p.Status == domain.StatusMerged { // frozen: nothing to edit
+		s.mergedNotice(w, r, p)
 		return
 	}
 	v := editView(id)

@@ -326,8 +326,12 @@ func TestXSSIsEscaped(t *testing.T) {
 	// A dialect is free text: stored, and shown escaped.
 	form.Set("given_name", "Amina")
 	form.Set("interpreter_dialect", `"><img src=x onerror=alert(1)>`)
+	form.Set("interpreter_gender", "female")
 	path := createPerson(t, c, form)
 	show := c.get(path)
+	if !strings.Contains(show.Body, "kvinnelig tolk") {
+		t.Error("the interpreter gender preference is not on the person page")
+	}
 	if strings.Contains(show.Body, "<img src=x") || !strings.Contains(show.Body, "&lt;img src=x onerror=alert(1)&gt;") {
 		t.Error("the dialect came back unescaped")
 	}

@@ -2,6 +2,8 @@
 package persons
 
 import (
+	"strings"
+
 	"github.com/a-h/templ"
 
 	"ankomst/internal/domain"
@@ -143,6 +145,9 @@ func Facts(p *domain.Person) []Fact {
 		interp = "Ja, " + domain.Label(domain.Languages, p.InterpreterLanguage)
 		if p.InterpreterDialect != "" {
 			interp += " (" + p.InterpreterDialect + ")"
+		}
+		if p.InterpreterGender != "" {
+			interp += ", " + strings.ToLower(domain.Label(domain.InterpreterGenders, p.InterpreterGender))
 		}
 	}
 	cw := "Ikke tildelt"
