@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# scripts/bench.sh — the person list and name search through the real HTTP
-# stack, beside the same SQL alone. Called by `make bench`, which builds
-# bin/ankomst and exports DATABASE_URL for the database ankomst_bench.
+# scripts/bench.sh — the person list and name search, the timeline, the
+# person page and the Frister page through the real HTTP stack, beside the
+# same store calls alone. Called by `make bench`, which builds bin/ankomst
+# and exports DATABASE_URL for the database ankomst_bench.
 #
 #   DATABASE_URL=postgres://...ankomst_bench scripts/bench.sh
 #
-# Steps: migrate up; load `demo --persons 100000 --if-empty`; start
-# `ankomst serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a
-# demo caseworker as a smoke test; run the Go load generator
-# (TestBenchPersonList in internal/server/bench_test.go), which logs in
-# itself, measures each scenario over HTTP and through db.ListPersons, and
-# prints the table and EXPLAIN (ANALYZE, BUFFERS) of each query.
+# Steps: migrate up; load `demo --persons 100000 --notes 1000000 --if-empty`
+# (on a database loaded before notes existed, --if-empty still adds the
+# notes); create the bench caseworker (bench.caseworker@ost.demo, once; the
+# load generator gives them exactly 150 active persons); start `ankomst
+# serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a demo
+# caseworker as a smoke test; run the Go load generator (TestBenchPersonList
+# and TestBenchCasework in internal/server/bench_test.go), which logs in
+# itself, measures each scenario over HTTP and through the store, and prints
+# the tables and EXPLAIN (ANALYZE, BUFFERS) of the queries.
 #
-# Knobs: BENCH_PERSONS (100000), BENCH_ADDR (127.0.0.1:18080),
-# BENCH_EMAIL (saksbehandler1@ost.demo), ANKOMST_BENCH_REQUESTS (2000),
+# Knobs: BENCH_PERSONS (100000), BENCH_NOTES (1000000), BENCH_ADDR
+# (127.0.0.1:18080), BENCH_EMAIL (saksbehandler1@ost.demo),
+# BENCH_CASEWORKER (bench.caseworker@ost.demo), BENCH_CASEWORKER_PASSWORD,
+# ANKOMST_BENCH_CASELOAD (150), ANKOMST_BENCH_REQUESTS (2000),
 # ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
+# BENCH_TESTS (a go test -run pattern, default both benchmarks),
 # BENCH_OUT (also write the report to this file).
 set -euo pipefail
 
@@ -24,6 +31,10 @@ cd "$ROOT"
 : "${DATABASE_URL:?DATABASE_URL must point at the benchmark database (make bench sets it)}"
 BIN="${ANKOMST_BIN:-$ROOT/bin/ankomst}"
 PERSONS="${BENCH_PERSONS:-100000}"
+NOTES="${BENCH_NOTES:-1000000}"
+CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
+CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
+TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework)\$}"
 ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
 EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
 PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"
@@ -50,10 +61,23 @@ trap 'exit 130' INT TERM
 echo "== migrate"
 "$BIN" migrate up
 
-echo "== demo data ($PERSONS persons, once)"
+echo "== demo data ($PERSONS persons, $NOTES case notes, once)"
 start=$(date +%s%N)
-"$BIN" demo --persons "$PERSONS" --if-empty
+"$BIN" demo --persons "$PERSONS" --notes "$NOTES" --if-empty
 echo "demo step took $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+echo "== bench caseworker $CASEWORKER"
+if ! out=$(printf '%s\n' "$CASEWORKER_PASSWORD" | "$BIN" user create --email "$CASEWORKER" \
+  --name "Benk Saksbehandler" --role caseworker --unit "Flyktningtjenesten Øst" 2>&1); then
+  if [[ $out == *"finnes allerede"* ]]; then
+    echo "exists already"
+  else
+    echo "bench: could not create $CASEWORKER: $out" >&2
+    exit 1
+  fi
+else
+  echo "$out"
+fi
 
 if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
   echo "bench: something already answers on $ADDR; stop it or set BENCH_ADDR" >&2
@@ -91,9 +115,10 @@ echo "GET /persons?view=all: $status, $size bytes, ${time}s (cold)"
 echo "== load generator"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 export ANKOMST_BENCH_URL="$BASE" ANKOMST_BENCH_EMAIL="$EMAIL" ANKOMST_BENCH_PASSWORD="$PASSWORD"
+export ANKOMST_BENCH_CASEWORKER="$CASEWORKER" ANKOMST_BENCH_CASEWORKER_PASSWORD="$CASEWORKER_PASSWORD"
 if [[ -n ${BENCH_OUT:-} ]]; then
-  go test ./internal/server -run '^TestBenchPersonList$' -count=1 -v -timeout 60m | tee "$BENCH_OUT"
+  go test ./internal/server -run "$TESTS" -count=1 -v -timeout 60m | tee "$BENCH_OUT"
 else
-  go test ./internal/server -run '^TestBenchPersonList$' -count=1 -v -timeout 60m
+  go test ./internal/server -run "$TESTS" -count=1 -v -timeout 60m
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"

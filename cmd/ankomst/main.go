@@ -2,7 +2,7 @@
 //
 //	ankomst serve [--addr HOST:PORT] [--migrate]
 //	ankomst migrate up|down|version
-//	ankomst demo [--persons N] [--if-empty]
+//	ankomst demo [--persons N] [--notes N] [--if-empty]
 //	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
 //
 // DATABASE_URL selects the database. main only wires; the work is in internal/.
@@ -32,7 +32,8 @@ import (
 const usage = `Usage:
   ankomst serve [--addr HOST:PORT] [--migrate]     serve the web app (default :8080, or ANKOMST_ADDR)
   ankomst migrate up|down|version                   manage the database schema
-  ankomst demo [--persons N] [--if-empty]           load synthetic demo data
+  ankomst demo [--persons N] [--notes N] [--if-empty]
+                                                    load synthetic demo data
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
 Environment: DATABASE_URL (required), ANKOMST_ADDR, ANKOMST_IDLE_TIMEOUT (e.g. 30m),
@@ -196,7 +197,8 @@ func migrateCmd(ctx context.Context, args []string) error {
 func demoCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	n := fs.Int("persons", 500, "number of synthetic persons")
-	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users")
+	notes := fs.Int("notes", 0, "number of synthetic case notes over the persons")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes)")
 	seed := fs.Int64("seed", 1, "random seed")
 	fs.Parse(args) //nolint:errcheck
 	db, url, err := openDB(ctx)
@@ -207,7 +209,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	if err := postgres.CheckSchema(url); err != nil {
 		return err
 	}
-	return demo.Load(ctx, db, demo.Options{Persons: *n, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
+	return demo.Load(ctx, db, demo.Options{Persons: *n, Notes: *notes, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader) error {

@@ -31,6 +31,9 @@ const (
 // Options control the demo load.
 type Options struct {
 	Persons int
+	// Notes is the number of synthetic case notes to add over the persons
+	// (postgres.DemoNotes); 0 adds none.
+	Notes   int
 	IfEmpty bool
 	Seed    int64
 	Out     io.Writer
@@ -64,9 +67,12 @@ var Staff = []StaffMember{
 	{"admin@demo", "Sindre Johansen", domain.RoleAdmin, UnitEast},
 }
 
-// Load fills the database with demo units, users and persons. With IfEmpty
-// it does nothing if any user exists. Without it, it reuses demo users that
-// exist and adds Persons more persons, avoiding identity numbers in use.
+// Load fills the database with demo units, users and persons, and Notes
+// case notes over the persons. With IfEmpty it loads nothing if any user
+// exists, except the notes when the database has persons but no case notes
+// yet (so a database loaded before notes existed gets them). Without
+// IfEmpty, it reuses demo users that exist and adds Persons more persons,
+// avoiding identity numbers in use, and Notes more notes.
 func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	out := o.Out
 	if out == nil {
@@ -75,16 +81,8 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	if o.Persons < 0 {
 		return errors.New("demo: the number of persons cannot be negative")
 	}
-	if o.IfEmpty {
-		n, err := db.CountUsers(ctx)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			fmt.Fprintln(out, "Demo data already loaded.")
-			PrintLogins(out)
-			return nil
-		}
+	if o.Notes < 0 {
+		return errors.New("demo: the number of notes cannot be negative")
 	}
 	today := o.Today
 	if today.IsZero() {
@@ -95,6 +93,28 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		today = db.Now().In(loc)
 	}
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if o.IfEmpty {
+		n, err := db.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintln(out, "Demo data already loaded.")
+			if o.Notes > 0 {
+				notes, err := db.CountNotes(ctx)
+				if err != nil {
+					return err
+				}
+				if notes == 0 {
+					if err := loadNotes(ctx, db, o, today, out); err != nil {
+						return err
+					}
+				}
+			}
+			PrintLogins(out)
+			return nil
+		}
+	}
 	started := time.Now()
 
 	units := []*staffUnit{{Name: UnitEast}, {Name: UnitWest}}
@@ -192,8 +212,24 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	if g.noNID > 0 {
 		fmt.Fprintf(out, "%d persons got only a DUF number: no synthetic national ID was free for their birth date.\n", g.noNID)
 	}
+	if o.Notes > 0 {
+		if err := loadNotes(ctx, db, o, today, out); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(out)
 	PrintLogins(out)
+	return nil
+}
+
+// loadNotes adds o.Notes synthetic case notes over the persons stored.
+func loadNotes(ctx context.Context, db *postgres.DB, o Options, today time.Time, out io.Writer) error {
+	started := time.Now()
+	n, err := db.DemoNotes(ctx, o.Notes, o.Seed, today)
+	if err != nil {
+		return fmt.Errorf("demo: notes: %w", err)
+	}
+	fmt.Fprintf(out, "Case notes: %d added in %s.\n", n, time.Since(started).Round(time.Millisecond))
 	return nil
 }
 

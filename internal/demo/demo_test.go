@@ -412,3 +412,83 @@ func TestDemoClosedCasesHaveDates(t *testing.T) {
 		t.Errorf("closed %d, without date or reason %d, dated outside settlement..today %d", closed, undated, bad)
 	}
 }
+
+func TestDemoNotes(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	// Persons first, without notes; then --if-empty with notes adds them,
+	// since the database has no notes yet.
+	if err := demo.Load(ctx, db, demo.Options{Persons: 400, IfEmpty: true, Seed: 5, Out: io.Discard, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, db, demo.Options{Persons: 400, Notes: 4000, IfEmpty: true, Seed: 5, Out: &out, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Case notes: 4000 added") {
+		t.Errorf("the report does not count the notes:\n%s", out.String())
+	}
+	if n, err := db.CountPersons(ctx); err != nil || n != 400 {
+		t.Fatalf("CountPersons = %d, %v; --if-empty added persons", n, err)
+	}
+	// Again: notes exist now, so nothing is added.
+	if err := demo.Load(ctx, db, demo.Options{Persons: 400, Notes: 4000, IfEmpty: true, Seed: 5, Out: io.Discard, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CountNotes(ctx); err != nil || n != 4000 {
+		t.Fatalf("CountNotes = %d, %v; want 4000", n, err)
+	}
+
+	var wrongAuthor, outOfRange, outOfOrder, interpreter, reasons, conversations, long, maxNotes, withNotes, kinds int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM case_notes n JOIN persons p ON p.id = n.person_id JOIN users u ON u.id = n.author_id
+		WHERE u.unit_id <> p.unit_id OR u.role NOT IN ('caseworker', 'leader')`).Scan(&wrongAuthor)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM case_notes n JOIN persons p ON p.id = n.person_id
+		WHERE n.note_date < coalesce(p.settlement_date, p.arrival_date) OR n.note_date > $1
+		   OR n.note_date > coalesce(p.closed_on, $1)`, today).Scan(&outOfRange)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT note_date, lag(note_date) OVER (ORDER BY id) AS prev FROM case_notes) x
+		WHERE note_date < prev`).Scan(&outOfOrder)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE interpreter_used IS NOT NULL),
+		count(*) FILTER (WHERE no_interpreter_reason <> ''), count(*) FILTER (WHERE kind IN ('meeting', 'phone', 'home_visit')),
+		count(*) FILTER (WHERE char_length(body) > 1000), count(DISTINCT kind) FROM case_notes`).
+		Scan(&interpreter, &reasons, &conversations, &long, &kinds)
+	db.Pool.QueryRow(ctx, `SELECT max(c), count(*) FROM (SELECT count(*) AS c FROM case_notes GROUP BY person_id) x`).Scan(&maxNotes, &withNotes)
+	t.Logf("%d persons with notes, the busiest has %d; %d record interpreter use, %d with a reason; %d conversations, %d long",
+		withNotes, maxNotes, interpreter, reasons, conversations, long)
+	if wrongAuthor != 0 {
+		t.Errorf("%d notes written by someone outside the person's unit or not a caseworker or leader", wrongAuthor)
+	}
+	if outOfRange != 0 {
+		t.Errorf("%d notes dated before settlement, after today or after the case closed", outOfRange)
+	}
+	if outOfOrder != 0 {
+		t.Errorf("%d notes inserted out of date order", outOfOrder)
+	}
+	if interpreter < 4000*12/100 || interpreter > 4000*28/100 || reasons == 0 {
+		t.Errorf("%d of 4000 notes record interpreter use (%d with a reason for none), want about a fifth", interpreter, reasons)
+	}
+	if kinds != 5 || conversations < 4000/2 || long == 0 {
+		t.Errorf("%d kinds, %d conversations, %d notes over 1000 characters", kinds, conversations, long)
+	}
+	// Skewed: the busiest person has many times the average.
+	if mean := 4000 / withNotes; maxNotes < 5*mean {
+		t.Errorf("the busiest person has %d notes, the mean is %d: not skewed", maxNotes, mean)
+	}
+
+	// The store reads them: the busiest person's timeline is full.
+	var pid, unit int64
+	db.Pool.QueryRow(ctx, `SELECT n.person_id, p.unit_id FROM case_notes n JOIN persons p ON p.id = n.person_id
+		GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).Scan(&pid, &unit)
+	tl, err := db.PersonTimeline(ctx, domain.Scope{UserID: 1, UnitID: unit, Role: domain.RoleLeader}, pid, postgres.TimelineQuery{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, it := range tl.Items {
+		if it.Note != nil {
+			notes++
+		}
+	}
+	if notes < 40 || tl.Next == nil {
+		t.Errorf("the busiest person's timeline has %d notes on its first page, next %v", notes, tl.Next)
+	}
+}

@@ -696,8 +696,14 @@ func (db *DB) ChangedSinceLastSeen(ctx context.Context, s domain.Scope, ids []in
 			max(a.at) AS last_at
 		FROM persons p
 		LEFT JOIN person_last_seen ls ON ls.person_id = p.id AND ls.user_id = $2
-		LEFT JOIN audit_events a ON a.person_id = p.id AND a.at > coalesce(ls.seen_at, '-infinity'::timestamptz)
-			AND a.user_id IS DISTINCT FROM $2 AND NOT `+auditReadActionsSQL+`
+		-- LATERAL with OFFSET 0 keeps the per-person index lookup: a plain join
+		-- lets the planner scan the whole audit log once a person has many rows.
+		LEFT JOIN LATERAL (
+			SELECT a.id, a.action, a.at, a.changes FROM audit_events a
+			WHERE a.person_id = p.id AND a.at > coalesce(ls.seen_at, '-infinity'::timestamptz)
+				AND a.user_id IS DISTINCT FROM $2 AND NOT `+auditReadActionsSQL+`
+			OFFSET 0
+		) a ON true
 		LEFT JOIN LATERAL jsonb_object_keys(CASE WHEN jsonb_typeof(a.changes) = 'object' THEN a.changes ELSE '{}'::jsonb END) AS k(key) ON true
 		WHERE p.id = ANY($1) AND `+where+`
 		GROUP BY p.id, ls.seen_at`, append([]any{ids, s.UserID}, args...)...)

@@ -1,21 +1,33 @@
 package server_test
 
-// The person-list benchmark of scripts/bench.sh (make bench). It runs only
-// when ANKOMST_BENCH_URL points at a running `ankomst serve` whose database
+// The benchmarks of scripts/bench.sh (make bench). They run only when
+// ANKOMST_BENCH_URL points at a running `ankomst serve` whose database
 // (DATABASE_URL) holds the demo data:
 //
 //	ANKOMST_BENCH_URL=http://127.0.0.1:18080 DATABASE_URL=... \
-//	  go test ./internal/server -run '^TestBenchPersonList$' -count=1 -v
+//	  go test ./internal/server -run '^TestBench(PersonList|Casework)$' -count=1 -v
 //
-// For each scenario it logs in as a demo caseworker and measures the page
-// through the real HTTP stack (session load and save, user load, the query,
-// templ rendering), then the same ListPersons call straight on the store,
-// and prints EXPLAIN (ANALYZE, BUFFERS) of the query's SQL.
+// For each scenario a benchmark logs in and measures the page through the
+// real HTTP stack (session load and save, user load, the queries, templ
+// rendering), then the same store calls straight on the store, and prints
+// EXPLAIN (ANALYZE, BUFFERS) of the queries' SQL.
 //
-// Knobs: ANKOMST_BENCH_EMAIL, ANKOMST_BENCH_PASSWORD (a demo caseworker by
-// default), ANKOMST_BENCH_REQUESTS (2000 per run), ANKOMST_BENCH_CONCURRENCY
+// TestBenchPersonList: the person list and name search as a demo caseworker
+// (ANKOMST_BENCH_EMAIL, ANKOMST_BENCH_PASSWORD; saksbehandler1@ost.demo).
+//
+// TestBenchCasework: the timeline and the person page of the person with the
+// most case notes in the caseworker's unit, and the Frister page of a
+// caseworker with exactly ANKOMST_BENCH_CASELOAD (150) active persons. The
+// caseworker is ANKOMST_BENCH_CASEWORKER (bench.caseworker@ost.demo,
+// password ANKOMST_BENCH_CASEWORKER_PASSWORD, created by scripts/bench.sh
+// with `ankomst user create`); the setup assigns the persons with an UPDATE
+// (the most recently settled active persons of the unit), so reruns keep
+// the same caseload.
+//
+// Knobs: ANKOMST_BENCH_REQUESTS (2000 per run), ANKOMST_BENCH_CONCURRENCY
 // (comma list, default "1,4"), ANKOMST_BENCH_VACUUM=0 to skip the VACUUM
-// ANALYZE of persons before measuring, ANKOMST_BENCH_EXPLAIN=0 to skip the plans.
+// ANALYZE of the tables before measuring, ANKOMST_BENCH_EXPLAIN=0 to skip
+// the plans.
 
 import (
 	"context"
@@ -153,6 +165,12 @@ func benchEnv(key, def string) string {
 type benchCapture struct {
 	SQL  string
 	Args []any
+	All  []benchQuery // every statement, in order
+}
+
+type benchQuery struct {
+	SQL  string
+	Args []any
 }
 
 type benchCaptureKey struct{}
@@ -162,6 +180,7 @@ type benchTracer struct{}
 func (benchTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	if c, ok := ctx.Value(benchCaptureKey{}).(*benchCapture); ok {
 		c.SQL, c.Args = d.SQL, slices.Clone(d.Args)
+		c.All = append(c.All, benchQuery{SQL: d.SQL, Args: c.Args})
 	}
 	return ctx
 }
@@ -170,7 +189,19 @@ func (benchTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDa
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
 
-func TestBenchPersonList(t *testing.T) {
+// benchSetup is what every benchmark needs: the server's URL, the requests
+// per run, the concurrencies, and the store as the server opens it, with a
+// tracer for EXPLAIN. It skips the test unless ANKOMST_BENCH_URL is set.
+type benchSetup struct {
+	base  string
+	n     int
+	concs []int
+	pool  *pgxpool.Pool
+	db    *postgres.DB
+}
+
+func newBenchSetup(t *testing.T) *benchSetup {
+	t.Helper()
 	base := strings.TrimRight(os.Getenv("ANKOMST_BENCH_URL"), "/")
 	if base == "" {
 		t.Skip("benchmark: set ANKOMST_BENCH_URL (scripts/bench.sh does)")
@@ -179,20 +210,14 @@ func TestBenchPersonList(t *testing.T) {
 	if dbURL == "" {
 		t.Fatal("benchmark: DATABASE_URL is not set")
 	}
-	ctx := context.Background()
-	email := benchEnv("ANKOMST_BENCH_EMAIL", "saksbehandler1@ost.demo")
-	password := benchEnv("ANKOMST_BENCH_PASSWORD", demo.Password)
-	n := benchEnvInt(t, "ANKOMST_BENCH_REQUESTS", 2000)
-	var concs []int
+	b := &benchSetup{base: base, n: benchEnvInt(t, "ANKOMST_BENCH_REQUESTS", 2000)}
 	for _, s := range strings.Split(benchEnv("ANKOMST_BENCH_CONCURRENCY", "1,4"), ",") {
 		c, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || c <= 0 {
 			t.Fatalf("ANKOMST_BENCH_CONCURRENCY: bad %q", s)
 		}
-		concs = append(concs, c)
+		b.concs = append(b.concs, c)
 	}
-
-	// The store, as the server opens it, with a tracer for EXPLAIN.
 	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
 		t.Fatal(err)
@@ -201,38 +226,128 @@ func TestBenchPersonList(t *testing.T) {
 	cfg.ConnConfig.RuntimeParams["application_name"] = "ankomst-bench"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.ConnConfig.Tracer = benchTracer{}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	b.pool, err = pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	db := &postgres.DB{Pool: pool, Now: time.Now}
+	t.Cleanup(b.pool.Close)
+	b.db = &postgres.DB{Pool: b.pool, Now: time.Now}
+	return b
+}
+
+// userScope is the scope of the user with this e-mail.
+func (b *benchSetup) userScope(t *testing.T, email string) domain.Scope {
+	t.Helper()
+	var s domain.Scope
+	var role string
+	err := b.pool.QueryRow(context.Background(), `SELECT id, unit_id, role FROM users WHERE lower(email) = lower($1)`, email).
+		Scan(&s.UserID, &s.UnitID, &role)
+	if err != nil {
+		t.Fatalf("benchmark user %s: %v (load the demo data first; scripts/bench.sh creates the bench users)", email, err)
+	}
+	s.Role = domain.Role(role)
+	return s
+}
+
+// login signs in through the real login form, as a browser would (no
+// Origin), and returns a GET that wants 200 and returns the body.
+func (b *benchSetup) login(t *testing.T, email, password string) func(path string) (string, error) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.PostForm(b.base+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body) //nolint:errcheck
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login as %s: status %d", email, resp.StatusCode)
+	}
+	return func(path string) (string, error) {
+		resp, err := client.Get(b.base + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+		}
+		return string(body), nil
+	}
+}
+
+// vacuum brings the tables to the steady state autovacuum reaches:
+// visibility map set, GIN pending lists merged, statistics fresh.
+func (b *benchSetup) vacuum(t *testing.T, tables ...string) {
+	t.Helper()
+	if os.Getenv("ANKOMST_BENCH_VACUUM") == "0" {
+		return
+	}
+	for _, tbl := range tables {
+		if _, err := b.pool.Exec(context.Background(), `VACUUM (ANALYZE) `+tbl); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var (
+	benchExecRE = regexp.MustCompile(`Execution Time: ([0-9.]+) ms`)
+	benchPlanRE = regexp.MustCompile(`Planning Time: ([0-9.]+) ms`)
+)
+
+// explain runs EXPLAIN (ANALYZE, BUFFERS) of a query and returns the plan,
+// headed by the SQL and its arguments, and the execution and planning times
+// in ms.
+func (b *benchSetup) explain(t *testing.T, q benchQuery) (plan []string, execMS, planMS float64) {
+	t.Helper()
+	rows, err := b.pool.Query(context.Background(), "EXPLAIN (ANALYZE, BUFFERS) "+q.SQL, q.Args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range plan {
+		if m := benchExecRE.FindStringSubmatch(l); m != nil {
+			execMS, _ = strconv.ParseFloat(m[1], 64)
+		}
+		if m := benchPlanRE.FindStringSubmatch(l); m != nil {
+			planMS, _ = strconv.ParseFloat(m[1], 64)
+		}
+	}
+	return append([]string{"SQL: " + strings.Join(strings.Fields(q.SQL), " "), fmt.Sprintf("args: %v", q.Args)}, plan...), execMS, planMS
+}
+
+func TestBenchPersonList(t *testing.T) {
+	bs := newBenchSetup(t)
+	n, concs, pool, db := bs.n, bs.concs, bs.pool, bs.db
+	ctx := context.Background()
+	email := benchEnv("ANKOMST_BENCH_EMAIL", "saksbehandler1@ost.demo")
+	password := benchEnv("ANKOMST_BENCH_PASSWORD", demo.Password)
 
 	var (
-		scope   domain.Scope
-		role    string
 		total   int64
 		inUnit  int64
 		pgVer   string
 		sharedB string
 	)
-	err = pool.QueryRow(ctx, `SELECT id, unit_id, role FROM users WHERE lower(email) = lower($1)`, email).
-		Scan(&scope.UserID, &scope.UnitID, &role)
-	if err != nil {
-		t.Fatalf("benchmark user %s: %v (load the demo data first)", email, err)
-	}
-	scope.Role = domain.Role(role)
+	scope := bs.userScope(t, email)
 	if err := pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE unit_id = $1), current_setting('server_version'),
 		current_setting('shared_buffers') FROM persons`, scope.UnitID).Scan(&total, &inUnit, &pgVer, &sharedB); err != nil {
 		t.Fatal(err)
 	}
-	if os.Getenv("ANKOMST_BENCH_VACUUM") != "0" {
-		// The steady state autovacuum reaches: visibility map set, GIN
-		// pending list merged, statistics fresh.
-		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) persons`); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bs.vacuum(t, "persons")
 
 	// Scenario parameters from the data: page 2's cursor, a full name.
 	first, err := db.ListPersons(ctx, scope, postgres.PersonQuery{Limit: 50})
@@ -285,38 +400,7 @@ func TestBenchPersonList(t *testing.T) {
 		varied,
 	}
 
-	// Log in through the real login form, as a browser would (no Origin).
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{
-		Jar:           jar,
-		Timeout:       30 * time.Second,
-		Transport:     &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body) //nolint:errcheck
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login as %s: status %d", email, resp.StatusCode)
-	}
-	get := func(path string) (string, error) {
-		resp, err := client.Get(base + path)
-		if err != nil {
-			return "", err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return "", err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return "", fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
-		}
-		return string(b), nil
-	}
+	get := bs.login(t, email, password)
 
 	type result struct {
 		sc         benchScenario
@@ -327,7 +411,6 @@ func TestBenchPersonList(t *testing.T) {
 		execMS     string
 	}
 	var results []result
-	execRE := regexp.MustCompile(`Execution Time: ([0-9.]+) ms`)
 	for _, sc := range scenarios {
 		r := result{sc: sc, http: map[int]benchStats{}, bare: map[int]benchStats{}}
 		body, err := get(sc.variant(0).Path)
@@ -364,21 +447,9 @@ func TestBenchPersonList(t *testing.T) {
 		}
 		r.rows = len(page.Rows)
 		if os.Getenv("ANKOMST_BENCH_EXPLAIN") != "0" {
-			rows, err := pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+capture.SQL, capture.Args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, l := range r.plan {
-				if m := execRE.FindStringSubmatch(l); m != nil {
-					r.execMS = m[1]
-				}
-			}
-			r.plan = append([]string{"SQL: " + strings.Join(strings.Fields(capture.SQL), " "),
-				fmt.Sprintf("args: %v", capture.Args)}, r.plan...)
+			var execMS float64
+			r.plan, execMS, _ = bs.explain(t, benchQuery{SQL: capture.SQL, Args: capture.Args})
+			r.execMS = strconv.FormatFloat(execMS, 'f', 3, 64)
 		}
 		results = append(results, r)
 	}
@@ -442,3 +513,260 @@ func benchTrunc(s string, n int) string {
 }
 
 func benchCPUs() int { return runtime.NumCPU() }
+
+// benchCaseload gives the caseworker of s exactly want active persons of
+// the unit: it takes the most recently settled active persons (the ones with
+// open deadlines) from their caseworkers, or, on a rerun with a different
+// size, hands the surplus back to nobody. A bench setup, not casework: it
+// bypasses the audit log as the demo load does.
+func benchCaseload(t *testing.T, pool *pgxpool.Pool, s domain.Scope, want int) {
+	t.Helper()
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var have int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM persons WHERE caseworker_id = $1 AND status = 'active'`, s.UserID).Scan(&have); err != nil {
+			return err
+		}
+		switch {
+		case have > want:
+			_, err := tx.Exec(ctx, `UPDATE persons SET caseworker_id = NULL WHERE id IN (
+				SELECT id FROM persons WHERE caseworker_id = $1 AND status = 'active' ORDER BY id DESC LIMIT $2)`, s.UserID, have-want)
+			return err
+		case have < want:
+			_, err := tx.Exec(ctx, `UPDATE persons SET caseworker_id = $1 WHERE id IN (
+				SELECT id FROM persons WHERE unit_id = $2 AND status = 'active' AND caseworker_id IS DISTINCT FROM $1
+				ORDER BY settlement_date DESC NULLS LAST, id LIMIT $3)`, s.UserID, s.UnitID, want-have)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var have int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE caseworker_id = $1 AND status = 'active'`, s.UserID).Scan(&have); err != nil {
+		t.Fatal(err)
+	}
+	if have != want {
+		t.Fatalf("the bench caseworker has %d active persons, want %d (not enough active persons in the unit?)", have, want)
+	}
+}
+
+// benchReadOnly reports whether a captured statement only reads, so that
+// EXPLAIN ANALYZE may run it again (never an insert, update or lock).
+func benchReadOnly(sql string) bool {
+	f := strings.ToUpper(strings.Join(strings.Fields(sql), " "))
+	if !strings.HasPrefix(f, "SELECT") && !strings.HasPrefix(f, "WITH") && !strings.HasPrefix(f, "(") {
+		return false
+	}
+	for _, w := range []string{"INSERT ", "UPDATE ", "DELETE "} {
+		if strings.Contains(f, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func benchLoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func TestBenchCasework(t *testing.T) {
+	bs := newBenchSetup(t)
+	ctx := context.Background()
+	pool, db := bs.pool, bs.db
+	email := benchEnv("ANKOMST_BENCH_CASEWORKER", "bench.caseworker@ost.demo")
+	password := benchEnv("ANKOMST_BENCH_CASEWORKER_PASSWORD", demo.Password)
+	caseload := benchEnvInt(t, "ANKOMST_BENCH_CASELOAD", 150)
+	scope := bs.userScope(t, email)
+	if scope.Role != domain.RoleCaseworker {
+		t.Fatalf("%s is a %s, want a caseworker", email, scope.Role)
+	}
+	benchCaseload(t, pool, scope, caseload)
+	bs.vacuum(t, "persons", "case_notes", "deadlines", "tasks", "households", "household_members", "audit_events", "person_last_seen")
+	loadBefore := benchLoadAvg()
+
+	var (
+		persons, notes, openDeadlines int64
+		busiest                       int64
+		busiestNotes                  int
+		pgVer, sharedB                string
+	)
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM case_notes),
+		current_setting('server_version'), current_setting('shared_buffers')`).Scan(&persons, &notes, &pgVer, &sharedB); err != nil {
+		t.Fatal(err)
+	}
+	if notes == 0 {
+		t.Fatal("no case notes: load the demo data with --notes (scripts/bench.sh does)")
+	}
+	if err := pool.QueryRow(ctx, `SELECT n.person_id, count(*) FROM case_notes n JOIN persons p ON p.id = n.person_id
+		WHERE p.unit_id = $1 GROUP BY n.person_id ORDER BY count(*) DESC, n.person_id LIMIT 1`, scope.UnitID).Scan(&busiest, &busiestNotes); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM deadlines d JOIN persons p ON p.id = d.person_id
+		WHERE p.caseworker_id = $1 AND p.status = 'active' AND d.done_on IS NULL AND d.kind <> ALL($2)`,
+		scope.UserID, domain.HealthDeadlineKinds()).Scan(&openDeadlines); err != nil {
+		t.Fatal(err)
+	}
+	person, err := db.GetPerson(ctx, scope, busiest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Next == nil {
+		t.Fatalf("the busiest person's timeline has one page only (%d notes)", busiestNotes)
+	}
+	older := *first.Next
+	pp := "/persons/" + strconv.FormatInt(busiest, 10)
+
+	type scenario struct {
+		name string
+		path string
+		want string // text the page must contain
+		bare func(ctx context.Context) error
+	}
+	scenarios := []scenario{
+		{
+			name: fmt.Sprintf("timeline, %d notes", busiestNotes), path: pp + "/timeline", want: "Tidslinje for",
+			bare: func(ctx context.Context) error {
+				_, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 50, AuditView: true})
+				return err
+			},
+		},
+		{
+			name: "timeline, page 2 (older)", path: pp + "/timeline?before=" + older.String(), want: "Tidslinje for",
+			bare: func(ctx context.Context) error {
+				_, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 50, After: &older, AuditView: true})
+				return err
+			},
+		},
+		{
+			// The person page: the person and the sections of the modules.
+			name: "person page, same person", path: pp, want: `data-testid="timeline-section"`,
+			bare: func(ctx context.Context) error {
+				p, err := db.GetPerson(ctx, scope, busiest)
+				if err != nil {
+					return err
+				}
+				if _, err := db.PersonHousehold(ctx, scope, busiest); err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+					return err
+				}
+				if _, err := db.PersonDeadlines(ctx, scope, busiest); err != nil {
+					return err
+				}
+				if _, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 20}); err != nil {
+					return err
+				}
+				if p.Status == domain.StatusClosed {
+					_, err = db.PersonClosure(ctx, scope, busiest)
+				}
+				return err
+			},
+		},
+		{
+			name: fmt.Sprintf("Frister, %d persons (mine)", caseload), path: "/deadlines", want: `data-testid="deadline-row"`,
+			bare: func(ctx context.Context) error {
+				_, err := db.ListDeadlines(ctx, scope, postgres.DeadlineQuery{Mine: true, Limit: 50})
+				return err
+			},
+		},
+	}
+
+	get := bs.login(t, email, password)
+	type result struct {
+		sc         scenario
+		bytes      int
+		http, bare map[int]benchStats
+		plans      [][]string
+		execMS     float64 // the read statements' execution times, summed
+		planMS     float64 // and their planning times
+		statements int
+	}
+	var results []result
+	for _, sc := range scenarios {
+		r := result{sc: sc, http: map[int]benchStats{}, bare: map[int]benchStats{}}
+		body, err := get(sc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, sc.want) {
+			t.Fatalf("%s: the page does not contain %q", sc.name, sc.want)
+		}
+		r.bytes = len(body)
+		for _, c := range bs.concs {
+			r.http[c] = benchRun(t, bs.n, c, func(int) error { _, err := get(sc.path); return err })
+			r.bare[c] = benchRun(t, bs.n, c, func(int) error { return sc.bare(ctx) })
+		}
+		capture := &benchCapture{}
+		if err := sc.bare(context.WithValue(ctx, benchCaptureKey{}, capture)); err != nil {
+			t.Fatal(err)
+		}
+		r.statements = len(capture.All)
+		if os.Getenv("ANKOMST_BENCH_EXPLAIN") != "0" {
+			for _, q := range capture.All {
+				if !benchReadOnly(q.SQL) {
+					continue
+				}
+				plan, execMS, planMS := bs.explain(t, q)
+				r.plans = append(r.plans, plan)
+				r.execMS += execMS
+				r.planMS += planMS
+			}
+		}
+		results = append(results, r)
+	}
+	loadAfter := benchLoadAvg()
+
+	w := os.Stdout
+	fmt.Fprintf(w, "\n=== Casework benchmark: %d persons, %d case notes; PostgreSQL %s, shared_buffers %s, %d CPUs; load average %s before, %s after\n",
+		persons, notes, pgVer, sharedB, benchCPUs(), loadBefore, loadAfter)
+	fmt.Fprintf(w, "    as %s (%d active persons, %d open deadlines they see); the busiest person of the unit: id %d, %d notes, status %s\n",
+		email, caseload, openDeadlines, busiest, busiestNotes, person.Status)
+	fmt.Fprintf(w, "    %d requests per run after 100 warm-up; http = GET through `ankomst serve`; sql = the handler's store calls alone;\n"+
+		"    stmts = statements per store call (with BEGIN/COMMIT); EXPLAIN = the read statements' execution + planning times, summed (ms)\n\n", bs.n)
+	fmt.Fprintf(w, "%-32s %-5s %4s %6s %7s %8s %8s %8s %8s %8s %13s\n", "scenario", "path", "conc", "stmts", "KiB", "p50 ms", "p90 ms", "p99 ms", "max ms", "req/s", "EXPLAIN")
+	for _, r := range results {
+		for _, c := range bs.concs {
+			for _, kind := range []string{"http", "sql"} {
+				st, explain := r.http[c], ""
+				if kind == "sql" {
+					st, explain = r.bare[c], fmt.Sprintf("%.2f + %.2f", r.execMS, r.planMS)
+				}
+				fmt.Fprintf(w, "%-32s %-5s %4d %6d %7.1f %8s %8s %8s %8s %8.0f %13s\n",
+					benchTrunc(r.sc.name, 32), kind, c, r.statements, float64(r.bytes)/1024, ms(st.P50), ms(st.P90), ms(st.P99), ms(st.Max), st.PerSec, explain)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nGoal: http p99 < 30 ms.\n")
+	fmt.Fprintf(w, "%-32s %4s %10s %12s  %s\n", "scenario", "conc", "http p99", "p50 ratio", "verdict")
+	for _, r := range results {
+		for _, c := range bs.concs {
+			h, b := r.http[c], r.bare[c]
+			verdict := "ok"
+			if h.P99 >= 30*time.Millisecond {
+				verdict = "p99 over 30 ms"
+			}
+			fmt.Fprintf(w, "%-32s %4d %10s %11.2fx  %s\n", benchTrunc(r.sc.name, 32), c, ms(h.P99), float64(h.P50)/float64(b.P50), verdict)
+		}
+	}
+	for _, r := range results {
+		for i, plan := range r.plans {
+			fmt.Fprintf(w, "\n--- EXPLAIN (ANALYZE, BUFFERS): %s, statement %d of %d read statements\n", r.sc.name, i+1, len(r.plans))
+			for _, l := range plan {
+				fmt.Fprintln(w, "  "+l)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+}
