@@ -36,6 +36,7 @@ const usage = `Usage:
                                                     load synthetic demo data
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
+  ankomst user end-sessions --email E               log the user out everywhere
 Environment: DATABASE_URL (required), ANKOMST_ADDR, ANKOMST_IDLE_TIMEOUT (e.g. 30m),
 ANKOMST_SECURE_COOKIES=1 behind TLS.
 `
@@ -213,8 +214,11 @@ func demoCmd(ctx context.Context, args []string) error {
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
+	if len(args) >= 1 && args[0] == "end-sessions" {
+		return endSessionsCmd(ctx, args[1:])
+	}
 	if len(args) < 1 || args[0] != "create" {
-		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT]")
+		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT] | ankomst user end-sessions --email E")
 	}
 	fs := flag.NewFlagSet("user create", flag.ExitOnError)
 	email := fs.String("email", "", "e-mail (login)")
@@ -240,6 +244,30 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
 		return errors.New(domain.ErrorMessage(err))
 	}
 	fmt.Printf("user %d created\n", id)
+	return nil
+}
+
+// endSessionsCmd logs a user out everywhere (a lost laptop, a leaver).
+func endSessionsCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user end-sessions", flag.ExitOnError)
+	email := fs.String("email", "", "e-mail (login)")
+	fs.Parse(args) //nolint:errcheck
+	db, url, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := postgres.CheckSchema(url); err != nil {
+		return err
+	}
+	id, err := db.UserIDByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("no user with e-mail %q", *email)
+	}
+	if err := db.EndSessions(ctx, id); err != nil {
+		return err
+	}
+	fmt.Printf("every session of user %d ended\n", id)
 	return nil
 }
 

@@ -390,3 +390,23 @@ func TestListSearchAndPaging(t *testing.T) {
 		t.Error("caseworkers do not start on Mine deltakere")
 	}
 }
+
+func TestEndSessionsLogsOutEverywhere(t *testing.T) {
+	app := newTestApp(t)
+	u := app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	laptop, phone := app.client(), app.client()
+	laptop.login("kari@kommune.no")
+	phone.login("kari@kommune.no")
+	if err := app.DB.EndSessions(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*client{laptop, phone} {
+		if r := c.get("/persons"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+			t.Errorf("after EndSessions: %d %s, want a redirect to login", r.Status, r.Location)
+		}
+	}
+	laptop.login("kari@kommune.no") // a new login works again
+	if r := laptop.get("/persons"); r.Status != 200 {
+		t.Errorf("login after EndSessions: %d", r.Status)
+	}
+}
