@@ -194,7 +194,7 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	}
 	done := time.Now()
 
-	fmt.Fprintf(out, "Demo data loaded in %s: %d persons (copied in %s, analyzed in %s), %d new users (%s).\n",
+	fmt.Fprintf(out, "Demo data loaded in %s: %d persons (copied in %s, analyze, households and deadlines %s), %d new users (%s).\n",
 		done.Sub(started).Round(time.Millisecond), copied, copyDone.Sub(usersDone).Round(time.Millisecond),
 		done.Sub(copyDone).Round(time.Millisecond), created, usersDone.Sub(started).Round(time.Millisecond))
 	if copied > 0 {
