@@ -411,9 +411,19 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 		case isDigits(digits) && len(digits) == 12:
 			conds = append(conds, "p.duf_number = "+arg(digits))
 		default:
-			for _, term := range strings.Fields(domain.FoldName(q)) {
-				conds = append(conds, "p.name_key LIKE "+arg("%"+likeEscape(term)+"%"))
+			terms := strings.Fields(domain.FoldName(q))
+			for _, term := range terms {
 				trigram = trigram || hasTrigram(term)
+			}
+			for _, term := range terms {
+				if trigram {
+					conds = append(conds, "p.name_key LIKE "+arg("%"+likeEscape(term)+"%"))
+				} else {
+					// Only short terms: no trigram to look up, so match the
+					// start of a name (prefix indexes) instead of scanning.
+					prefix := arg(likeEscape(term) + "%")
+					conds = append(conds, "(p.family_key LIKE "+prefix+" OR p.given_key LIKE "+prefix+")")
+				}
 			}
 		}
 	}
