@@ -163,9 +163,15 @@ func auditHealthReads(ctx context.Context, tx pgx.Tx, s domain.Scope, ds []domai
 	if s.UserID != 0 {
 		uid = &s.UserID
 	}
+	// One read per person and request: the person page shows health
+	// deadlines in two sections (deadlines, timeline) but is one read.
 	_, err := tx.Exec(ctx, `
 		INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
-		SELECT $1, $2, $3, $4, p, $5 FROM unnest($6::bigint[]) AS p`,
+		SELECT $1, $2, $3, $4, p, $5 FROM unnest($6::bigint[]) AS p
+		WHERE $5 = '' OR NOT EXISTS (
+			SELECT 1 FROM audit_events a
+			WHERE a.person_id = p AND a.at > now() - interval '10 minutes'
+			  AND a.entity = $4 AND a.request_id = $5 AND a.user_id IS NOT DISTINCT FROM $1)`,
 		uid, string(s.Role), ActionView, entityHealthDeadlines, s.RequestID, persons)
 	return err
 }

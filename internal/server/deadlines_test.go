@@ -676,3 +676,29 @@ func TestBrowserDeadlines(t *testing.T) {
 	b.waitVisible(`[data-testid="deadline-tb_screening"]`)
 	b.checkPage("person-deadlines-health")
 }
+
+// The person page shows health deadlines in two sections (deadlines and
+// timeline); a health worker opening it is one audited read, not two.
+func TestPersonPageAuditsOneHealthRead(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	app.user("helse@kommune.no", domain.RoleHealth, "Øst")
+	cw := app.client()
+	cw.login("kari@kommune.no")
+	f := validPersonForm(nid(42))
+	f.Set("arrival_date", "2026-11-01")
+	f.Set("settlement_date", "2026-11-10")
+	path := createPerson(t, cw, f)
+	h := app.client()
+	h.login("helse@kommune.no")
+	for i := 1; i <= 2; i++ {
+		if r := h.get(path); r.Status != 200 || !strings.Contains(r.Body, "TB") {
+			t.Fatalf("health person page: %d, TB deadline shown=%v", r.Status, strings.Contains(r.Body, "TB"))
+		}
+		var n int
+		app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE entity = 'health_deadlines'`).Scan(&n)
+		if n != i {
+			t.Errorf("after %d page views: %d health reads audited, want %d", i, n, i)
+		}
+	}
+}

@@ -410,3 +410,26 @@ func TestEndSessionsLogsOutEverywhere(t *testing.T) {
 		t.Errorf("login after EndSessions: %d", r.Status)
 	}
 }
+
+func TestErrorPageShowsNoInternals(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	c.login("kari@kommune.no")
+	app.DB.Pool.Close() // the database goes away under a logged-in user
+	r := c.get("/persons")
+	if r.Status != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", r.Status)
+	}
+	if !strings.Contains(r.Body, "Noe gikk galt") || !strings.Contains(r.Body, `data-testid="error-ref"`) {
+		t.Error("the error page lacks its message or reference")
+	}
+	for _, internal := range []string{"pool", "closed", "pgx", "sql", ".go:"} {
+		if strings.Contains(strings.ToLower(r.Body), internal) {
+			t.Errorf("the error page shows %q", internal)
+		}
+	}
+	if r := c.get("/readyz"); r.Status != http.StatusServiceUnavailable || strings.Contains(r.Body, "closed") {
+		t.Errorf("readyz without a database: %d %q", r.Status, r.Body)
+	}
+}
