@@ -178,19 +178,3 @@ type SectionMember struct {
 	Self          bool
 	Reunification bool
 }
-
-func hasLang(f domain.PersonForm, code string) bool {
-	for _, l := range f.Languages {
-		if l == code {
-			return true
-		}
-	}
-	return false
-}
-
-func describedByError(id, err string) string {
-	if err != "" {
-		return id + "-error"
-	}
-	return ""
-}

@@ -78,6 +78,14 @@ type FormView struct {
 	CancelURL string
 }
 
+// FieldOptions are where the person's fields differ between the forms that
+// use PersonFields.
+type FieldOptions struct {
+	// ArrivalRequired marks the arrival date as required: family
+	// reunification needs it (domain.ReunificationForm.Validate).
+	ArrivalRequired bool
+}
+
 // ShowView is the person page's model.
 type ShowView struct {
 	User    *domain.User
