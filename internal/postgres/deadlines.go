@@ -235,6 +235,8 @@ func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int6
 		where, args := unitScope(s, "p.unit_id", 3)
 		rows, err := tx.Query(ctx, deadlineSelect+`
 			WHERE d.person_id = $1 AND d.kind <> ALL($2) AND `+where+`
+				-- a closed case owes nothing more: only its met deadlines remain
+				AND (p.status = 'active' OR d.done_on IS NOT NULL)
 			ORDER BY d.due_date, d.id`, append([]any{personID, hiddenKinds(s)}, args...)...)
 		if err != nil {
 			return err

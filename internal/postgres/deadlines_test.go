@@ -720,3 +720,30 @@ func TestRefreshAllDeadlines(t *testing.T) {
 		t.Errorf("leap February: %v", dues(ds))
 	}
 }
+
+func TestClosedCaseKeepsOnlyMetDeadlines(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := input("Closed", "Case", f.cwA)
+	id, err := f.db.CreatePerson(ctx, f.cwA.Scope(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := f.db.PersonDeadlines(ctx, f.cwA.Scope(), id)
+	if err != nil || len(before) == 0 {
+		t.Fatalf("open case: %d deadlines, %v", len(before), err)
+	}
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE deadlines SET done_on = due_date WHERE person_id = $1 AND kind = 'nir_settlement'`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE persons SET status = 'closed', closed_on = '2026-06-01', close_reason = 'moved' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.db.PersonDeadlines(ctx, f.cwA.Scope(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 1 || after[0].Kind != "nir_settlement" || after[0].Status != domain.DeadlineDone {
+		t.Errorf("closed case shows %+v, want only the met NIR deadline", after)
+	}
+}
