@@ -566,12 +566,21 @@ func auditUser(e postgres.AuditEvent) (name, role string) {
 	return name, role
 }
 
-// auditWhat names the record an event touched when it is not the person itself.
-func auditWhat(e postgres.AuditEvent) string {
-	if e.Entity == "person" || e.Entity == "" {
-		return ""
+// auditWhat names the record an event touched when it is not the person
+// itself, and marks events of a record since merged into the person whose
+// log this is (pageID).
+func auditWhat(e postgres.AuditEvent, pageID int64) string {
+	what := ""
+	if e.Entity != "person" && e.Entity != "" {
+		what = domain.AuditFieldLabel(e.Entity)
 	}
-	return domain.AuditFieldLabel(e.Entity)
+	if e.PersonID != nil && *e.PersonID != pageID {
+		if what != "" {
+			what += ", "
+		}
+		what += "sammenslått registrering " + strconv.FormatInt(*e.PersonID, 10)
+	}
+	return what
 }
 
 func auditFields(e postgres.AuditEvent) string {
@@ -623,7 +632,7 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 		name, role := auditUser(e)
 		v.Rows = append(v.Rows, caseload.AuditRow{
 			At: e.At.In(domain.Oslo).Format("02.01.2006 15:04:05"), User: name, Role: role,
-			Action: domain.AuditActionLabel(e.Action), What: auditWhat(e), Fields: auditFields(e), Ref: e.RequestID,
+			Action: domain.AuditActionLabel(e.Action), What: auditWhat(e, id), Fields: auditFields(e), Ref: e.RequestID,
 		})
 	}
 	if page.HasMore && len(page.Events) > 0 {
@@ -678,7 +687,7 @@ func (s *Server) personAuditCSV(w http.ResponseWriter, r *http.Request) {
 			start()
 		}
 		name, role := auditUser(e)
-		what := auditWhat(e)
+		what := auditWhat(e, id)
 		if what == "" {
 			what = "personopplysninger"
 		}

@@ -144,6 +144,13 @@ func TestMergeHappyPath(t *testing.T) {
 	if n := strings.Count(r.Body, "Registrerte"); n < 2 {
 		t.Errorf("the survivor's access log shows %d registrations, want both", n)
 	}
+	if !strings.Contains(r.Body, "sammenslått registrering "+strconv.FormatInt(second, 10)) {
+		t.Error("the access log does not mark the merged registration's events")
+	}
+	csv := admin.get(firstPath + "/audit.csv")
+	if !strings.Contains(csv.Body, "sammenslått registrering "+strconv.FormatInt(second, 10)) {
+		t.Error("the CSV export does not mark the merged registration's events")
+	}
 	var count int
 	app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE action = 'merge' AND person_id IN ($1, $2)`, first, second).Scan(&count)
 	if count != 2 {
