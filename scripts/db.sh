@@ -233,7 +233,7 @@ start_private() {
   if [[ ! -f $real/PG_VERSION ]]; then
     log "initdb: private cluster in $data ($("$PG_BINDIR/pg_ctl" --version))"
     local locale_opt=(--no-locale)
-    if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then locale_opt=(--locale=C.UTF-8); fi
+    if grep -qiE '^c\.utf-?8$' <<<"$(locale -a 2>/dev/null)"; then locale_opt=(--locale=C.UTF-8); fi
     as_pg "$PG_BINDIR/initdb" -D "$real" -U postgres --auth=trust -E UTF8 "${locale_opt[@]}" \
       >"$DATA/initdb.log" 2>&1 || { cat "$DATA/initdb.log" >&2; die "initdb failed (log: $DATA/initdb.log)"; }
     # A throwaway development cluster: trade durability for speed.
