@@ -450,18 +450,7 @@ type HouseholdPage struct {
 // of a name must match the same active member; 11 or 12 digits match a
 // national ID or DUF number.
 func memberMatch(a *sqlArgs, s domain.Scope, q string) string {
-	digits := strings.ReplaceAll(q, " ", "")
-	var conds []string
-	switch {
-	case isDigits(digits) && len(digits) == 11:
-		conds = append(conds, "p.national_id = "+a.add(digits))
-	case isDigits(digits) && len(digits) == 12:
-		conds = append(conds, "p.duf_number = "+a.add(digits))
-	default:
-		for _, term := range strings.Fields(domain.FoldName(q)) {
-			conds = append(conds, "p.name_key LIKE "+a.add("%"+likeEscape(term)+"%"))
-		}
-	}
+	conds, _ := personMatch(q, a.add)
 	if len(conds) == 0 {
 		return "true"
 	}
@@ -569,24 +558,11 @@ func (db *DB) HouseholdCandidates(ctx context.Context, s domain.Scope, household
 	var a sqlArgs
 	hp := a.add(householdID)
 	conds := []string{"p.unit_id = (SELECT h.unit_id FROM households h WHERE h.id = " + hp + " AND " + a.scope(s, "h.unit_id") + ")", a.scope(s, "p.unit_id")}
-	q = strings.TrimSpace(q)
-	digits := strings.ReplaceAll(q, " ", "")
-	switch {
-	case q == "":
+	match, _ := personMatch(q, a.add)
+	if len(match) == 0 {
 		return nil, nil
-	case isDigits(digits) && len(digits) == 11:
-		conds = append(conds, "p.national_id = "+a.add(digits))
-	case isDigits(digits) && len(digits) == 12:
-		conds = append(conds, "p.duf_number = "+a.add(digits))
-	default:
-		terms := strings.Fields(domain.FoldName(q))
-		if len(terms) == 0 {
-			return nil, nil
-		}
-		for _, term := range terms {
-			conds = append(conds, "p.name_key LIKE "+a.add("%"+likeEscape(term)+"%"))
-		}
 	}
+	conds = append(conds, match...)
 	rows, err := db.Pool.Query(ctx, `
 		SELECT p.id, p.given_name, p.family_name, p.birth_date, p.arrival_date, p.settlement_date,
 		       h.id AS household_id, h.name AS household_name

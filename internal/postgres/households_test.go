@@ -595,6 +595,14 @@ func TestHouseholdCandidates(t *testing.T) {
 	if c, _ := f.db.HouseholdCandidates(ctx, s, hid, "sara haid", 10); len(c) != 1 || c[0].ID != free {
 		t.Errorf("two words: %+v", c)
 	}
+	// Short words match the start of a name, as in the person list (one
+	// search condition for every search of people).
+	if c, _ := f.db.HouseholdCandidates(ctx, s, hid, "sa ha", 10); len(c) != 1 || c[0].ID != free {
+		t.Errorf("short words: %+v", c)
+	}
+	if c, _ := f.db.HouseholdCandidates(ctx, s, hid, "ar", 10); len(c) != 0 {
+		t.Errorf("a short word inside a name matched: %+v", c)
+	}
 	if c, _ := f.db.HouseholdCandidates(ctx, s, hid, "  ", 10); len(c) != 0 {
 		t.Errorf("empty query: %+v", c)
 	}

@@ -569,26 +569,11 @@ func (db *DB) FindMergeCandidates(ctx context.Context, s domain.Scope, personID 
 				out.Suggestions = append(out.Suggestions, c)
 			}
 		}
-		q = strings.TrimSpace(q)
-		if q == "" {
+		match, _ := personMatch(q, a.add)
+		if len(match) == 0 {
 			return nil
 		}
-		conds := slices.Clone(base)
-		digits := strings.ReplaceAll(q, " ", "")
-		switch {
-		case isDigits(digits) && len(digits) == 11:
-			conds = append(conds, "p.national_id = "+a.add(digits))
-		case isDigits(digits) && len(digits) == 12:
-			conds = append(conds, "p.duf_number = "+a.add(digits))
-		default:
-			terms := strings.Fields(domain.FoldName(q))
-			if len(terms) == 0 {
-				return nil
-			}
-			for _, term := range terms {
-				conds = append(conds, "p.name_key LIKE "+a.add("%"+likeEscape(term)+"%"))
-			}
-		}
+		conds := append(slices.Clone(base), match...)
 		rows, err = tx.Query(ctx, mergeCandidateSelect+` WHERE `+strings.Join(conds, " AND ")+
 			` ORDER BY p.family_key, p.given_key, p.id LIMIT `+strconv.Itoa(MergeSearchLimit+1), a.list...)
 		if err != nil {

@@ -379,6 +379,38 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// personMatch is the one search condition on persons p, shared by every
+// search of people (list, household picker, merge search): 11 digits match a
+// national ID, 12 a DUF number; otherwise every word must be in the folded
+// name, or, when no word is long enough for the trigram index, every word
+// must start the family or given name (prefix indexes). It returns no
+// conditions for an empty query, and whether a trigram term was used.
+func personMatch(q string, add func(any) string) (conds []string, trigram bool) {
+	q = strings.TrimSpace(q)
+	digits := strings.ReplaceAll(q, " ", "")
+	switch {
+	case q == "":
+		return nil, false
+	case isDigits(digits) && len(digits) == 11:
+		return []string{"p.national_id = " + add(digits)}, false
+	case isDigits(digits) && len(digits) == 12:
+		return []string{"p.duf_number = " + add(digits)}, false
+	}
+	terms := strings.Fields(domain.FoldName(q))
+	for _, term := range terms {
+		trigram = trigram || hasTrigram(term)
+	}
+	for _, term := range terms {
+		if trigram {
+			conds = append(conds, "p.name_key LIKE "+add("%"+likeEscape(term)+"%"))
+		} else {
+			prefix := add(likeEscape(term) + "%")
+			conds = append(conds, "(p.family_key LIKE "+prefix+" OR p.given_key LIKE "+prefix+")")
+		}
+	}
+	return conds, trigram
+}
+
 // ListPersons returns one page of the persons the user may see, with
 // keyset pagination in the requested order.
 func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (PersonPage, error) {
@@ -402,31 +434,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 	default: // a search covers active and closed cases, never merged records
 		conds = append(conds, "p.status <> 'merged'")
 	}
-	trigram := false // a name term the trigram index can serve
-	if q := strings.TrimSpace(pq.Q); q != "" {
-		digits := strings.ReplaceAll(q, " ", "")
-		switch {
-		case isDigits(digits) && len(digits) == 11:
-			conds = append(conds, "p.national_id = "+arg(digits))
-		case isDigits(digits) && len(digits) == 12:
-			conds = append(conds, "p.duf_number = "+arg(digits))
-		default:
-			terms := strings.Fields(domain.FoldName(q))
-			for _, term := range terms {
-				trigram = trigram || hasTrigram(term)
-			}
-			for _, term := range terms {
-				if trigram {
-					conds = append(conds, "p.name_key LIKE "+arg("%"+likeEscape(term)+"%"))
-				} else {
-					// Only short terms: no trigram to look up, so match the
-					// start of a name (prefix indexes) instead of scanning.
-					prefix := arg(likeEscape(term) + "%")
-					conds = append(conds, "(p.family_key LIKE "+prefix+" OR p.given_key LIKE "+prefix+")")
-				}
-			}
-		}
-	}
+	match, trigram := personMatch(pq.Q, arg)
+	conds = append(conds, match...)
 
 	keys := sortKeys(pq.Sort)
 	tuple := "(" + strings.Join(keys, ", ") + ")"
