@@ -93,6 +93,20 @@ func openDB(ctx context.Context) (*postgres.DB, string, error) {
 	return db, url, err
 }
 
+// openCurrentDB connects for an administration command, refusing a database
+// whose schema is not the one this binary was built for.
+func openCurrentDB(ctx context.Context) (*postgres.DB, error) {
+	db, url, err := openDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := postgres.CheckSchema(url); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func migrateUp(url string) error {
 	mg, err := postgres.NewMigrator(url)
 	if err != nil {
@@ -202,14 +216,11 @@ func demoCmd(ctx context.Context, args []string) error {
 	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes)")
 	seed := fs.Int64("seed", 1, "random seed")
 	fs.Parse(args) //nolint:errcheck
-	db, url, err := openDB(ctx)
+	db, err := openCurrentDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := postgres.CheckSchema(url); err != nil {
-		return err
-	}
 	return demo.Load(ctx, db, demo.Options{Persons: *n, Notes: *notes, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
 }
 
@@ -231,14 +242,11 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
 		return err
 	}
 	pw = strings.TrimRight(pw, "\r\n")
-	db, url, err := openDB(ctx)
+	db, err := openCurrentDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := postgres.CheckSchema(url); err != nil {
-		return err
-	}
 	id, err := db.CreateUser(ctx, postgres.NewUser{Email: *email, Name: *name, Role: domain.Role(*role), UnitName: *unit, Password: pw})
 	if err != nil {
 		return errors.New(domain.ErrorMessage(err))
@@ -252,14 +260,11 @@ func endSessionsCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user end-sessions", flag.ExitOnError)
 	email := fs.String("email", "", "e-mail (login)")
 	fs.Parse(args) //nolint:errcheck
-	db, url, err := openDB(ctx)
+	db, err := openCurrentDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := postgres.CheckSchema(url); err != nil {
-		return err
-	}
 	id, err := db.UserIDByEmail(ctx, *email)
 	if err != nil {
 		return fmt.Errorf("no user with e-mail %q", *email)
