@@ -28,6 +28,9 @@ type DB struct {
 	SessionPool *pgxpool.Pool
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// CheckPassword verifies a password against its hash (password.Check when
+	// nil); tests may replace it to count verifications.
+	CheckPassword func(pw, hash string) bool
 }
 
 // Open connects to the database at url.

@@ -93,18 +93,32 @@ func (db *DB) CreateUser(ctx context.Context, nu NewUser) (int64, error) {
 
 // Authenticate checks an e-mail and password, applying the lockout policy,
 // and audits the attempt. Every failure returns ErrLoginFailed.
+//
+// The attempt is counted before the password is verified, in one UPDATE that
+// increments the account's counter and returns it (concurrent attempts on one
+// account serialise on the row), so a burst of parallel guesses gets at most
+// MaxLoginFailures verifications per window: the rest are refused unverified.
 func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*domain.User, error) {
 	var (
-		u      domain.User
-		hash   string
-		locked *time.Time
+		u        domain.User
+		hash     string
+		locked   *time.Time
+		attempts int
 	)
 	now := db.Now()
+	check := db.CheckPassword
+	if check == nil {
+		check = password.Check
+	}
 	err := db.Pool.QueryRow(ctx, `
-		SELECT `+userColumns+`, u.password_hash, u.locked_until
-		FROM users u JOIN units n ON n.id = u.unit_id
-		WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &hash, &locked)
+		UPDATE users u SET
+			login_attempts = CASE WHEN u.login_attempts_since > $2 THEN u.login_attempts + 1 ELSE 1 END,
+			login_attempts_since = CASE WHEN u.login_attempts_since > $2 THEN u.login_attempts_since ELSE $3 END
+		FROM units n
+		WHERE n.id = u.unit_id AND lower(u.email) = lower($1)
+		RETURNING `+userColumns+`, u.password_hash, u.locked_until, u.login_attempts`,
+		strings.TrimSpace(email), now.Add(-LockoutWindow), now).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &hash, &locked, &attempts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		password.Check(pw, "") // same work as a real check
 		return nil, ErrLoginFailed
@@ -112,34 +126,10 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 		return nil, err
 	}
 	scope := domain.Scope{UserID: u.ID, UnitID: u.UnitID, Role: u.Role, RequestID: requestID}
-	if (locked != nil && locked.After(now)) || !u.Active {
-		password.Check(pw, "")
+	fail := func(reason string, lock bool) (*domain.User, error) {
 		err := db.WithTx(ctx, func(tx pgx.Tx) error {
-			return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLoginFailed, Entity: "user", EntityID: &u.ID,
-				Changes: map[string]string{"reason": "locked_or_inactive"}})
-		})
-		if err != nil {
-			return nil, err
-		}
-		return nil, ErrLoginFailed
-	}
-	if !password.Check(pw, hash) {
-		err := db.WithTx(ctx, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (user_id, at) VALUES ($1, $2)`, u.ID, now); err != nil {
-				return err
-			}
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE user_id = $1 AND at > $2`,
-				u.ID, now.Add(-LockoutWindow)).Scan(&n); err != nil {
-				return err
-			}
-			reason := "wrong_password"
-			if n >= MaxLoginFailures {
-				reason = "locked"
+			if lock {
 				if _, err := tx.Exec(ctx, `UPDATE users SET locked_until = $2 WHERE id = $1`, u.ID, now.Add(LockoutWindow)); err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE user_id = $1`, u.ID); err != nil {
 					return err
 				}
 			}
@@ -151,11 +141,24 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 		}
 		return nil, ErrLoginFailed
 	}
-	err = db.WithTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE user_id = $1`, u.ID); err != nil {
-			return err
+	switch {
+	case !u.Active || (locked != nil && locked.After(now)):
+		password.Check(pw, "") // same work, nothing verified
+		return fail("locked_or_inactive", false)
+	case attempts > MaxLoginFailures:
+		// Over the limit (a parallel burst): refused without verifying.
+		password.Check(pw, "")
+		return fail("locked", locked == nil || !locked.After(now))
+	case !check(pw, hash):
+		if attempts >= MaxLoginFailures {
+			return fail("locked", true)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET locked_until = NULL WHERE id = $1 AND locked_until IS NOT NULL`, u.ID); err != nil {
+		return fail("wrong_password", false)
+	}
+	err = db.WithTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			UPDATE users SET login_attempts = 0, login_attempts_since = NULL, locked_until = NULL
+			WHERE id = $1`, u.ID); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLogin, Entity: "user", EntityID: &u.ID})
