@@ -55,6 +55,7 @@ func FuzzParseNationalID(f *testing.F) {
 		dnrClassic, dnr2032, dnrDay31, hnrClassic, hnr2032, synClassic, synOctober,
 		synDnr, synDnr2, syn2032, "010101 00131", " 558575 45671 ", "", "   ",
 		"0101010013", "0101010013a", "31049912350", "01010100132", "٠١٠١٠١٠٠١٣١", "010101\xff00131",
+		fnrLeapDay96, fnrNoLeapDay99, synDnrNoLeapDay01,
 	} {
 		f.Add(s)
 	}

@@ -33,9 +33,17 @@ var (
 	nidWeightsK2 = [10]int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
 )
 
-// nidDaysInMonth is the greatest day of each month (February 29: the century, and
-// so whether the year is a leap year, is not known from the number).
+// nidDaysInMonth is the greatest day of each month in a leap year. Whether
+// 29 February exists is decided from the two-digit year alone (nidLeapDayOK).
 var nidDaysInMonth = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// nidLeapDayOK reports whether 29 February can be a real birth date in a
+// year ending in the two digits yy. The century is not derived from the
+// number (the individual number stops telling it with the 2032 rule), and it
+// is not needed: a leap year is divisible by 4, and so is every multiple of
+// 100, so a year is a leap year only if its last two digits are divisible by
+// 4. 00 counts, because 2000 was a leap year (1900 was not).
+func nidLeapDayOK(yy int) bool { return yy%4 == 0 }
 
 // Messages of ParseNationalID.
 const (
@@ -48,7 +56,8 @@ const (
 
 // ParseNationalID validates a fødselsnummer, D-nummer or H-nummer, including
 // Skatteetaten's synthetic test numbers (month + 80, also combined with the
-// D-nummer day + 40). Spaces anywhere in s are ignored.
+// D-nummer day + 40). Spaces anywhere in s are ignored. 29 February is a
+// valid date only when the two-digit year is divisible by 4 (nidLeapDayOK).
 //
 // The first check digit is accepted under both the classic rule
 // (k1 = 11 − sum mod 11) and the rule for numbers issued from 2032
@@ -79,6 +88,9 @@ func ParseNationalID(s string) (NationalID, error) {
 		month -= 40
 	}
 	if month < 1 || month > 12 || day < 1 || day > nidDaysInMonth[month] {
+		return NationalID{}, nidInvalid(msgNIDDate)
+	}
+	if month == 2 && day == 29 && !nidLeapDayOK(int(n[4]-'0')*10+int(n[5]-'0')) {
 		return NationalID{}, nidInvalid(msgNIDDate)
 	}
 

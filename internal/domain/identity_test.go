@@ -24,7 +24,7 @@ const (
 	// 311299 123: s1 = 9+7+6+2+72+81+4+10+6 = 197, mod 11 = 10, k1 = 1;
 	// s2 = 15+4+3+4+63+54+5+8+9+2 = 167, mod 11 = 2, k2 = 9.
 	fnrClassic2 = "31129912319"
-	// 290200 123 (29 February; the century is unknown, so always allowed):
+	// 290200 123 (29 February 2000: 00 is divisible by 4, so a leap year):
 	// s1 = 6+63+2+4+10+6 = 91, mod 11 = 3, k1 = 8;
 	// s2 = 10+36+4+5+8+9+16 = 88, mod 11 = 0, k2 = 11 → 0.
 	fnrLeapDay = "29020012380"
@@ -74,6 +74,46 @@ const (
 	// mod 11 = 8, k1 = 3; s2 = 20+4+24+10+7+12+15+16+15+2·3 = 129, mod 11 = 8,
 	// k2 = 3.
 	synDnr2 = "41851234533"
+	// 29 February in years divisible by 4, one of each kind (classic rule):
+	// fnr 290296 124: s1 = 6+63+2+72+54+4+10+8 = 219, mod 11 = 10, k1 = 1;
+	// s2 = 10+36+4+63+36+5+8+12+2·1 = 176, mod 11 = 0, k2 = 0.
+	fnrLeapDay96 = "29029612410"
+	// D-nummer 690296 123: s1 = 18+63+2+72+54+4+10+6 = 229, mod 11 = 9,
+	// k1 = 2; s2 = 30+36+4+63+36+5+8+9+2·2 = 195, mod 11 = 8, k2 = 3.
+	dnrLeapDay96 = "69029612323"
+	// H-nummer 294296 123 (month 42): s1 = 6+63+24+2+72+54+4+10+6 = 241,
+	// mod 11 = 10, k1 = 1; s2 = 10+36+12+4+63+36+5+8+9+2·1 = 185, mod 11 = 9,
+	// k2 = 2.
+	hnrLeapDay96 = "29429612312"
+	// Synthetic 298296 124 (month 82): s1 = 6+63+48+2+72+54+4+10+8 = 267,
+	// mod 11 = 3, k1 = 8; s2 = 10+36+24+4+63+36+5+8+12+2·8 = 214, mod 11 = 5,
+	// k2 = 6.
+	synLeapDay96 = "29829612486"
+	// Synthetic D-nummer 698204 123: s1 = 18+63+48+2+0+36+4+10+6 = 187,
+	// mod 11 = 0, k1 = 0; s2 = 30+36+24+4+0+24+5+8+9+2·0 = 140, mod 11 = 8,
+	// k2 = 3.
+	synDnrLeapDay04 = "69820412303"
+	// The same kinds on 29 February of years not divisible by 4, with right
+	// check digits, so that only the date is wrong:
+	// 290299 001: s1 = 6+63+2+72+81+2 = 226, mod 11 = 6, k1 = 5;
+	// s2 = 10+36+4+63+54+3+2·5 = 180, mod 11 = 4, k2 = 7 (the number).
+	fnrNoLeapDay99 = "29029900157"
+	// 290297 123: s1 = 6+63+2+72+63+4+10+6 = 226, mod 11 = 6, k1 = 5;
+	// s2 = 10+36+4+63+42+5+8+9+2·5 = 187, mod 11 = 0, k2 = 0.
+	fnrNoLeapDay97 = "29029712350"
+	// D-nummer 690297 123: s1 = 18+63+0+2+72+63+4+10+6 = 238, mod 11 = 7,
+	// k1 = 4; s2 = 30+36+0+4+63+42+5+8+9+2·4 = 205, mod 11 = 7, k2 = 4.
+	dnrNoLeapDay97 = "69029712344"
+	// H-nummer 294297 123: s1 = 241+9 = 250, mod 11 = 8, k1 = 3;
+	// s2 = 10+36+12+4+63+42+5+8+9+2·3 = 195, mod 11 = 8, k2 = 3.
+	hnrNoLeapDay97 = "29429712333"
+	// Synthetic 298297 123: s1 = 6+63+48+2+72+63+4+10+6 = 274, mod 11 = 10,
+	// k1 = 1; s2 = 10+36+24+4+63+42+5+8+9+2·1 = 203, mod 11 = 5, k2 = 6.
+	synNoLeapDay97 = "29829712316"
+	// Synthetic D-nummer 698201 123: s1 = 18+63+48+2+0+9+4+10+6 = 160,
+	// mod 11 = 6, k1 = 5; s2 = 30+36+24+4+0+6+5+8+9+2·5 = 132, mod 11 = 0,
+	// k2 = 0.
+	synDnrNoLeapDay01 = "69820112350"
 	// Synthetic, 2032 rule: 158575 012: s1 = 201, mod 11 = 3; k1 = 14 − 3 =
 	// 11 → 0: s2 = 5+20+24+10+49+30+0+4+6+0 = 148, mod 11 = 5, k2 = 6.
 	syn2032 = "15857501206"
@@ -90,6 +130,11 @@ func TestParseNationalIDValid(t *testing.T) {
 		{"classic", fnrClassic, fnrClassic, KindFnr, false},
 		{"classic 31 December", fnrClassic2, fnrClassic2, KindFnr, false},
 		{"29 February", fnrLeapDay, fnrLeapDay, KindFnr, false},
+		{"29 February 96", fnrLeapDay96, fnrLeapDay96, KindFnr, false},
+		{"D-nummer 29 February 96", dnrLeapDay96, dnrLeapDay96, KindDnr, false},
+		{"H-nummer 29 February 96", hnrLeapDay96, hnrLeapDay96, KindHnr, false},
+		{"synthetic 29 February 96", synLeapDay96, synLeapDay96, KindFnr, true},
+		{"synthetic D-nummer 29 February 04", synDnrLeapDay04, synDnrLeapDay04, KindDnr, true},
 		{"2032 prefix, classic check digits", fnr2032Classic, fnr2032Classic, KindFnr, false},
 		{"2032 rule, remainder 1", fnr2032a, fnr2032a, KindFnr, false},
 		{"2032 rule, remainder 3", fnr2032c, fnr2032c, KindFnr, false},
@@ -169,6 +214,14 @@ func TestParseNationalIDInvalid(t *testing.T) {
 		{"first digit 8", "81010100131", msgNIDDate},
 		{"first digit 9", "91010100131", msgNIDDate},
 		{"30 February", "30020012380", msgNIDDate},
+		// 29 February of a two-digit year not divisible by 4 is never a leap
+		// day, whatever the century (right check digits: see the constants).
+		{"29 February 99", fnrNoLeapDay99, msgNIDDate},
+		{"29 February 97", fnrNoLeapDay97, msgNIDDate},
+		{"D-nummer 29 February 97", dnrNoLeapDay97, msgNIDDate},
+		{"H-nummer 29 February 97", hnrNoLeapDay97, msgNIDDate},
+		{"synthetic 29 February 97", synNoLeapDay97, msgNIDDate},
+		{"synthetic D-nummer 29 February 01", synDnrNoLeapDay01, msgNIDDate},
 		{"month 0", "01000100131", msgNIDDate},
 		{"month 13", "01130100131", msgNIDDate},
 		{"month 40", "01400100131", msgNIDDate},
@@ -307,6 +360,9 @@ func TestParseNationalIDAgreesWithReference(t *testing.T) {
 		{"019224", KindFnr, true},
 		{"558575", KindDnr, true},
 		{"419201", KindDnr, true},
+		{"690296", KindDnr, false}, // 29 February 96
+		{"294296", KindHnr, false}, // 29 February 96
+		{"698200", KindDnr, true},  // 29 February 00
 	}
 	for _, d := range dates {
 		accepted := 0
@@ -341,6 +397,67 @@ func TestParseNationalIDAgreesWithReference(t *testing.T) {
 		// one; with the 2032 rule about 3.3 of 100 are accepted on average.
 		if accepted < 2000 || accepted > 4000 {
 			t.Errorf("%s: %d of 100 000 numbers accepted, want about 3 300", d.ddmmyy, accepted)
+		}
+	}
+}
+
+// 29 February of every two-digit year, for every kind of number and every
+// individual number with check digits the reference accepts: the number is
+// accepted exactly when the year is divisible by 4 (00 included), otherwise
+// refused with the date message. 28 February is always accepted.
+func TestParseNationalIDLeapDayEveryYear(t *testing.T) {
+	kinds := []struct {
+		ddmm      string
+		kind      IDKind
+		synthetic bool
+	}{
+		{"2902", KindFnr, false},
+		{"6902", KindDnr, false},
+		{"2942", KindHnr, false},
+		{"2982", KindFnr, true},
+		{"6982", KindDnr, true},
+	}
+	for _, k := range kinds {
+		for yy := range 100 {
+			leap := yy%4 == 0
+			checked := 0
+			for ind := range 1000 {
+				prefix := fmt.Sprintf("%s%02d%03d", k.ddmm, yy, ind)
+				for _, cd := range refCheckDigits(prefix) {
+					n := fmt.Sprintf("%s%d%d", prefix, cd[0], cd[1])
+					if refDateOK(n) != leap {
+						t.Fatalf("refDateOK(%s) = %v, want %v", n, !leap, leap)
+					}
+					got, err := ParseNationalID(n)
+					switch {
+					case leap && err != nil:
+						t.Fatalf("ParseNationalID(%s): %v, want it accepted (%02d is divisible by 4)", n, err, yy)
+					case leap && (got.Kind != k.kind || got.Synthetic != k.synthetic):
+						t.Fatalf("ParseNationalID(%s) = %+v, want kind %s synthetic %v", n, got, k.kind, k.synthetic)
+					case !leap && ErrorMessage(err) != msgNIDDate:
+						t.Fatalf("ParseNationalID(%s) = %+v, %v; want the date message (%02d is not divisible by 4)", n, got, err, yy)
+					}
+					checked++
+				}
+			}
+			if checked < 2000 {
+				t.Errorf("%s%02d: only %d numbers checked", k.ddmm, yy, checked)
+			}
+			// 28 February of the same year is always a date.
+			feb28 := "28" + k.ddmm[2:] + fmt.Sprintf("%02d", yy)
+			if k.ddmm[0] == '6' {
+				feb28 = "68" + k.ddmm[2:] + fmt.Sprintf("%02d", yy)
+			}
+			for ind := range 1000 {
+				prefix := fmt.Sprintf("%s%03d", feb28, ind)
+				if cds := refCheckDigits(prefix); len(cds) > 0 {
+					n := fmt.Sprintf("%s%d%d", prefix, cds[0][0], cds[0][1])
+					if _, err := ParseNationalID(n); err != nil {
+						t.Fatalf("ParseNationalID(%s) (28 February): %v", n, err)
+					}
+					break
+				}
+			}
 		}
 	}
 }
@@ -384,7 +501,10 @@ func TestParseNationalIDRandom(t *testing.T) {
 }
 
 // refDateOK: day 1–31 (or + 40), month 1–12 (or + 40 or + 80, not + 40 on
-// both), and the day exists in the month of a leap year.
+// both), and the day exists in that month of the year 20YY, YY being the
+// number's year digits: from 2000 to 2099 the leap years are exactly the
+// years whose two digits are divisible by 4, which is the rule for any
+// century when 00 is given the benefit of the doubt (2000 was a leap year).
 func refDateOK(n string) bool {
 	day := int(n[0]-'0')*10 + int(n[1]-'0')
 	month := int(n[2]-'0')*10 + int(n[3]-'0')
@@ -404,7 +524,8 @@ func refDateOK(n string) bool {
 	default:
 		return false
 	}
-	t := time.Date(2000, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	year := 2000 + int(n[4]-'0')*10 + int(n[5]-'0')
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 	return day >= 1 && t.Day() == day
 }
 
