@@ -18,17 +18,24 @@ DEMO_PERSONS ?= 500
 TESTFLAGS    ?=
 FUZZTIME     ?= 5s
 FUZZ_PKG     := ./internal/domain
-FUZZ_TARGETS := FuzzParseNationalID FuzzParseDUF FuzzSyntheticNationalID FuzzNormalizeName FuzzFoldName
+FUZZ_TARGETS := FuzzParseNationalID FuzzParseDUF FuzzSyntheticNationalID FuzzNormalizeName FuzzFoldName FuzzCleanLine FuzzCleanText
 
 # Files of the tree, without node_modules/ and the private database in .data/;
 # append -name PATTERN -print.
 FIND_FILES = find . \( -name node_modules -o -name .data -o -name .git \) -prune -o -type f
 SHA256  := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
-# $(call with_db,NAME): first part of a recipe line; exports DATABASE_URL for
-# database NAME (see scripts/db.sh). Fails the recipe if no database is found.
+# $(call with_db,NAME): first part of a recipe line; exports DATABASE_URL as
+# the server admin's URL of database NAME (tests create their databases from
+# it; see scripts/db.sh). Fails the recipe if no database is found.
 with_db = DATABASE_URL=$$(scripts/db.sh url $(1)); export DATABASE_URL; \
 	echo "DATABASE_URL=$$DATABASE_URL";
+
+# $(call with_roles,NAME): as with_db, but DATABASE_URL is the app role
+# (ankomst_app: rows only) and ANKOMST_OWNER_URL the schema owner, who
+# migrates and bulk-loads (least privilege; see scripts/db.sh).
+with_roles = dbenv=$$(scripts/db.sh env $(1)); eval "$$dbenv"; \
+	echo "DATABASE_URL=$$DATABASE_URL (server)"; echo "ANKOMST_OWNER_URL=$$ANKOMST_OWNER_URL (migrations)";
 
 .PHONY: help
 help: ## list targets
@@ -53,7 +60,7 @@ build: assets generate ## build bin/ankomst
 
 .PHONY: run
 run: build ## migrate, load demo data once, serve on :8080 (ADDR=...)
-	@$(call with_db,ankomst) \
+	@$(call with_roles,ankomst) \
 	$(BIN) migrate up; \
 	$(BIN) demo --persons $(DEMO_PERSONS) --if-empty; \
 	exec $(BIN) serve --addr $(ADDR)
@@ -98,7 +105,7 @@ fuzz: ## run each fuzz target for 5s (FUZZTIME=...)
 
 .PHONY: bench
 bench: build ## run scripts/bench.sh against database ankomst_bench
-	@$(call with_db,ankomst_bench) \
+	@$(call with_roles,ankomst_bench) \
 	export ANKOMST_BIN="$(CURDIR)/$(BIN)"; \
 	scripts/bench.sh
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/db.sh — make sure a PostgreSQL is reachable and hand out a DATABASE_URL.
 #
-#   eval "$(scripts/db.sh env ankomst)"     # prints: export DATABASE_URL='...'
+#   eval "$(scripts/db.sh env ankomst)"     # prints: export DATABASE_URL='...' (app role)
+#                                            #   and ANKOMST_OWNER_URL (schema owner)
 #   scripts/db.sh env ankomst_test           # same, for the test database
-#   scripts/db.sh url ankomst                # prints just the URL
+#   scripts/db.sh url ankomst                # prints the server admin's URL (tests)
 #   source scripts/db.sh [NAME]              # exports DATABASE_URL in this shell
 #   scripts/db.sh status                     # which server would be used
 #   scripts/db.sh stop                       # stop the private cluster (if any)
@@ -20,6 +21,15 @@
 #   d) `docker compose up -d db` (docker-compose.yml; host port 54320).
 # Then database NAME is created if it does not exist (needs psql; without it
 # the app creates its database itself).
+#
+# Least privilege (b, c, d): two roles are created if missing, ankomst_owner
+# (owns the database; runs migrations and bulk loads) and ankomst_app (the
+# server: rows only, see migrations/000011). Their passwords are their names:
+# these are development servers with trust authentication. `env` exports
+# DATABASE_URL as ankomst_app and ANKOMST_OWNER_URL as ankomst_owner; a
+# database created before the roles keeps its owner, who then migrates it.
+# With a DATABASE_URL of your own (a), both are that URL unless you also set
+# ANKOMST_OWNER_URL.
 #
 # Knobs (mostly for testing this script):
 #   ANKOMST_DB_MODE=auto|system|private|docker   force one of b/c/d (default auto)
@@ -101,8 +111,16 @@ pg_answers() { # host port
 }
 
 # ---- URL helpers -----------------------------------------------------------
-url_for() { # port dbname
-  echo "postgres://postgres@127.0.0.1:$1/$2?sslmode=disable"
+url_for() { # port dbname [user[:password]]
+  echo "postgres://${3:-postgres}@127.0.0.1:$1/$2?sslmode=disable"
+}
+
+# Same URL with other credentials (user:password).
+url_with_user() { # url user:password
+  local u=$1 cred=$2 scheme rest
+  scheme=${u%%://*}; rest=${u#*://}
+  [[ $rest == *@* ]] && rest=${rest#*@}
+  echo "$scheme://$cred@$rest"
 }
 
 # Database name = last path element of a postgres:// URL (empty if none).
@@ -139,7 +157,7 @@ ensure_database() {
   if ! psql=$(psql_bin); then
     if [[ ${USED_DOCKER:-0} == 1 ]]; then
       docker_compose exec -T db psql -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
-        -c "CREATE DATABASE \"$name\"" >/dev/null 2>&1 || true
+        -c "CREATE DATABASE \"$name\"$(owner_clause)" >/dev/null 2>&1 || true
       return 0
     fi
     log "psql not found; not creating database $name (the app creates it on start)"
@@ -155,9 +173,65 @@ ensure_database() {
     log "creating database $name"
     local out
     # A concurrent run may have created it meanwhile: "already exists" is fine.
-    if ! out=$("$psql" -X -w -q -d "$admin" -c "CREATE DATABASE \"$name\"" 2>&1); then
+    if ! out=$("$psql" -X -w -q -d "$admin" -c "CREATE DATABASE \"$name\"$(owner_clause)" 2>&1); then
       [[ $out == *"already exists"* ]] || log "CREATE DATABASE $name failed: $out"
     fi
+  fi
+}
+
+# ---- least privilege: the owner and app roles ------------------------------
+OWNER_ROLE=ankomst_owner
+APP_ROLE=ankomst_app
+ROLES_OK=0
+owner_clause() { [[ $ROLES_OK == 1 ]] && echo " OWNER $OWNER_ROLE"; return 0; }
+
+# run_admin_sql ADMIN_URL SQL: as the server's superuser, in database
+# "postgres"; prints the result (unaligned, tuples only).
+run_admin_sql() {
+  local admin psql
+  admin=$(url_admin "$1")
+  if psql=$(psql_bin); then
+    "$psql" -X -w -q -A -t -v ON_ERROR_STOP=1 -d "$admin" -c "$2"
+  elif [[ ${USED_DOCKER:-0} == 1 ]]; then
+    docker_compose exec -T db psql -X -q -A -t -U postgres -d postgres -v ON_ERROR_STOP=1 -c "$2"
+  else
+    return 1
+  fi
+}
+
+# setup_roles ADMIN_URL: create both roles if missing (ROLES_OK=1 on success).
+setup_roles() {
+  local sql out i
+  sql="DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OWNER_ROLE') THEN
+      CREATE ROLE $OWNER_ROLE LOGIN PASSWORD '$OWNER_ROLE';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
+      CREATE ROLE $APP_ROLE LOGIN PASSWORD '$APP_ROLE';
+    ELSIF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
+      ALTER ROLE $APP_ROLE LOGIN PASSWORD '$APP_ROLE';
+    END IF;
+  END \$\$;"
+  for i in 1 2; do  # a concurrent run may create a role between check and create
+    if out=$(run_admin_sql "$1" "$sql" 2>&1); then ROLES_OK=1; return 0; fi
+  done
+  log "could not create the roles $OWNER_ROLE and $APP_ROLE (${out:-no psql}); the app will use the server's user"
+  return 1
+}
+
+# role_urls ADMIN_URL: prints "OWNER_URL APP_URL" for the database of ADMIN_URL.
+role_urls() {
+  local url=$1 name owner
+  if [[ $ROLES_OK != 1 ]]; then echo "$url $url"; return 0; fi
+  name=$(url_dbname "$url")
+  owner=$(run_admin_sql "$url" "select pg_get_userbyid(datdba) from pg_database where datname = '$name'" 2>/dev/null || true)
+  local app
+  app=$(url_with_user "$url" "$APP_ROLE:$APP_ROLE")
+  if [[ $owner == "$OWNER_ROLE" ]]; then
+    echo "$(url_with_user "$url" "$OWNER_ROLE:$OWNER_ROLE") $app"
+  else
+    # Created before the roles existed: its owner keeps migrating it.
+    echo "$url $app"
   fi
 }
 
@@ -317,7 +391,8 @@ start_docker() {
 }
 
 # ---- main ------------------------------------------------------------------
-# Prints the URL for database $1 after making sure its server is up.
+# Prints "ADMIN_URL OWNER_URL APP_URL" for database $1 after making sure its
+# server, the roles and the database exist.
 resolve() {
   local name=$1 url
   USED_DOCKER=0
@@ -325,15 +400,17 @@ resolve() {
   # (a) explicit DATABASE_URL (unless it is one we exported ourselves)
   if [[ -n ${DATABASE_URL:-} && ${DATABASE_URL} != "${ANKOMST_DB_AUTO_URL:-}" ]]; then
     ensure_database "$DATABASE_URL"
-    echo "$DATABASE_URL"; return 0
+    echo "$DATABASE_URL ${ANKOMST_OWNER_URL:-$DATABASE_URL} $DATABASE_URL"; return 0
   fi
 
   # (b) a server on localhost:5432
   if [[ $MODE == auto || $MODE == system ]]; then
     url=$(url_for "$PROBE_PORT" "$name")
     if pg_answers 127.0.0.1 "$PROBE_PORT"; then
-      if ensure_database "$url" strict; then
-        echo "$url"; return 0
+      if ensure_database "$(url_for "$PROBE_PORT" postgres)" strict; then
+        setup_roles "$url" || true
+        ensure_database "$url"
+        echo "$url $(role_urls "$url")"; return 0
       fi
       log "a PostgreSQL answers on 127.0.0.1:$PROBE_PORT but user postgres cannot log in without a password; set DATABASE_URL to use it"
     fi
@@ -343,12 +420,9 @@ resolve() {
   # (c) private cluster from local binaries
   if [[ $MODE == auto || $MODE == private ]]; then
     url=$(url_for "$PRIVATE_PORT" "$name")
-    if private_running; then
-      ensure_database "$url"; echo "$url"; return 0
-    fi
-    if find_pg_bindir; then
-      locked start_private_once || exit 1
-      ensure_database "$url"; echo "$url"; return 0
+    if private_running || { find_pg_bindir && { locked start_private_once || exit 1; }; }; then
+      setup_roles "$url" || true
+      ensure_database "$url"; echo "$url $(role_urls "$url")"; return 0
     fi
     [[ $MODE == private ]] && die "no PostgreSQL server binaries (initdb, pg_ctl) found"
   fi
@@ -357,7 +431,8 @@ resolve() {
   if [[ $MODE == auto || $MODE == docker ]]; then
     url=$(url_for "$DOCKER_PORT" "$name")
     if start_docker; then
-      ensure_database "$url"; echo "$url"; return 0
+      setup_roles "$url" || true
+      ensure_database "$url"; echo "$url $(role_urls "$url")"; return 0
     fi
   fi
 
@@ -371,12 +446,16 @@ usage() {
 cmd=${1:-env}
 case $cmd in
   env)
-    url=$(resolve "${2:-ankomst}")
-    printf "export DATABASE_URL='%s'\nexport ANKOMST_DB_AUTO_URL='%s'\n" "$url" \
-      "$([[ $url == "${DATABASE_URL:-}" && $url != "${ANKOMST_DB_AUTO_URL:-}" ]] || echo "$url")"
+    read -r admin owner app < <(resolve "${2:-ankomst}") || exit 1
+    [[ -n ${app:-} ]] || exit 1
+    printf "export DATABASE_URL='%s'\nexport ANKOMST_OWNER_URL='%s'\nexport ANKOMST_ADMIN_URL='%s'\nexport ANKOMST_DB_AUTO_URL='%s'\n" \
+      "$app" "$owner" "$admin" \
+      "$([[ $app == "${DATABASE_URL:-}" && $app != "${ANKOMST_DB_AUTO_URL:-}" ]] || echo "$app")"
     ;;
   url)
-    resolve "${2:-ankomst}"
+    read -r admin owner app < <(resolve "${2:-ankomst}") || exit 1
+    [[ -n ${admin:-} ]] || exit 1
+    echo "$admin"
     ;;
   status)
     if [[ -n ${DATABASE_URL:-} && ${DATABASE_URL} != "${ANKOMST_DB_AUTO_URL:-}" ]]; then echo "DATABASE_URL: $DATABASE_URL"; fi

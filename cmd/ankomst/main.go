@@ -5,7 +5,11 @@
 //	ankomst demo [--persons N] [--notes N] [--if-empty]
 //	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
 //
-// DATABASE_URL selects the database. main only wires; the work is in internal/.
+// DATABASE_URL selects the database and the role the server runs as (the app
+// role, ankomst_app: rows only). ANKOMST_OWNER_URL, when set, is the schema
+// owner's URL for `migrate`, `serve --migrate` and `demo` (bulk load and
+// ANALYZE); without it they use DATABASE_URL. main only wires; the work is in
+// internal/.
 package main
 
 import (
@@ -37,8 +41,9 @@ const usage = `Usage:
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
   ankomst user end-sessions --email E               log the user out everywhere
-Environment: DATABASE_URL (required), ANKOMST_ADDR, ANKOMST_IDLE_TIMEOUT (e.g. 30m),
-ANKOMST_SECURE_COOKIES=1 behind TLS.
+Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
+owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
+ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS.
 `
 
 func main() {
@@ -80,23 +85,41 @@ func databaseURL() (string, error) {
 	return u, nil
 }
 
-// openDB ensures the database exists and connects.
+// ownerURL is the schema owner's URL (migrations, bulk loads): ANKOMST_OWNER_URL,
+// else DATABASE_URL.
+func ownerURL() (string, error) {
+	if u := os.Getenv("ANKOMST_OWNER_URL"); u != "" {
+		return u, nil
+	}
+	return databaseURL()
+}
+
+// openDB connects as the app role.
 func openDB(ctx context.Context) (*postgres.DB, string, error) {
 	url, err := databaseURL()
 	if err != nil {
-		return nil, "", err
-	}
-	if err := postgres.EnsureDatabase(ctx, url); err != nil {
 		return nil, "", err
 	}
 	db, err := postgres.Open(ctx, url)
 	return db, url, err
 }
 
-// openCurrentDB connects for an administration command, refusing a database
-// whose schema is not the one this binary was built for.
-func openCurrentDB(ctx context.Context) (*postgres.DB, error) {
-	db, url, err := openDB(ctx)
+// openCurrentDB connects for an administration command, as the app role or,
+// with asOwner, as the schema owner, refusing a database whose schema is not
+// the one this binary was built for.
+func openCurrentDB(ctx context.Context, asOwner bool) (*postgres.DB, error) {
+	open := openDB
+	if asOwner {
+		open = func(ctx context.Context) (*postgres.DB, string, error) {
+			url, err := ownerURL()
+			if err != nil {
+				return nil, "", err
+			}
+			db, err := postgres.Open(ctx, url)
+			return db, url, err
+		}
+	}
+	db, url, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,18 +145,31 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	fs.Parse(args) //nolint:errcheck // ExitOnError
 
+	if *migrate {
+		owner, err := ownerURL()
+		if err != nil {
+			return err
+		}
+		if err := postgres.EnsureDatabase(ctx, owner); err != nil {
+			return err
+		}
+		if err := migrateUp(owner); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
 	db, url, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *migrate {
-		if err := migrateUp(url); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
-	}
 	if err := postgres.CheckSchema(url); err != nil {
 		return err
+	}
+	if problems, err := db.PrivilegeProblems(ctx); err != nil {
+		return err
+	} else if len(problems) > 0 {
+		log.Warn("serving with a database role that can do more than the app needs; set DATABASE_URL to the app role ("+postgres.AppRole+")",
+			"problems", problems)
 	}
 	cfg := server.Config{SecureCookies: os.Getenv("ANKOMST_SECURE_COOKIES") == "1"}
 	if v := os.Getenv("ANKOMST_IDLE_TIMEOUT"); v != "" {
@@ -172,7 +208,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: ankomst migrate up|down|version")
 	}
-	url, err := databaseURL()
+	url, err := ownerURL()
 	if err != nil {
 		return err
 	}
@@ -216,7 +252,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes)")
 	seed := fs.Int64("seed", 1, "random seed")
 	fs.Parse(args) //nolint:errcheck
-	db, err := openCurrentDB(ctx)
+	db, err := openCurrentDB(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -242,7 +278,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
 		return err
 	}
 	pw = strings.TrimRight(pw, "\r\n")
-	db, err := openCurrentDB(ctx)
+	db, err := openCurrentDB(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -260,7 +296,7 @@ func endSessionsCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user end-sessions", flag.ExitOnError)
 	email := fs.String("email", "", "e-mail (login)")
 	fs.Parse(args) //nolint:errcheck
-	db, err := openCurrentDB(ctx)
+	db, err := openCurrentDB(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ var today = time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
 	var out bytes.Buffer
 	// IfEmpty on an empty database loads.
 	if err := demo.Load(ctx, db, demo.Options{Persons: 300, IfEmpty: true, Seed: 42, Out: &out, Today: today}); err != nil {
@@ -345,7 +345,7 @@ func checkPersons(t *testing.T, persons []storedPerson, caseworkerUnit map[int64
 // identity numbers distinct from those already stored, even with the same seed.
 func TestLoadAgainAddsPersons(t *testing.T) {
 	ctx := context.Background()
-	db := pgtest.New(t)
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
 	for range 2 {
 		if err := demo.Load(ctx, db, demo.Options{Persons: 150, Seed: 3, Today: today}); err != nil {
 			t.Fatal(err)
@@ -367,7 +367,7 @@ func TestLoadAgainAddsPersons(t *testing.T) {
 }
 
 func TestDemoHouseholdsAndDeadlines(t *testing.T) {
-	db := pgtest.New(t)
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
 	ctx := context.Background()
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	if err := demo.Load(ctx, db, demo.Options{Persons: 400, Seed: 7, Out: io.Discard, Today: today}); err != nil {
@@ -398,7 +398,7 @@ func TestDemoHouseholdsAndDeadlines(t *testing.T) {
 }
 
 func TestDemoClosedCasesHaveDates(t *testing.T) {
-	db := pgtest.New(t)
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
 	ctx := context.Background()
 	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	if err := demo.Load(ctx, db, demo.Options{Persons: 600, Seed: 3, Out: io.Discard, Today: today}); err != nil {
@@ -414,7 +414,7 @@ func TestDemoClosedCasesHaveDates(t *testing.T) {
 }
 
 func TestDemoNotes(t *testing.T) {
-	db := pgtest.New(t)
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
 	ctx := context.Background()
 	var out bytes.Buffer
 	// Persons first, without notes; then --if-empty with notes adds them,

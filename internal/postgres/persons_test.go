@@ -388,7 +388,7 @@ func TestLockout(t *testing.T) {
 }
 
 func TestMigrateDownAndUp(t *testing.T) {
-	url := pgtest.URL(t)
+	_, url := pgtest.URLs(t)
 	mg, err := postgres.NewMigrator(url)
 	if err != nil {
 		t.Fatal(err)

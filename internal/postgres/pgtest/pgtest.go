@@ -1,5 +1,10 @@
 // Package pgtest gives each test a fresh database cloned from a migrated
 // template, on the server DATABASE_URL points at (see scripts/db.sh).
+//
+// DATABASE_URL must be allowed to create databases and roles (make test gives
+// the server's superuser). Migrations run as that user, as the owner role does
+// in production; the stores tests use connect as the app role
+// (postgres.AppRole), so a test exercises the same privileges as the server.
 package pgtest
 
 import (
@@ -11,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"ankomst/internal/postgres"
@@ -32,6 +38,30 @@ func serverURL(t testing.TB) *url.URL {
 	}
 	u.Path = "/postgres"
 	return u
+}
+
+// AppPassword is the app role's password on development and test servers
+// (scripts/db.sh sets the same); trust authentication ignores it.
+const AppPassword = "ankomst_app"
+
+// ensureAppRole makes sure the app role exists and may log in.
+func ensureAppRole(ctx context.Context, conn *pgx.Conn) error {
+	role := pgx.Identifier{postgres.AppRole}.Sanitize()
+	var canLogin *bool
+	if err := conn.QueryRow(ctx, `SELECT (SELECT rolcanlogin FROM pg_roles WHERE rolname = $1)`, postgres.AppRole).Scan(&canLogin); err != nil {
+		return err
+	}
+	switch {
+	case canLogin == nil:
+		_, err := conn.Exec(ctx, "CREATE ROLE "+role+" LOGIN PASSWORD '"+AppPassword+"'")
+		if err != nil && !strings.Contains(err.Error(), "already exists") {
+			return err
+		}
+	case !*canLogin:
+		_, err := conn.Exec(ctx, "ALTER ROLE "+role+" LOGIN PASSWORD '"+AppPassword+"'")
+		return err
+	}
+	return nil
 }
 
 // templateName is derived from the migrations, so a schema change makes a
@@ -58,6 +88,9 @@ func ensureTemplate(ctx context.Context, conn *pgx.Conn, srv *url.URL) (string, 
 		return "", err
 	}
 	defer conn.Exec(ctx, `SELECT pg_advisory_unlock(727274)`) //nolint:errcheck
+	if err := ensureAppRole(ctx, conn); err != nil {
+		return "", fmt.Errorf("app role: %w", err)
+	}
 	var ready bool
 	err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)`, name).Scan(&ready)
 	if err != nil || ready {
@@ -84,9 +117,18 @@ func ensureTemplate(ctx context.Context, conn *pgx.Conn, srv *url.URL) (string, 
 	return name, err
 }
 
-// URL creates a fresh, migrated database for the test and returns its URL.
-// The database is dropped when the test ends.
+// URL creates a fresh, migrated database for the test and returns the app
+// role's URL of it. The database is dropped when the test ends.
 func URL(t testing.TB) string {
+	t.Helper()
+	app, _ := URLs(t)
+	return app
+}
+
+// URLs creates a fresh, migrated database for the test and returns its URL for
+// the app role and for the owner (who may migrate it). The database is
+// dropped when the test ends.
+func URLs(t testing.TB) (app, owner string) {
 	t.Helper()
 	ctx := context.Background()
 	srv := serverURL(t)
@@ -113,13 +155,28 @@ func URL(t testing.TB) string {
 	})
 	u := *srv
 	u.Path = "/" + name
-	return u.String()
+	a := u
+	a.User = url.UserPassword(postgres.AppRole, AppPassword)
+	return a.String(), u.String()
 }
 
 // New returns a store on a fresh database; the pool closes when the test ends.
 func New(t testing.TB) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// NewOwner returns a store connected as the owner of a fresh database, for
+// what runs as the owner in production: `ankomst demo` (bulk loads, ANALYZE).
+func NewOwner(t testing.TB) *postgres.DB {
+	t.Helper()
+	_, owner := URLs(t)
+	db, err := postgres.Open(context.Background(), owner)
 	if err != nil {
 		t.Fatal(err)
 	}

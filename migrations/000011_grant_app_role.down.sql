@@ -1,0 +1,6 @@
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM ankomst_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT ON SEQUENCES FROM ankomst_app;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ankomst_app;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ankomst_app;
+REVOKE USAGE ON SCHEMA public FROM ankomst_app;
+-- The role is shared by every database of the cluster: it stays.
