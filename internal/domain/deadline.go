@@ -224,14 +224,15 @@ func FormFromTask(d *Deadline) TaskForm {
 func (f TaskForm) Validate(today time.Time) (TaskInput, error) {
 	var in TaskInput
 	fields := map[string]string{}
-	in.Title = strings.Join(strings.Fields(f.Title), " ")
+	var msg string
+	in.Title, msg = lineField("Tittel", f.Title)
 	switch n := len([]rune(in.Title)); {
+	case msg != "":
+		fields["title"] = msg
 	case n == 0:
 		fields["title"] = "Tittel må fylles ut."
 	case n > TaskTitleMax:
 		fields["title"] = "Tittel kan ha høyst " + strconv.Itoa(TaskTitleMax) + " tegn (nå " + strconv.Itoa(n) + ")."
-	case strings.ContainsFunc(in.Title, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		fields["title"] = "Tittel kan ikke inneholde kontrolltegn."
 	}
 	today = Date(today)
 	if strings.TrimSpace(f.DueDate) == "" {

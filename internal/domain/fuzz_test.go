@@ -177,7 +177,7 @@ func FuzzNormalizeName(f *testing.F) {
 			if out != "" {
 				t.Fatalf("NormalizeName(%q) = %q with error %v", s, out, err)
 			}
-			checkInvalid(t, s, err, msgNameEmpty, msgNameTooLong, msgNameChars, msgNameNoLetter)
+			checkInvalid(t, s, err, msgNameEmpty, msgNameTooLong, msgNameChars, msgNameNoLetter, msgNameControl, msgNameVisible)
 			return
 		}
 		if !utf8.ValidString(out) {

@@ -7,10 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Relations of a household member (relasjon), relative to the head of the
@@ -146,18 +143,18 @@ type HouseholdInput struct {
 	Version int // the version an edit was based on (0 when creating)
 }
 
-// NormalizeHouseholdName trims the name, joins runs of white space and puts it
-// in Unicode NFC. A name is required, has at most 100 characters and no
-// control characters.
+// NormalizeHouseholdName cleans a household's name with CleanLine (no
+// control or bidi control characters, something visible; white space joined,
+// NFC). A name is required and has at most 100 characters.
 func NormalizeHouseholdName(s string) (string, error) {
-	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+	s, msg := lineField("Navn på husstanden", s)
 	switch {
+	case msg != "":
+		return "", &Error{Code: EINVALID, Message: msg}
 	case s == "":
 		return "", &Error{Code: EINVALID, Message: "Navn på husstanden må fylles ut."}
 	case utf8.RuneCountInString(s) > householdNameMaxRunes:
 		return "", &Error{Code: EINVALID, Message: "Navnet kan ha høyst 100 tegn."}
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }):
-		return "", &Error{Code: EINVALID, Message: "Navnet inneholder ugyldige tegn."}
 	}
 	return s, nil
 }

@@ -47,8 +47,14 @@ func TestNormalizeHouseholdName(t *testing.T) {
 		{"   \t", "", "må fylles ut"},
 		{strings.Repeat("a", 100), strings.Repeat("a", 100), ""},
 		{strings.Repeat("å", 101), "", "høyst 100"},
-		{"Familien\u0000X", "", "ugyldige tegn"},
-		{"Familien \xff", "", "ugyldige tegn"},
+		{"Familien\u0000X", "", "Navn på husstanden inneholder kontrolltegn"},
+		{"Familien \xff", "", "Navn på husstanden inneholder kontrolltegn"},
+		{"Familien\aHaidari", "", "Navn på husstanden inneholder kontrolltegn"},
+		{"Familien \u202eiradiaH", "", "Navn på husstanden inneholder kontrolltegn"},
+		{"\u200b", "", "Navn på husstanden må inneholde synlige tegn."},
+		{" \u200b\u200d\ufeff ", "", "Navn på husstanden må inneholde synlige tegn."},
+		{"Familien \u200fحيدري\u200f", "Familien \u200fحيدري\u200f", ""}, // RLM kept
+		{"Familien 🏠", "Familien 🏠", ""},
 		{"Familien Zoe\u0308", "Familien Zoë", ""}, // NFC
 	} {
 		got, err := NormalizeHouseholdName(c.in)

@@ -304,6 +304,9 @@ func mergeInputUnchecked(f PersonForm, in PersonInput) PersonInput {
 	if in.InterpreterLanguage == "" {
 		in.InterpreterLanguage = f.InterpreterLanguage
 	}
+	if in.InterpreterDialect == "" {
+		in.InterpreterDialect = f.InterpreterDialect
+	}
 	if len(in.Languages) == 0 && len(f.Languages) > 0 {
 		in.Languages = f.Languages
 	}

@@ -18,6 +18,8 @@ const (
 	msgNameTooLong  = "Navnet kan ha høyst 100 tegn."
 	msgNameChars    = "Navnet kan bare inneholde bokstaver, mellomrom, bindestrek og apostrof."
 	msgNameNoLetter = "Navnet må inneholde minst én bokstav."
+	msgNameControl  = "Navnet" + msgTextForbidden
+	msgNameVisible  = "Navnet" + msgTextInvisible
 )
 
 const (
@@ -25,18 +27,25 @@ const (
 	nameRightSingleQuote = '\u2019' // ’, the typographic apostrophe
 )
 
-// NormalizeName cleans a person's name as typed: it trims it, turns every run
-// of white space into a single space and puts it in Unicode NFC. A name is
-// required and has at most nameMaxRunes characters. It may hold letters of
-// any script, combining marks following a letter, spaces, hyphens,
-// apostrophes (' and ’) and periods, and must hold at least one letter.
-// A zero-width non-joiner (U+200C) is allowed between two letters, because
-// Persian names are written with it. An error is an *Error with code EINVALID.
+// NormalizeName cleans a person's name as typed: CleanLine refuses control
+// and bidi control characters and a name of invisible characters alone,
+// trims it, turns every run of white space into a single space and puts it in
+// Unicode NFC. A name is required and has at most nameMaxRunes characters. It
+// may hold letters of any script (not the blank Hangul fillers), combining
+// marks following a letter, spaces, hyphens, apostrophes (' and ’) and
+// periods, and must hold at least one letter. A zero-width non-joiner
+// (U+200C) is allowed between two letters, because Persian names are written
+// with it. An error is an *Error with code EINVALID.
 //
 // NormalizeName is idempotent: a name it returns is returned unchanged.
 func NormalizeName(s string) (string, error) {
-	s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
-	if s == "" {
+	s, fault := CleanLine(s)
+	switch {
+	case fault == TextForbidden:
+		return "", nidInvalid(msgNameControl)
+	case fault == TextInvisible:
+		return "", nidInvalid(msgNameVisible)
+	case s == "":
 		return "", nidInvalid(msgNameEmpty)
 	}
 	if utf8.RuneCountInString(s) > nameMaxRunes {
@@ -46,6 +55,8 @@ func NormalizeName(s string) (string, error) {
 	prev := ' ' // the rune before r; a space stands for the start
 	for i, r := range s {
 		switch {
+		case invisibleLetters[r]:
+			return "", nidInvalid(msgNameChars)
 		case unicode.IsLetter(r):
 			hasLetter = true
 		case unicode.Is(unicode.M, r):

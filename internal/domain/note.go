@@ -183,13 +183,6 @@ func FormFromNote(n *Note) NoteForm {
 	return f
 }
 
-// NormalizeNoteBody trims a note's text and uses \n line ends.
-func NormalizeNoteBody(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return strings.TrimSpace(s)
-}
-
 // validToken reports whether t looks like a form token (16–64 hex digits).
 func validToken(t string) bool {
 	if len(t) < 16 || len(t) > 64 {
@@ -234,8 +227,12 @@ func (f NoteForm) Validate(today time.Time, interpreterNeeded bool) (NoteInput, 
 		in.NoteDate = d
 	}
 
-	in.Body = NormalizeNoteBody(f.Body)
-	if in.Body == "" {
+	// CleanText: \n line ends, trimmed, NFC; control and bidi control
+	// characters refused with the line they are on (the form keeps the text).
+	var msg string
+	if in.Body, msg = textField("Notatet", f.Body); msg != "" {
+		bad("body", msg)
+	} else if in.Body == "" {
 		bad("body", "Skriv notatet.")
 	} else if n := len([]rune(in.Body)); n > NoteBodyMax {
 		bad("body", fmt.Sprintf("Notatet kan ha høyst %d tegn (det har %d).", NoteBodyMax, n))
@@ -301,8 +298,10 @@ func (f NoteForm) validateInterpreter(in *NoteInput, interpreterNeeded bool, bad
 	case "no":
 		no := false
 		in.InterpreterUsed = &no
-		in.NoInterpreterReason = strings.Join(strings.Fields(f.NoInterpreterReason), " ")
-		if interpreterNeeded && in.NoInterpreterReason == "" {
+		var msg string
+		if in.NoInterpreterReason, msg = lineField("Begrunnelsen", f.NoInterpreterReason); msg != "" {
+			bad("no_interpreter_reason", msg)
+		} else if interpreterNeeded && in.NoInterpreterReason == "" {
 			bad("no_interpreter_reason", "Personen har behov for tolk. Skriv hvorfor det ikke ble brukt tolk.")
 		}
 		if n := len([]rune(in.NoInterpreterReason)); n > NoInterpreterReasonMax {

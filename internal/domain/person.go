@@ -260,8 +260,10 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 	}
 
 	in.InterpreterNeeded = f.InterpreterNeeded
-	in.InterpreterDialect = strings.Join(strings.Fields(f.InterpreterDialect), " ")
-	if len([]rune(in.InterpreterDialect)) > 100 {
+	var msg string
+	if in.InterpreterDialect, msg = lineField("Dialekt", f.InterpreterDialect); msg != "" {
+		bad("interpreter_dialect", msg)
+	} else if len([]rune(in.InterpreterDialect)) > 100 {
 		bad("interpreter_dialect", "Dialekt kan ha høyst 100 tegn.")
 	}
 	if !hasOption(InterpreterGenders, f.InterpreterGender) {
