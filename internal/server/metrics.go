@@ -13,7 +13,8 @@ import (
 )
 
 // Metrics are the Prometheus metrics at /metrics. Labels carry route
-// patterns, never raw paths, so no personal data reaches them.
+// patterns, never raw paths, so no personal data reaches them, and a bounded
+// set of methods (metricMethod), so requests cannot grow the series.
 type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -38,7 +39,19 @@ func newMetrics(reg *prometheus.Registry, db *postgres.DB) *Metrics {
 	return m
 }
 
+// metricMethod is the method label: the standard methods by name, every other
+// method as "other", so a client cannot add series by inventing methods.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
+}
+
 func (m *Metrics) observe(method, route string, status int, d time.Duration) {
+	method = metricMethod(method)
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
