@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"ankomst/internal/domain"
@@ -10,12 +11,40 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 )
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a local path
+// passes, anything else becomes /persons. Browsers clean a Location before
+// resolving it (they drop tab, CR and LF anywhere and leading or trailing
+// spaces and control characters, and read a backslash as "/"), so "/\t/evil.example"
+// reaches them as "//evil.example", another host. A local path here is one
+// "/" followed by printable ASCII without spaces or backslashes, which no such
+// cleaning changes, and it stays one after one round of percent-decoding too
+// (for a proxy or server that decodes once more): "/%2F/host" is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/persons"
+	const fallback = "/persons"
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !localPath(next, false) || !localPath(decoded, true) {
+		return fallback
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return fallback
 	}
 	return next
+}
+
+// localPath reports whether p is "/" and then printable ASCII without
+// space, backslash or a second leading "/". With nonASCII, bytes from 0x80
+// (percent-decoded UTF-8) are allowed too.
+func localPath(p string, nonASCII bool) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c <= ' ' || c == 0x7f || c == '\\' || (c >= 0x80 && !nonASCII) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
