@@ -1,10 +1,15 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,5 +95,89 @@ func TestLoginNextStaysLocal(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Location != tc.want {
 			t.Errorf("next=%q: %d Location %q, want %q", tc.next, r.Status, r.Location, tc.want)
 		}
+	}
+}
+
+// syncBuffer is a log sink the server writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The request id in audit rows and the log is made by the server; a client's
+// X-Request-Id is only logged, short and printable, as client_request_id.
+func TestRequestIDIsServerMade(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	var logs syncBuffer
+	app.Srv.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	c := app.client()
+
+	header := "=HYPERLINK(\"x\")\tété" + strings.Repeat("x", 20000)
+	for _, path := range []string{"/login", "/login"} {
+		req, _ := http.NewRequest(http.MethodPost, app.TS.URL+path, strings.NewReader(url.Values{"email": {"kari@kommune.no"}, "password": {testPassword}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("X-Request-Id", header)
+		if r := c.do(req); r.Status != http.StatusSeeOther {
+			t.Fatalf("login: %d", r.Status)
+		}
+	}
+	rows, err := app.DB.Pool.Query(context.Background(), `SELECT request_id FROM audit_events WHERE action = 'login' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 2 {
+		t.Fatalf("%d login audit rows, want 2", len(ids))
+	}
+	for _, id := range ids {
+		if id == "" || len(id) > 64 || strings.Contains(id, "HYPERLINK") || strings.Contains(id, "xxxx") || strings.Contains(header, id) {
+			t.Errorf("audit request id %.80q is not server-made", id)
+		}
+	}
+	if ids[0] == ids[1] {
+		t.Errorf("two requests share the request id %q", ids[0])
+	}
+
+	// The request log has the server's id and the client's, cleaned.
+	var line map[string]any
+	deadline := time.Now().Add(2 * time.Second)
+	for line == nil && time.Now().Before(deadline) {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "request" && m["request_id"] == ids[0] {
+				line = m
+			}
+		}
+		if line == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if line == nil {
+		t.Fatalf("no request log line with request_id %q:\n%.3000s", ids[0], logs.String())
+	}
+	cid, _ := line["client_request_id"].(string)
+	if want := ("=HYPERLINK(\"x\")t" + strings.Repeat("x", 64))[:64]; cid != want {
+		t.Errorf("client_request_id = %q, want %q", cid, want)
 	}
 }

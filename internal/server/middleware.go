@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"ankomst/internal/domain"
@@ -25,6 +27,32 @@ const (
 
 // logInfo lets inner middleware tell the request log who the user was.
 type logInfo struct{ userID int64 }
+
+// requestID gives every request a fresh random id, made here and never taken
+// from the client: it goes into audit rows (scope) and the log. It is stored
+// under chi's key, so middleware.GetReqID reads it. A client's X-Request-Id is
+// only logged, cleaned, as client_request_id (see logRequests).
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, rand.Text())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// maxClientRequestID is the longest client X-Request-Id that is logged.
+const maxClientRequestID = 64
+
+// clientRequestID is the client's X-Request-Id for the log: printable ASCII
+// only (other bytes are dropped), at most maxClientRequestID characters.
+func clientRequestID(h string) string {
+	var b strings.Builder
+	for i := 0; i < len(h) && b.Len() < maxClientRequestID; i++ {
+		if c := h[i]; c >= 0x20 && c <= 0x7e {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // logRequests writes one JSON line per request: method, route pattern (never
 // the raw path or query, which may hold personal data), status, duration,
@@ -44,7 +72,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			status = http.StatusOK
 		}
 		dur := time.Since(start)
-		s.Metrics.observe(r.Method, route, status, dur)
+		method := metricMethod(r.Method)
+		s.Metrics.observe(method, route, status, dur)
 		if route == "/metrics" || route == "/healthz" || route == "/livez" || route == "/readyz" || route == "/static/*" {
 			return
 		}
@@ -52,14 +81,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		s.Log.LogAttrs(r.Context(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("request_id", middleware.GetReqID(r.Context())),
-			slog.String("method", r.Method),
+			slog.String("method", method),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(dur.Microseconds())/1000),
 			slog.Int64("user_id", info.userID),
-		)
+		}
+		if c := clientRequestID(r.Header.Get("X-Request-Id")); c != "" {
+			attrs = append(attrs, slog.String("client_request_id", c))
+		}
+		s.Log.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
 
