@@ -34,6 +34,116 @@ func (c *client) method(method, path string) response {
 	return c.do(req)
 }
 
+func (a *testApp) count(table string) int {
+	a.t.Helper()
+	var n int
+	if err := a.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+const badCharsPage = "ugyldige tegn"
+
+// NUL and invalid UTF-8 in any query or form key or value are refused with
+// 400 at the edge, before the session, the login or a handler sees them.
+func TestInvalidCharactersRefusedAtTheEdge(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	audits := app.count("audit_events") // creating the user is audited
+
+	refused := func(what string, r response) {
+		t.Helper()
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, badCharsPage) || !strings.Contains(r.Body, `data-testid="error-ref"`) {
+			t.Errorf("%s: %d, want 400 with the error page\n%.500s", what, r.Status, r.Body)
+		}
+	}
+	form := "application/x-www-form-urlencoded"
+
+	// Before login.
+	refused("login e-mail with NUL", c.rawPost("/login", form, "email=a%00b@x.test&password=x"))
+	refused("login password with invalid UTF-8", c.rawPost("/login", form, "email=kari%40kommune.no&password=%FF"))
+	refused("login form key with NUL", c.rawPost("/login", form, "email=kari%40kommune.no&pass%00word=x"))
+	refused("login page next with invalid UTF-8", c.get("/login?next=%FF"))
+	refused("login page query key with NUL", c.get("/login?a%00=1"))
+	refused("multipart login with NUL", func() response {
+		body := "--XX\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na\x00b@x.test\r\n--XX--\r\n"
+		return c.rawPost("/login", "multipart/form-data; boundary=XX", body)
+	}())
+	refused("health check with NUL in the query", c.get("/healthz?x=%00"))
+	if n := app.count("audit_events"); n != audits {
+		t.Errorf("refused logins wrote %d audit rows", n-audits)
+	}
+	if n := app.count("users WHERE login_attempts > 0"); n != 0 {
+		t.Errorf("refused logins counted attempts on %d users", n)
+	}
+
+	// Logged in.
+	c.login("kari@kommune.no")
+	person := createPerson(t, c, validPersonForm(nid(1)))
+	persons, audits := app.count("persons"), app.count("audit_events")
+
+	refused("person search with NUL", c.get("/persons?q=ab%00cd"))
+	refused("person search with invalid UTF-8", c.get("/persons?q=%FF"))
+	refused("household search with NUL", c.get("/households?q=%00"))
+	refused("household search form with NUL", c.post("/households/search", url.Values{"q": {"a\x00"}}))
+	refused("person search form with NUL", c.post("/persons/search", url.Values{"q": {"a\x00"}}))
+	for _, bad := range []string{"før\x00etter", "\xff", "ugyldig \xc3\x28 utf-8"} {
+		refused("note body "+strconv.Quote(bad), c.post(person+"/notes", meetingForm(bad)))
+		f := validPersonForm(nid(2))
+		f.Set("interpreter_dialect", bad)
+		refused("interpreter dialect "+strconv.Quote(bad), c.post("/persons", f))
+		refused("task title "+strconv.Quote(bad), c.post(person+"/tasks/new", url.Values{"title": {bad}, "due_date": {"2030-01-01"}}))
+	}
+	refused("note form key with invalid UTF-8", c.post(person+"/notes", func() url.Values {
+		f := meetingForm("Samtale")
+		f.Set("\xffbody", "x")
+		return f
+	}()))
+	if n := app.count("case_notes"); n != 0 {
+		t.Errorf("refused notes stored %d notes", n)
+	}
+	if n := app.count("tasks"); n != 0 {
+		t.Errorf("refused tasks stored %d tasks", n)
+	}
+	if n := app.count("persons"); n != persons {
+		t.Errorf("refused registrations stored %d persons", n-persons)
+	}
+	if n := app.count("audit_events"); n != audits {
+		t.Errorf("refused requests wrote %d audit rows", n-audits)
+	}
+
+	// Norwegian letters and other valid UTF-8 pass.
+	if r := c.get("/persons?view=all&q=" + url.QueryEscape("Ødegård")); r.Status != http.StatusOK {
+		t.Errorf("search for Ødegård: %d", r.Status)
+	}
+	createNote(t, c, person, meetingForm("Samtale om bosetting i Tromsø – «tolk» brukt"))
+}
+
+// Request bodies are limited: a huge form gets a clear 413 page.
+func TestRequestBodyLimit(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	huge := strings.Repeat("a", 1<<20+100<<10)
+	r := c.post("/login", url.Values{"email": {"kari@kommune.no"}, "password": {huge}})
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "for stor") {
+		t.Errorf("huge login form: %d, want 413\n%.500s", r.Status, r.Body)
+	}
+	c.login("kari@kommune.no")
+	person := createPerson(t, c, validPersonForm(nid(1)))
+	r = c.post(person+"/notes", meetingForm(huge))
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "for stor") {
+		t.Errorf("huge note: %d, want 413\n%.500s", r.Status, r.Body)
+	}
+	if n := app.count("case_notes"); n != 0 {
+		t.Errorf("a huge note stored %d notes", n)
+	}
+	// An ordinary long note is fine.
+	createNote(t, c, person, meetingForm(strings.Repeat("Lang samtale. ", 500)))
+}
+
 // Unknown methods all count under one label, so nobody can grow /metrics.
 func TestMetricsMethodLabelIsBounded(t *testing.T) {
 	app := newTestApp(t)

@@ -3,14 +3,18 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ankomst/internal/domain"
 
@@ -127,6 +131,94 @@ func securityHeaders(hsts bool) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// maxBodyBytes limits every request body (our forms are far smaller).
+const maxBodyBytes = 1 << 20
+
+// limitBodies caps request bodies at maxBodyBytes. It comes first in the
+// chain so that the limit reaches net/http's own response writer, which then
+// closes the connection instead of reading the rest of a huge body.
+func limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkInput parses the query and the form once, at the edge, and refuses
+// (400) NUL and invalid UTF-8 in the path or in any key or value of the query
+// or an urlencoded or multipart form, which PostgreSQL would refuse as text;
+// a body over the limit gets 413. It runs before the session and every
+// handler, so nothing is stored from such a request. Handlers' later
+// ParseForm calls reuse what was parsed here.
+func (s *Server) checkInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var err error
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			err = r.ParseMultipartForm(maxBodyBytes)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll() //nolint:errcheck
+			}
+		} else {
+			err = r.ParseForm()
+		}
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, "Forespørselen er for stor",
+				"Skjemaet var for stort til å tas imot. Ingenting ble lagret. Gjør teksten kortere og prøv igjen.")
+			return
+		case err != nil || !validText(r.URL.Path) || !validValues(r.Form) || !validMultipart(r.MultipartForm):
+			s.renderError(w, r, http.StatusBadRequest, "Ugyldige tegn",
+				"Skjemaet eller adressen inneholdt ugyldige tegn (for eksempel NUL eller ugyldig UTF-8). Ingenting ble lagret.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// validText is valid UTF-8 without NUL (what PostgreSQL accepts as text).
+func validText(v string) bool {
+	return utf8.ValidString(v) && strings.IndexByte(v, 0) < 0
+}
+
+func validValues(vs url.Values) bool {
+	for k, list := range vs {
+		if !validText(k) {
+			return false
+		}
+		for _, v := range list {
+			if !validText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validMultipart checks a multipart form's values (also merged into r.Form),
+// file field names and file names.
+func validMultipart(f *multipart.Form) bool {
+	if f == nil {
+		return true
+	}
+	if !validValues(f.Value) {
+		return false
+	}
+	for k, files := range f.File {
+		if !validText(k) {
+			return false
+		}
+		for _, fh := range files {
+			if !validText(fh.Filename) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // crossOriginProtection refuses cross-origin state-changing requests (CSRF)

@@ -76,10 +76,12 @@ func (s *Server) ShutDown() { s.shuttingDown.Store(true) }
 // Routes returns the router with every route and middleware.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
+	r.Use(limitBodies)
 	r.Use(requestID)
 	r.Use(s.logRequests)
 	r.Use(s.recoverPanics)
 	r.Use(securityHeaders(s.Config.SecureCookies))
+	r.Use(s.checkInput)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/livez", s.healthz)
