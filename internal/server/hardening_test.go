@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/server"
 )
 
 // rawPost sends a same-origin form post with a body as given (not re-encoded).
@@ -289,5 +292,104 @@ func TestRequestIDIsServerMade(t *testing.T) {
 	cid, _ := line["client_request_id"].(string)
 	if want := ("=HYPERLINK(\"x\")t" + strings.Repeat("x", 64))[:64]; cid != want {
 		t.Errorf("client_request_id = %q, want %q", cid, want)
+	}
+}
+
+// Static files: no directory listings, and only at their clean path.
+func TestStaticNoDirectoryListing(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	for _, p := range []string{"/static/", "/static/vendor/", "/static/vendor", "/static/css/", "/static/css", "/static"} {
+		if r := c.get(p); r.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, r.Status)
+		}
+	}
+	if r := c.get("/static/css/app.css"); r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), "text/css") ||
+		r.Header.Get("Cache-Control") != "public, max-age=3600" {
+		t.Errorf("GET /static/css/app.css: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
+	}
+	if r := c.get("/static/css/finnes-ikke.css"); r.Status != http.StatusNotFound {
+		t.Errorf("a missing file: %d, want 404", r.Status)
+	}
+}
+
+// axe-core is served only with ServeTestAssets, however the path is spelt.
+func TestStaticCleanPathsOnly(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	for _, p := range []string{"/static//css/app.css", "/static/css//app.css", "/static/./css/app.css", "/static/js/../css/app.css"} {
+		if r := c.get(p); r.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, r.Status)
+		}
+	}
+	if r := c.get("/static/vendor/axe.min.js"); r.Status != http.StatusOK {
+		t.Errorf("axe with ServeTestAssets: %d", r.Status)
+	}
+	prod := httptest.NewServer(server.New(app.DB, slog.New(slog.NewJSONHandler(io.Discard, nil)), server.Config{}, nil).Routes())
+	defer prod.Close()
+	for _, p := range []string{"/static/vendor/axe.min.js", "/static/vendor//axe.min.js", "/static//vendor/axe.min.js",
+		"/static/vendor/./axe.min.js", "/static/css/../vendor/axe.min.js", "/static/vendor%2Faxe.min.js", "/static/vendor%2F%2Faxe.min.js"} {
+		resp, err := http.Get(prod.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("without ServeTestAssets GET %s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+// HEAD is answered on every GET route, without a body.
+func TestHeadOnGetRoutes(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	for _, p := range []string{"/healthz", "/livez", "/readyz", "/login", "/metrics", "/static/css/app.css"} {
+		if r := c.method(http.MethodHead, p); r.Status != http.StatusOK || r.Body != "" {
+			t.Errorf("HEAD %s: %d (body %d bytes), want 200 without a body", p, r.Status, len(r.Body))
+		}
+	}
+	if r := c.method(http.MethodHead, "/persons/new"); r.Status != http.StatusSeeOther || r.Location != "/login?next=%2Fpersons%2Fnew" {
+		t.Errorf("anonymous HEAD /persons/new: %d %s, want 303 to the login page", r.Status, r.Location)
+	}
+	c.login("kari@kommune.no")
+	if r := c.method(http.MethodHead, "/persons"); r.Status != http.StatusOK || r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("HEAD /persons: %d %q", r.Status, r.Header.Get("Cache-Control"))
+	}
+}
+
+// A 405 names the allowed methods in Allow.
+func TestMethodNotAllowedNamesAllowed(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	for _, tc := range []struct{ method, path, allow string }{
+		{http.MethodPost, "/healthz", "GET, HEAD"},
+		{http.MethodPut, "/login", "GET, HEAD, POST"},
+		{http.MethodGet, "/logout", "POST"},
+		{http.MethodDelete, "/persons/1", "GET, HEAD, POST"},
+		{http.MethodPatch, "/persons/1/notes", "POST"},
+		{"PROBE123", "/login", "GET, HEAD, POST"},
+	} {
+		r := c.method(tc.method, tc.path)
+		if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != tc.allow || !strings.Contains(r.Body, "Ikke tillatt") {
+			t.Errorf("%s %s: %d Allow %q, want 405 Allow %q", tc.method, tc.path, r.Status, r.Header.Get("Allow"), tc.allow)
+		}
+	}
+	if r := c.method("PROBE123", "/finnes-ikke"); r.Status != http.StatusNotFound {
+		t.Errorf("unknown method on an unknown path: %d, want 404", r.Status)
+	}
+}
+
+// /metrics and /static/ answer GET and HEAD only.
+func TestMetricsAndStaticAreReadOnly(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	for _, p := range []string{"/metrics", "/static/css/app.css"} {
+		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+			if r := c.method(m, p); r.Status != http.StatusMethodNotAllowed {
+				t.Errorf("%s %s: %d, want 405", m, p, r.Status)
+			}
+		}
 	}
 }

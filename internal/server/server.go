@@ -4,8 +4,11 @@ package server
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -81,13 +85,14 @@ func (s *Server) Routes() http.Handler {
 	r.Use(s.logRequests)
 	r.Use(s.recoverPanics)
 	r.Use(securityHeaders(s.Config.SecureCookies))
+	r.Use(middleware.GetHead)
 	r.Use(s.checkInput)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/livez", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/metrics", s.Metrics.Handler())
-	r.Handle("/static/*", s.staticHandler())
+	r.Method(http.MethodGet, "/metrics", s.Metrics.Handler())
+	r.Method(http.MethodGet, "/static/*", s.staticHandler())
 
 	r.Group(func(r chi.Router) {
 		r.Use(crossOriginProtection)
@@ -118,19 +123,63 @@ func (s *Server) Routes() http.Handler {
 			s.mergeRoutes(r)
 		})
 	})
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusNotFound, "Siden finnes ikke", "Vi fant ikke siden du lette etter.")
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, http.StatusMethodNotAllowed, "Ikke tillatt", "Denne handlingen er ikke tillatt her.")
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		allowed := allowedMethods(r, req)
+		if len(allowed) == 0 { // an unknown method on a path we do not have
+			s.notFound(w, req)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		s.renderError(w, req, http.StatusMethodNotAllowed, "Ikke tillatt", "Denne handlingen er ikke tillatt her.")
 	})
 	return r
 }
 
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "Siden finnes ikke", "Vi fant ikke siden du lette etter.")
+}
+
+// standardMethods are the methods chi routes, in the order Allow lists them.
+var standardMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace,
+}
+
+// allowedMethods lists the methods the router answers for the request's path,
+// for the Allow header of a 405. HEAD is allowed wherever GET is (GetHead).
+func allowedMethods(routes chi.Routes, r *http.Request) []string {
+	p := r.URL.RawPath
+	if p == "" {
+		p = r.URL.Path
+	}
+	var allowed []string
+	for _, m := range standardMethods {
+		ok := routes.Match(chi.NewRouteContext(), m, p)
+		if !ok && m == http.MethodHead {
+			ok = routes.Match(chi.NewRouteContext(), http.MethodGet, p)
+		}
+		if ok {
+			allowed = append(allowed, m)
+		}
+	}
+	return allowed
+}
+
+// staticHandler serves web/static: files only (no directory listings) and
+// only at their clean path, so "//" or "." cannot get around the block of
+// axe-core outside browser tests.
 func (s *Server) staticHandler() http.Handler {
-	files := http.StripPrefix("/static/", http.FileServerFS(web.Static()))
+	static := web.Static()
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.Config.ServeTestAssets && r.URL.Path == "/static/vendor/axe.min.js" {
+		name, ok := strings.CutPrefix(r.URL.Path, "/static/")
+		if !ok || name == "" || path.Clean(r.URL.Path) != r.URL.Path ||
+			(!s.Config.ServeTestAssets && name == "vendor/axe.min.js") {
+			http.NotFound(w, r)
+			return
+		}
+		if fi, err := fs.Stat(static, name); err != nil || fi.IsDir() {
 			http.NotFound(w, r)
 			return
 		}
