@@ -393,3 +393,50 @@ func TestMetricsAndStaticAreReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// Without Sec-Fetch-Site (older browsers), an unsafe request's Origin must
+// match our scheme as well as our host.
+func TestOriginMustMatchScheme(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	host := strings.TrimPrefix(app.TS.URL, "http://")
+	post := func(ts *httptest.Server, origin string) int {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/login", strings.NewReader("email=kari%40kommune.no&password=feil"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tc := range []struct {
+		origin string
+		want   int
+	}{
+		{"https://" + host, http.StatusForbidden},
+		{"http://" + host, http.StatusUnauthorized},
+		{"HTTP://" + strings.ToUpper(host), http.StatusUnauthorized},
+		{"", http.StatusUnauthorized},
+		{"null", http.StatusForbidden},
+		{"http://evil.example", http.StatusForbidden},
+	} {
+		if got := post(app.TS, tc.origin); got != tc.want {
+			t.Errorf("plain HTTP, Origin %q: %d, want %d", tc.origin, got, tc.want)
+		}
+	}
+
+	// Behind TLS (SecureCookies), the origin is https.
+	secure := httptest.NewServer(server.New(app.DB, slog.New(slog.NewJSONHandler(io.Discard, nil)), server.Config{SecureCookies: true}, nil).Routes())
+	defer secure.Close()
+	shost := strings.TrimPrefix(secure.URL, "http://")
+	if got := post(secure, "http://"+shost); got != http.StatusForbidden {
+		t.Errorf("SecureCookies, Origin http://: %d, want 403", got)
+	}
+	if got := post(secure, "https://"+shost); got != http.StatusUnauthorized {
+		t.Errorf("SecureCookies, Origin https://: %d, want 401", got)
+	}
+}

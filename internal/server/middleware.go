@@ -221,14 +221,42 @@ func validMultipart(f *multipart.Form) bool {
 	return true
 }
 
+// safeMethod reports the methods that change nothing (RFC 9110).
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
 // crossOriginProtection refuses cross-origin state-changing requests (CSRF)
-// with net/http's CrossOriginProtection.
-func crossOriginProtection(next http.Handler) http.Handler {
+// with net/http's CrossOriginProtection. Browsers without Sec-Fetch-Site are
+// judged by Origin, which CrossOriginProtection compares by host only; here
+// the scheme must match too (https behind TLS or with SecureCookies), so an
+// https page of another service on our host name cannot post to us over
+// plain HTTP, nor the other way round.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Forespørselen kom fra et annet nettsted og ble avvist.", http.StatusForbidden)
-	}))
-	return cop.Handler(next)
+	})
+	cop.SetDenyHandler(deny)
+	h := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !safeMethod(r.Method) && r.Header.Get("Sec-Fetch-Site") == "" {
+			if o := r.Header.Get("Origin"); o != "" && !strings.EqualFold(o, s.origin(r)) {
+				deny.ServeHTTP(w, r)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// origin is this site's origin as a browser names it in Origin.
+func (s *Server) origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || s.Config.SecureCookies {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // noStore keeps pages with personal data out of caches.

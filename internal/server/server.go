@@ -95,7 +95,7 @@ func (s *Server) Routes() http.Handler {
 	r.Method(http.MethodGet, "/static/*", s.staticHandler())
 
 	r.Group(func(r chi.Router) {
-		r.Use(crossOriginProtection)
+		r.Use(s.crossOriginProtection)
 		r.Use(s.Sessions.LoadAndSave)
 		r.Use(s.loadUser)
 		r.Use(noStore)
