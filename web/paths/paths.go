@@ -1,0 +1,177 @@
+// Package paths is the one place that builds the addresses of pages and
+// records. Views and handlers call it instead of writing "/persons/" + id
+// themselves, so a route changes in the router and here, nowhere else.
+//
+// Every function returns a path with internal ids only: no name or identity
+// number ever goes into a URL. The routes are registered in
+// internal/server (server.go and each module's *Routes function).
+package paths
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"ankomst/internal/domain"
+)
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// WithQuery is path with the query v, or path alone when v is empty.
+func WithQuery(path string, v url.Values) string {
+	if q := v.Encode(); q != "" {
+		return path + "?" + q
+	}
+	return path
+}
+
+// Home is the start page (it redirects to the person list).
+func Home() string { return "/" }
+
+// Login is the login page (GET) and the login form's action (POST).
+func Login() string { return "/login" }
+
+// Logout is the logout form's action (POST).
+func Logout() string { return "/logout" }
+
+// Persons is the person list (GET) and where a new person is posted (POST).
+func Persons() string { return "/persons" }
+
+// PersonSearch is the person list's search form action (POST, so identity
+// numbers stay out of URLs).
+func PersonSearch() string { return "/persons/search" }
+
+// PersonNew is the registration form.
+func PersonNew() string { return "/persons/new" }
+
+// Person is the person page (GET) and the edit form's action (POST).
+func Person(personID int64) string { return "/persons/" + id(personID) }
+
+// PersonEdit is the edit form.
+func PersonEdit(personID int64) string { return Person(personID) + "/edit" }
+
+// PersonDeadlines is the person page scrolled to its deadlines section
+// ("Frister og oppgaver").
+func PersonDeadlines(personID int64) string { return Person(personID) + "#frister" }
+
+// PersonClose is the close-a-case page (GET) and its action (POST).
+func PersonClose(personID int64) string { return Person(personID) + "/close" }
+
+// PersonReopen is the reopen action (POST).
+func PersonReopen(personID int64) string { return Person(personID) + "/reopen" }
+
+// PersonAudit is the person's access log (innsyn: hvem har sett).
+func PersonAudit(personID int64) string { return Person(personID) + "/audit" }
+
+// PersonAuditCSV is the access log as CSV.
+func PersonAuditCSV(personID int64) string { return Person(personID) + "/audit.csv" }
+
+// PersonTimeline is the person's full timeline (its first page).
+func PersonTimeline(personID int64) string { return Person(personID) + "/timeline" }
+
+// PersonTimelineBefore is the timeline page that starts after the cursor:
+// the items older than it.
+func PersonTimelineBefore(personID int64, before domain.TimelineKey) string {
+	return PersonTimeline(personID) + "?before=" + before.String()
+}
+
+// NoteNew is the form for a new case note.
+func NoteNew(personID int64) string { return Person(personID) + "/notes/new" }
+
+// Notes is where a new note is posted (POST).
+func Notes(personID int64) string { return Person(personID) + "/notes" }
+
+// Note is where an edited note is posted (POST).
+func Note(personID, noteID int64) string { return Notes(personID) + "/" + id(noteID) }
+
+// NoteEdit is the form that edits a note (within 24 hours).
+func NoteEdit(personID, noteID int64) string { return Note(personID, noteID) + "/edit" }
+
+// NoteCorrect is the form for a correction of a note (GET) and its action (POST).
+func NoteCorrect(personID, noteID int64) string { return Note(personID, noteID) + "/correct" }
+
+// NoteOnTimeline is the timeline page that starts with the note (dated
+// noteDate), scrolled to it.
+func NoteOnTimeline(personID, noteID int64, noteDate time.Time) string {
+	k := domain.TimelineKey{Day: domain.Date(noteDate), Rank: domain.RankNote, ID: noteID + 1}
+	return PersonTimelineBefore(personID, k) + NoteAnchor(noteID)
+}
+
+// NoteAnchor is the fragment of a note on a timeline page: "#note-12".
+func NoteAnchor(noteID int64) string { return "#note-" + id(noteID) }
+
+// TaskNew is the new task form (GET) and its action (POST).
+func TaskNew(personID int64) string { return Person(personID) + "/tasks/new" }
+
+// TaskEdit is the task edit form (GET) and its action (POST).
+func TaskEdit(personID, taskID int64) string {
+	return Person(personID) + "/tasks/" + id(taskID) + "/edit"
+}
+
+// TaskDone marks a task done or undoes it (POST).
+func TaskDone(personID, taskID int64) string {
+	return Person(personID) + "/tasks/" + id(taskID) + "/done"
+}
+
+// DeadlineDone is the page that marks a computed deadline of the kind done,
+// or undoes it (GET), and its action (POST).
+func DeadlineDone(personID int64, kind string) string {
+	return Person(personID) + "/deadlines/" + url.PathEscape(kind) + "/done"
+}
+
+// Deadlines is the Frister page.
+func Deadlines() string { return "/deadlines" }
+
+// Households is the household list (GET) and where a new household is posted (POST).
+func Households() string { return "/households" }
+
+// HouseholdSearch is the household list's search form action (POST).
+func HouseholdSearch() string { return "/households/search" }
+
+// HouseholdNew is the new-household form.
+func HouseholdNew() string { return "/households/new" }
+
+// HouseholdNewFor is the new-household form with the person as its head.
+func HouseholdNewFor(personID int64) string { return HouseholdNew() + "?person=" + id(personID) }
+
+// Household is the household page (GET) and the rename form's action (POST).
+func Household(householdID int64) string { return "/households/" + id(householdID) }
+
+// HouseholdEdit is the rename form.
+func HouseholdEdit(householdID int64) string { return Household(householdID) + "/edit" }
+
+// HouseholdPickerSearch is the search of the household page's member picker (POST).
+func HouseholdPickerSearch(householdID int64) string { return Household(householdID) + "/search" }
+
+// HouseholdMembers is where a member is added (POST).
+func HouseholdMembers(householdID int64) string { return Household(householdID) + "/members" }
+
+// HouseholdMemberRemove is the confirmation page (GET) and action (POST)
+// that removes the person from the household.
+func HouseholdMemberRemove(householdID, personID int64) string {
+	return HouseholdMembers(householdID) + "/" + id(personID) + "/remove"
+}
+
+// HouseholdReunification is the family reunification form (GET) and its action (POST).
+func HouseholdReunification(householdID int64) string {
+	return Household(householdID) + "/reunification"
+}
+
+// Caseload is the caseload page (saksfordeling).
+func Caseload() string { return "/caseload" }
+
+// CaseloadPreview is the reassignment preview (POST).
+func CaseloadPreview() string { return "/caseload/preview" }
+
+// CaseloadReassign applies a previewed reassignment (POST).
+func CaseloadReassign() string { return "/caseload/reassign" }
+
+// Merge is the first step of merging the person with another registration.
+func Merge(personID int64) string { return Person(personID) + "/merge" }
+
+// MergeSearch is the merge search form's action (POST).
+func MergeSearch(personID int64) string { return Merge(personID) + "/search" }
+
+// MergeWith is the preview of merging the person with other (GET) and the
+// merge itself (POST).
+func MergeWith(personID, otherID int64) string { return Merge(personID) + "/" + id(otherID) }
