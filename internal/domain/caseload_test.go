@@ -192,7 +192,7 @@ func TestLikelyDuplicate(t *testing.T) {
 }
 
 func TestAuditLabels(t *testing.T) {
-	for _, o := range AuditActions {
+	for _, o := range AuditActions() {
 		if AuditActionLabel(o.Value) != o.Label {
 			t.Errorf("AuditActionLabel(%s) = %q, filter label %q", o.Value, AuditActionLabel(o.Value), o.Label)
 		}
@@ -200,7 +200,7 @@ func TestAuditLabels(t *testing.T) {
 	if AuditActionLabel("something_new") != "something_new" {
 		t.Error("an unknown action should show as itself")
 	}
-	if AuditFieldLabel("settlement_date") != "Bosettingsdato" || AuditFieldLabel("new_field") != "new field" {
+	if AuditFieldLabel("settlement_date") != "Bosettingsdato" || AuditFieldLabel("new_field") != "New field" {
 		t.Error("field labels")
 	}
 }

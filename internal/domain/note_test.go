@@ -381,8 +381,8 @@ func TestChangeLabelsAndValues(t *testing.T) {
 			t.Errorf("FormatChangeValue(%s, %q) = %q, want %q", tc.field, tc.v, got, tc.want)
 		}
 	}
-	if ChangeFieldLabel("settlement_date") != "Bosettingsdato" || ChangeFieldLabel("rent_amount") != "Rent amount" {
-		t.Errorf("labels: %q %q", ChangeFieldLabel("settlement_date"), ChangeFieldLabel("rent_amount"))
+	if AuditFieldLabel("settlement_date") != "Bosettingsdato" || AuditFieldLabel("rent_amount") != "Rent amount" {
+		t.Errorf("labels: %q %q", AuditFieldLabel("settlement_date"), AuditFieldLabel("rent_amount"))
 	}
 	fs := []FieldChange{{Field: "zeta"}, {Field: "caseworker_id"}, {Field: "given_name"}, {Field: "alpha"}}
 	SortFieldChanges(fs)

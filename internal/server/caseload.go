@@ -571,8 +571,8 @@ func auditUser(e postgres.AuditEvent) (name, role string) {
 // log this is (pageID).
 func auditWhat(e postgres.AuditEvent, pageID int64) string {
 	what := ""
-	if e.Entity != "person" && e.Entity != "" {
-		what = domain.AuditFieldLabel(e.Entity)
+	if e.Entity != domain.EntityPerson && e.Entity != "" {
+		what = domain.EntityLabel(e.Entity)
 	}
 	if e.PersonID != nil && *e.PersonID != pageID {
 		if what != "" {
@@ -627,7 +627,7 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 	if v.Action == "" {
 		v.Action = "all"
 	}
-	v.Actions = append([]domain.Option{{Value: "all", Label: "Alle handlinger"}}, domain.AuditActions...)
+	v.Actions = append([]domain.Option{{Value: "all", Label: "Alle handlinger"}}, domain.AuditActions()...)
 	for _, e := range page.Events {
 		name, role := auditUser(e)
 		v.Rows = append(v.Rows, caseload.AuditRow{

@@ -265,7 +265,7 @@ func changeItem(c *domain.AuditChange) Item {
 	it.Meta = "Av " + who + " " + FormatTime(c.At)
 	for _, f := range c.Fields {
 		it.Changes = append(it.Changes, ChangeLine{
-			Label: domain.ChangeFieldLabel(f.Field),
+			Label: domain.AuditFieldLabel(f.Field),
 			Old:   domain.FormatChangeValue(f.Field, f.Old),
 			New:   domain.FormatChangeValue(f.Field, f.New),
 		})

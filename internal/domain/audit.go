@@ -1,0 +1,424 @@
+package domain
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The audit vocabulary: every action the audit log (audit_events) records,
+// every entity it names and every field a change lists, with their Norwegian
+// words. The access log (innsynslogg), its filter and CSV export, the
+// timeline (tidslinje), the "Endret av andre" markers and the store's
+// timeline query all read the tables below; nothing else lists actions.
+
+// Audit actions (audit_events.action).
+const (
+	ActionCreate        = "create"
+	ActionUpdate        = "update"
+	ActionView          = "view"
+	ActionClose         = "close"
+	ActionReopen        = "reopen"
+	ActionReassign      = "reassign"
+	ActionViewAudit     = "view_audit"
+	ActionExportAudit   = "export_audit"
+	ActionDelete        = "delete"
+	ActionMerge         = "merge"
+	ActionAddMember     = "add_member"
+	ActionRemoveMember  = "remove_member"
+	ActionReunification = "reunification"
+	ActionLogin         = "login"
+	ActionLoginFailed   = "login_failed"
+	ActionLogout        = "logout"
+)
+
+// Audited entities (audit_events.entity).
+const (
+	EntityPerson          = "person"
+	EntityHousehold       = "household"
+	EntityTask            = "task"
+	EntityDeadline        = "deadline"
+	EntityNote            = "case_note"
+	EntityUser            = "user"
+	EntityTimeline        = "timeline"         // a read of the full timeline page
+	EntityHealthDeadlines = "health_deadlines" // a read of a person's health deadlines
+)
+
+// auditAction is one row of the action table.
+type auditAction struct {
+	name  string
+	label string // in the access log: what the user did ("Endret")
+	// title on the timeline; when empty, the entity's label and verb
+	// ("Oppgave opprettet") or the entity's own title.
+	title string
+	verb  string
+	// timeline: the action changes something about a person and shows on
+	// the timeline. The partial index audit_events_timeline_idx holds exactly
+	// these actions: adding one needs a migration that rebuilds the index
+	// (TestTimelineIndexCoversTimelineActions fails until then).
+	timeline bool
+	// filter: offered in the access log's filter (the action can be about a
+	// person); listed in this order.
+	filter bool
+}
+
+var auditActionTable = []auditAction{
+	{name: ActionView, label: "Så personen", filter: true},
+	{name: ActionCreate, label: "Registrerte", verb: "opprettet", timeline: true, filter: true},
+	{name: ActionUpdate, label: "Endret", verb: "endret", timeline: true, filter: true},
+	{name: ActionReassign, label: "Byttet programrådgiver", title: "Ny programrådgiver", timeline: true, filter: true},
+	{name: ActionClose, label: "Avsluttet saken", title: "Saken ble avsluttet", timeline: true, filter: true},
+	{name: ActionReopen, label: "Gjenåpnet saken", title: "Saken ble gjenåpnet", timeline: true, filter: true},
+	{name: ActionAddMember, label: "La til i husstand", title: "Lagt til i husstand", timeline: true, filter: true},
+	{name: ActionRemoveMember, label: "Fjernet fra husstand", title: "Fjernet fra husstand", timeline: true, filter: true},
+	{name: ActionReunification, label: "Registrerte familiegjenforening", title: "Familiegjenforening registrert", timeline: true, filter: true},
+	{name: ActionMerge, label: "Slo sammen", title: "Slått sammen med en annen registrering", timeline: true, filter: true},
+	{name: ActionViewAudit, label: "Så innsynsloggen", filter: true},
+	{name: ActionExportAudit, label: "Eksporterte innsynsloggen", filter: true},
+	{name: ActionDelete, label: "Slettet"},
+	{name: ActionLogin, label: "Logget inn"},
+	{name: ActionLoginFailed, label: "Mislykket innlogging"},
+	{name: ActionLogout, label: "Logget ut"},
+}
+
+func findAuditAction(name string) (auditAction, bool) {
+	i := slices.IndexFunc(auditActionTable, func(a auditAction) bool { return a.name == name })
+	if i < 0 {
+		return auditAction{}, false
+	}
+	return auditActionTable[i], true
+}
+
+// AuditActionNames lists every action of the table.
+func AuditActionNames() []string {
+	out := make([]string, len(auditActionTable))
+	for i, a := range auditActionTable {
+		out[i] = a.name
+	}
+	return out
+}
+
+// AuditActionLabel is an audit action in Norwegian; an action another module
+// added without a label shows as itself.
+func AuditActionLabel(action string) string {
+	if a, ok := findAuditAction(action); ok {
+		return a.label
+	}
+	return action
+}
+
+// AuditActions lists the actions offered in the access log's filter, with
+// their labels (a fresh slice).
+func AuditActions() []Option {
+	var out []Option
+	for _, a := range auditActionTable {
+		if a.filter {
+			out = append(out, Option{Value: a.name, Label: a.label})
+		}
+	}
+	return out
+}
+
+// TimelineActions lists the actions shown on a person's timeline (a fresh
+// slice), in table order.
+func TimelineActions() []string {
+	var out []string
+	for _, a := range auditActionTable {
+		if a.timeline {
+			out = append(out, a.name)
+		}
+	}
+	return out
+}
+
+// OnTimeline reports whether events of the action show on the timeline.
+func OnTimeline(action string) bool {
+	a, ok := findAuditAction(action)
+	return ok && a.timeline
+}
+
+// auditEntity is one row of the entity table.
+type auditEntity struct {
+	name   string
+	label  string
+	create string // timeline title of its create event, when not "<label> opprettet"
+	update string // timeline title of its update event, when not "<label> endret"
+}
+
+var auditEntityTable = []auditEntity{
+	{name: EntityPerson, label: "Deltaker", create: "Deltakeren ble registrert", update: "Opplysninger endret"},
+	{name: EntityHousehold, label: "Husstand"},
+	{name: "household_member", label: "Husstandsmedlem"},
+	{name: EntityTask, label: "Oppgave"},
+	{name: EntityDeadline, label: "Frist"},
+	{name: EntityNote, label: "Saksnotat"},
+	{name: EntityUser, label: "Bruker"},
+	{name: EntityTimeline, label: "Tidslinje"},
+	{name: EntityHealthDeadlines, label: "Helsefrister"},
+}
+
+func findAuditEntity(name string) (auditEntity, bool) {
+	i := slices.IndexFunc(auditEntityTable, func(e auditEntity) bool { return e.name == name })
+	if i < 0 {
+		return auditEntity{}, false
+	}
+	return auditEntityTable[i], true
+}
+
+// EntityLabel is the Norwegian name of an audited entity.
+func EntityLabel(entity string) string {
+	if e, ok := findAuditEntity(entity); ok {
+		return e.label
+	}
+	return AuditFieldLabel(entity)
+}
+
+// ChangeTitle describes an audited change of a person in a few Norwegian
+// words, for the timeline.
+func ChangeTitle(action, entity string) string {
+	a, ok := findAuditAction(action)
+	if ok && a.title != "" {
+		return a.title
+	}
+	if e, found := findAuditEntity(entity); found {
+		switch {
+		case action == ActionCreate && e.create != "":
+			return e.create
+		case action == ActionUpdate && e.update != "":
+			return e.update
+		}
+	}
+	if ok && a.verb != "" {
+		return EntityLabel(entity) + " " + a.verb
+	}
+	return EntityLabel(entity) + ": " + strings.ReplaceAll(action, "_", " ")
+}
+
+// auditField is one row of the field table: a field an audited change (or
+// an older row's details) names.
+type auditField struct {
+	name   string
+	label  string
+	values []Option // codes, shown by their labels
+	list   bool     // a comma-separated list of codes
+	user   bool     // a user's id, shown as the user's name
+}
+
+// caseStatuses are the labels of a person's status.
+var caseStatuses = []Option{{StatusActive, "Aktiv"}, {StatusClosed, "Avsluttet"}, {StatusMerged, "Slått sammen"}}
+
+// auditFieldTable lists fields in the order a change shows them: the
+// person's as the person form does, then the other modules'. Fields not in
+// the table follow by name.
+var auditFieldTable = []auditField{
+	// Persons.
+	{name: "given_name", label: "Fornavn"},
+	{name: "family_name", label: "Etternavn"},
+	{name: "birth_date", label: "Fødselsdato"},
+	{name: "sex", label: "Kjønn", values: Sexes},
+	{name: "national_id", label: "Fødselsnummer / D-nummer"},
+	{name: "duf_number", label: "DUF-nummer"},
+	{name: "country_of_origin", label: "Opprinnelsesland", values: Countries},
+	{name: "residence_basis", label: "Oppholdsgrunnlag", values: ResidenceBases},
+	{name: "arrival_date", label: "Ankomstdato"},
+	{name: "settlement_date", label: "Bosettingsdato"},
+	{name: "languages", label: "Språk", values: Languages, list: true},
+	{name: "interpreter_needed", label: "Behov for tolk"},
+	{name: "interpreter_language", label: "Tolkespråk", values: Languages},
+	{name: "interpreter_dialect", label: "Dialekt"},
+	{name: "interpreter_gender", label: "Tolkens kjønn", values: InterpreterGenders},
+	{name: "caseworker_id", label: "Programrådgiver", user: true},
+	{name: "unit_id", label: "Enhet"},
+	{name: "status", label: "Status", values: caseStatuses},
+	{name: "closed_on", label: "Avsluttet dato"},
+	{name: "close_reason", label: "Avslutningsårsak", values: CloseReasons},
+	{name: "merged_into", label: "Slått sammen med"},
+	// Households and their members.
+	{name: "name", label: "Navn"},
+	{name: "household_id", label: "Husstand"},
+	{name: "relation", label: "Relasjon", values: Relations},
+	{name: "role", label: "Rolle i husstanden"},
+	{name: "joined_on", label: "Flyttet inn"},
+	{name: "left_on", label: "Flyttet ut"},
+	{name: "reunification", label: "Familiegjenforening"},
+	// Tasks and deadlines.
+	{name: "title", label: "Tittel"},
+	{name: "due_date", label: "Frist"},
+	{name: "due", label: "Frist"},
+	{name: "assignee_id", label: "Ansvarlig", user: true},
+	{name: "done_on", label: "Utført"},
+	{name: "note", label: "Merknad"},
+	// Case notes.
+	{name: "kind", label: "Type"},
+	{name: "note_date", label: "Dato for kontakten"},
+	{name: "body", label: "Tekst"},
+	{name: "interpreter_used", label: "Tolk brukt"},
+	{name: "interpreter_mode", label: "Hvordan tolken deltok", values: InterpreterModes},
+	{name: "interpreter_category", label: "Kategori i Nasjonalt tolkeregister"},
+	{name: "interpreter_is_child", label: "Barn som tolk"},
+	{name: "interpreter_emergency", label: "Nødsituasjon"},
+	{name: "no_interpreter_reason", label: "Hvorfor det ikke ble brukt tolk"},
+	{name: "corrects_id", label: "Korrigerer notat"},
+	{name: "author_id", label: "Skrevet av", user: true},
+	// Details that rows written before audit_events.details kept among
+	// their changes (migration 000012).
+	{name: "reason", label: "Årsak"},
+	{name: "merged_person_id", label: "Sammenslått registrering"},
+	{name: "moved", label: "Flyttet over"},
+	{name: "household_plan", label: "Husstand ved sammenslåing"},
+}
+
+func findAuditField(name string) (int, bool) {
+	i := slices.IndexFunc(auditFieldTable, func(f auditField) bool { return f.name == name })
+	return i, i >= 0
+}
+
+// AuditFieldNames lists every field of the table, in display order.
+func AuditFieldNames() []string {
+	out := make([]string, len(auditFieldTable))
+	for i, f := range auditFieldTable {
+		out[i] = f.name
+	}
+	return out
+}
+
+// AuditFieldLabel is the Norwegian label of an audited field, for the
+// timeline, the access log and the "Endret av andre" marker alike; a field
+// another module added without a label shows as its name with spaces.
+func AuditFieldLabel(field string) string {
+	if i, ok := findAuditField(field); ok {
+		return auditFieldTable[i].label
+	}
+	s := strings.ReplaceAll(field, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// AuditFieldIsUser reports whether the field's values are user ids, which
+// the timeline shows as names.
+func AuditFieldIsUser(field string) bool {
+	i, ok := findAuditField(field)
+	return ok && auditFieldTable[i].user
+}
+
+// SortFieldChanges orders changed fields as the field table does (the
+// person's as the person form does); others follow by name.
+func SortFieldChanges(fs []FieldChange) {
+	pos := func(f string) int {
+		if i, ok := findAuditField(f); ok {
+			return i
+		}
+		return len(auditFieldTable)
+	}
+	slices.SortStableFunc(fs, func(a, b FieldChange) int {
+		return cmp.Or(cmp.Compare(pos(a.Field), pos(b.Field)), cmp.Compare(a.Field, b.Field))
+	})
+}
+
+// FormatChangeValue shows an audited value the way the pages show it: labels
+// for codes, dd.mm.yyyy for dates, Ja/Nei for booleans, "–" for nothing.
+func FormatChangeValue(field, v string) string {
+	if v == "" {
+		return "–"
+	}
+	if i, ok := findAuditField(field); ok && auditFieldTable[i].values != nil {
+		f := auditFieldTable[i]
+		if !f.list {
+			return Label(f.values, v)
+		}
+		var out []string
+		for _, c := range strings.Split(v, ",") {
+			out = append(out, Label(f.values, c))
+		}
+		return strings.Join(out, ", ")
+	}
+	switch v {
+	case "true":
+		return "Ja"
+	case "false":
+		return "Nei"
+	}
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			return FormatDate(&d)
+		}
+	}
+	return v
+}
+
+// HiddenValue stands for an identity number in an audit row: the change is
+// recorded, the number is not.
+const HiddenValue = "(skjult)"
+
+// Change is one changed field of an audited write: its value before and
+// after, as text ("" for none).
+type Change struct {
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+// Changes are the changed fields of an audited write, by field name. Every
+// write stores this one shape, {"field": {"old": …, "new": …}}, in
+// audit_events.changes; the timeline and the access log read it. Facts that
+// are not changed fields go in AuditDetails.
+type Changes map[string]Change
+
+// Set records field as changed from old to new, unless they are equal.
+func (c Changes) Set(field, old, new string) {
+	if old != new {
+		c[field] = Change{Old: old, New: new}
+	}
+}
+
+// SetHidden records an identity number as changed without its value: old
+// and new are HiddenValue where a number was, "" where none was.
+func (c Changes) SetHidden(field string, old, new *string) {
+	o, n := deref(old), deref(new)
+	if o == n {
+		return
+	}
+	hide := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return HiddenValue
+	}
+	c[field] = Change{Old: hide(o), New: hide(n)}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// AuditCount is how many records of a kind an event touched.
+type AuditCount struct {
+	What  string `json:"what"`
+	Count int    `json:"count"`
+}
+
+// AuditDetails are facts about an audited event that are not changed
+// fields: why a login failed, what an export was limited to, which deadline
+// or what a merge moved. They are stored apart from the changes
+// (audit_events.details), so no reader takes them for changed fields.
+type AuditDetails struct {
+	Reason         string       `json:"reason,omitempty"`           // login_failed: wrong_password, locked, locked_or_inactive
+	ActionFilter   string       `json:"action_filter,omitempty"`    // export_audit: the only action exported
+	DeadlineKind   string       `json:"deadline_kind,omitempty"`    // a deadline's kind
+	Relation       string       `json:"relation,omitempty"`         // remove_member: the member's relation
+	JoinedOn       string       `json:"joined_on,omitempty"`        // remove_member: when the member joined
+	MergedPersonID int64        `json:"merged_person_id,omitempty"` // merge: the registration merged into the survivor
+	Moved          []AuditCount `json:"moved,omitempty"`            // merge: the records moved to the survivor
+	HouseholdPlan  string       `json:"household_plan,omitempty"`   // merge: what became of the households
+}
+
+// IsZero reports whether there are no details.
+func (d *AuditDetails) IsZero() bool {
+	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
+		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "")
+}
