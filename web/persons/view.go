@@ -28,11 +28,7 @@ type Row struct {
 }
 
 // SortColumn is a sortable column header.
-type SortColumn struct {
-	Label    string
-	URL      string
-	AriaSort string // ascending, descending or none
-}
+type SortColumn = layout.SortColumn
 
 // ListView is the person list's model.
 type ListView struct {
@@ -122,11 +118,7 @@ type DuplicateRow struct {
 }
 
 // Fact is one labelled value on the person page.
-type Fact struct {
-	Label  string
-	Value  string
-	TestID string
-}
+type Fact = layout.Fact
 
 // Facts formats a person for the person page and the conflict view.
 func Facts(p *domain.Person) []Fact {
@@ -163,20 +155,41 @@ func Facts(p *domain.Person) []Fact {
 		cw = *p.CaseworkerName
 	}
 	return []Fact{
-		{"Fornavn", p.GivenName, "given-name"},
-		{"Etternavn", p.FamilyName, "family-name"},
-		{"Fødselsdato", domain.FormatDate(&p.BirthDate), "birth-date"},
-		{"Kjønn", domain.Label(domain.Sexes, p.Sex), "sex"},
-		{"Fødselsnummer / D-nummer", idn, "national-id"},
-		{"DUF-nummer", duf, "duf-number"},
-		{"Opprinnelsesland", domain.Label(domain.Countries, p.CountryOfOrigin), "country"},
-		{"Språk", langs, "languages"},
-		{"Behov for tolk", interp, "interpreter"},
-		{"Oppholdsgrunnlag", domain.Label(domain.ResidenceBases, p.ResidenceBasis), "residence-basis"},
-		{"Ankomstdato", domain.FormatDate(p.ArrivalDate), "arrival-date"},
-		{"Bosettingsdato", domain.FormatDate(p.SettlementDate), "settlement-date"},
-		{"Programrådgiver", cw, "caseworker"},
+		{Label: "Fornavn", Value: p.GivenName, TestID: "given-name"},
+		{Label: "Etternavn", Value: p.FamilyName, TestID: "family-name"},
+		{Label: "Fødselsdato", Value: domain.FormatDate(&p.BirthDate), TestID: "birth-date"},
+		{Label: "Kjønn", Value: domain.Label(domain.Sexes, p.Sex), TestID: "sex"},
+		{Label: "Fødselsnummer / D-nummer", Value: idn, TestID: "national-id"},
+		{Label: "DUF-nummer", Value: duf, TestID: "duf-number"},
+		{Label: "Opprinnelsesland", Value: domain.Label(domain.Countries, p.CountryOfOrigin), TestID: "country"},
+		{Label: "Språk", Value: langs, TestID: "languages"},
+		{Label: "Behov for tolk", Value: interp, TestID: "interpreter"},
+		{Label: "Oppholdsgrunnlag", Value: domain.Label(domain.ResidenceBases, p.ResidenceBasis), TestID: "residence-basis"},
+		{Label: "Ankomstdato", Value: domain.FormatDate(p.ArrivalDate), TestID: "arrival-date"},
+		{Label: "Bosettingsdato", Value: domain.FormatDate(p.SettlementDate), TestID: "settlement-date"},
+		{Label: "Programrådgiver", Value: cw, TestID: "caseworker"},
 	}
+}
+
+// Tabs are the list's selections: Mine deltakere, Alle i enheten, Avsluttede.
+func (v ListView) Tabs() []layout.Tab {
+	return []layout.Tab{
+		{Label: "Mine deltakere", URL: v.MineURL, TestID: "filter-mine", Current: v.Mine},
+		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine && !v.Closed},
+		{Label: "Avsluttede", URL: v.ClosedURL, TestID: "filter-closed", Current: v.Closed},
+	}
+}
+
+// searchView is the hidden view field of the search form, so a search stays
+// in the selection it was made from.
+func (v ListView) searchView() string {
+	switch {
+	case v.Mine:
+		return "mine"
+	case v.Closed:
+		return "closed"
+	}
+	return "all"
 }
 
 func hasLang(f domain.PersonForm, code string) bool {
