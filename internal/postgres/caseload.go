@@ -13,15 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Audit actions of the caseload module.
-const (
-	ActionClose       = "close"
-	ActionReopen      = "reopen"
-	ActionReassign    = "reassign"
-	ActionViewAudit   = "view_audit"
-	ActionExportAudit = "export_audit"
-)
-
 // MaxReassign is the most persons one bulk reassignment may move.
 const MaxReassign = 500
 
@@ -415,7 +406,7 @@ func (db *DB) ReassignPersons(ctx context.Context, s domain.Scope, toID int64, e
 		}
 		for _, r := range rows {
 			id := r.ID
-			ch := map[string]Change{"caseworker_id": {Old: idStr(r.CaseworkerID), New: strconv.FormatInt(t.ID, 10)}}
+			ch := domain.Changes{"caseworker_id": {Old: idStr(r.CaseworkerID), New: strconv.FormatInt(t.ID, 10)}}
 			if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionReassign, Entity: "person", EntityID: &id, PersonID: &id, Changes: ch}); err != nil {
 				return err
 			}
@@ -488,7 +479,7 @@ func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in doma
 			WHERE id = $1`, id, in.ClosedOn, in.Reason, s.UserID); err != nil {
 			return err
 		}
-		ch := map[string]Change{
+		ch := domain.Changes{
 			"status":       {Old: cur.Status, New: domain.StatusClosed},
 			"closed_on":    {Old: "", New: dateStr(&in.ClosedOn)},
 			"close_reason": {Old: "", New: in.Reason},
@@ -530,7 +521,7 @@ func (db *DB) ReopenPerson(ctx context.Context, s domain.Scope, id int64, versio
 			WHERE id = $1`, id, s.UserID); err != nil {
 			return err
 		}
-		ch := map[string]Change{
+		ch := domain.Changes{
 			"status":       {Old: cur.Status, New: domain.StatusActive},
 			"closed_on":    {Old: dateStr(closedOn), New: ""},
 			"close_reason": {Old: strPtr(reason), New: ""},

@@ -109,7 +109,7 @@ func TestCloseAndReopenPerson(t *testing.T) {
 	if _, err := f.db.PersonClosure(ctx, f.cwB.Scope(), id); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("closure outside scope: %v", err)
 	}
-	var changes map[string]postgres.Change
+	var changes map[string]domain.Change
 	var raw []byte
 	if err := f.db.Pool.QueryRow(ctx, `SELECT changes FROM audit_events WHERE person_id = $1 AND action = 'close'`, id).Scan(&raw); err != nil {
 		t.Fatal(err)
@@ -295,7 +295,7 @@ func TestReassignPreviewAndApply(t *testing.T) {
 	}
 	var raw []byte
 	f.db.Pool.QueryRow(ctx, `SELECT changes FROM audit_events WHERE person_id = $1 AND action = 'reassign' AND user_id = $2`, p1, f.leaderA.ID).Scan(&raw)
-	var ch map[string]postgres.Change
+	var ch map[string]domain.Change
 	json.Unmarshal(raw, &ch)
 	if ch["caseworker_id"].Old == "" || ch["caseworker_id"].New == ch["caseworker_id"].Old {
 		t.Errorf("reassign audit changes %s", raw)

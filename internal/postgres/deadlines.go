@@ -16,9 +16,9 @@ import (
 
 // Audit entities of the deadlines module.
 const (
-	entityDeadline        = "deadline"
-	entityTask            = "task"
-	entityHealthDeadlines = "health_deadlines" // a read of a person's health deadlines
+	entityDeadline        = domain.EntityDeadline
+	entityTask            = domain.EntityTask
+	entityHealthDeadlines = domain.EntityHealthDeadlines // a read of a person's health deadlines
 )
 
 // DeadlineStaleError answers a change of a deadline or task based on an old
@@ -367,7 +367,8 @@ func (db *DB) MarkDeadline(ctx context.Context, s domain.Scope, personID int64, 
 			return err
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityDeadline, EntityID: &cur.ID, PersonID: &personID,
-			Changes: map[string]any{"kind": kind, "done_on": Change{dateStr(cur.DoneOn), dateStr(doneOn)}}}); err != nil {
+			Changes: domain.Changes{"done_on": {Old: dateStr(cur.DoneOn), New: dateStr(doneOn)}},
+			Details: &domain.AuditDetails{DeadlineKind: kind}}); err != nil {
 			return err
 		}
 		out, err = db.getDeadline(ctx, tx, s, personID, kind, false)
@@ -488,7 +489,8 @@ func (db *DB) CreateTask(ctx context.Context, s domain.Scope, personID int64, in
 			return err
 		}
 		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: entityTask, EntityID: &id, PersonID: &personID,
-			Changes: map[string]string{"title": in.Title, "due_date": dateStr(&in.Due), "assignee_id": strconv.FormatInt(in.AssigneeID, 10)}})
+			Changes: domain.Changes{"title": {New: in.Title}, "due_date": {New: dateStr(&in.Due)},
+				"assignee_id": {New: strconv.FormatInt(in.AssigneeID, 10)}}})
 	})
 	if err != nil {
 		if domain.ErrorCode(mapError(err)) == domain.ECONFLICT && domain.ErrorCode(err) == domain.EINTERNAL {
@@ -515,15 +517,11 @@ func (db *DB) UpdateTask(ctx context.Context, s domain.Scope, personID, taskID i
 		if cur.Version != in.Version {
 			return &DeadlineStaleError{Current: cur}
 		}
-		changes := map[string]Change{}
-		if cur.Title != in.Title {
-			changes["title"] = Change{cur.Title, in.Title}
-		}
-		if !cur.Due.Equal(in.Due) {
-			changes["due_date"] = Change{dateStr(&cur.Due), dateStr(&in.Due)}
-		}
+		changes := domain.Changes{}
+		changes.Set("title", cur.Title, in.Title)
+		changes.Set("due_date", dateStr(&cur.Due), dateStr(&in.Due))
 		if cur.AssigneeID == nil || *cur.AssigneeID != in.AssigneeID {
-			changes["assignee_id"] = Change{idStr(cur.AssigneeID), strconv.FormatInt(in.AssigneeID, 10)}
+			changes.Set("assignee_id", idStr(cur.AssigneeID), strconv.FormatInt(in.AssigneeID, 10))
 			unit, err := db.personUnit(ctx, tx, s, personID)
 			if err != nil {
 				return err
@@ -584,7 +582,7 @@ func (db *DB) MarkTask(ctx context.Context, s domain.Scope, personID, taskID int
 			return err
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityTask, EntityID: &taskID, PersonID: &personID,
-			Changes: map[string]Change{"done_on": {dateStr(cur.DoneOn), dateStr(doneOn)}}}); err != nil {
+			Changes: domain.Changes{"done_on": {Old: dateStr(cur.DoneOn), New: dateStr(doneOn)}}}); err != nil {
 			return err
 		}
 		out, err = db.getTask(ctx, tx, s, personID, taskID, false)

@@ -240,10 +240,10 @@ func TestMarkDeadlineLockingRolesAndAudit(t *testing.T) {
 	if n := countAudit(t, f, `entity = 'deadline' AND action = 'update' AND person_id = $1 AND entity_id = $2`, id, po.ID); n != 2 {
 		t.Errorf("%d deadline audit rows, want 2 (done, undo)", n)
 	}
-	var changes string
-	f.db.Pool.QueryRow(ctx, `SELECT changes::text FROM audit_events WHERE entity = 'deadline' ORDER BY id LIMIT 1`).Scan(&changes)
-	if !strings.Contains(changes, `"new": "2026-03-02"`) || !strings.Contains(changes, domain.KindProgrammeOffer) {
-		t.Errorf("audit changes %s", changes)
+	var changes, details string
+	f.db.Pool.QueryRow(ctx, `SELECT changes::text, details::text FROM audit_events WHERE entity = 'deadline' ORDER BY id LIMIT 1`).Scan(&changes, &details)
+	if changes != `{"done_on": {"new": "2026-03-02", "old": ""}}` || details != `{"deadline_kind": "`+domain.KindProgrammeOffer+`"}` {
+		t.Errorf("audit changes %s, details %s", changes, details)
 	}
 
 	// Roles: health deadlines by the health role alone (others do not find

@@ -12,14 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Audit actions of the households module (entity "household").
-const (
-	ActionAddMember     = "add_member"
-	ActionRemoveMember  = "remove_member"
-	ActionReunification = "reunification"
-)
-
-const entityHousehold = "household"
+const entityHousehold = domain.EntityHousehold
 
 // HouseholdStaleError answers a change based on an old version of a
 // household: Current is the stored household with its members, for showing
@@ -136,12 +129,24 @@ func (db *DB) touchHousehold(ctx context.Context, tx pgx.Tx, s domain.Scope, id 
 	return err
 }
 
-// memberChange is the audit record of a membership.
-type memberChange struct {
-	Relation      string `json:"relation"`
-	JoinedOn      string `json:"joined_on"`
-	Reunification bool   `json:"reunification,omitempty"`
-	LeftOn        string `json:"left_on,omitempty"`
+// joinChanges are the audit changes of a new membership.
+func joinChanges(in domain.MemberInput) domain.Changes {
+	ch := domain.Changes{}
+	ch.Set("relation", "", in.Relation)
+	ch.Set("joined_on", "", dateStr(&in.JoinedOn))
+	if in.Reunification {
+		ch.Set("reunification", "", "true")
+	}
+	return ch
+}
+
+// leaveAudit is the audit row of a membership ended on leftOn: the change is
+// the move-out date; the relation and move-in date are details.
+func leaveAudit(householdID, personID int64, relation string, joinedOn, leftOn time.Time) auditEvent {
+	ch := domain.Changes{}
+	ch.Set("left_on", "", dateStr(&leftOn))
+	return auditEvent{Action: ActionRemoveMember, Entity: entityHousehold, EntityID: &householdID, PersonID: &personID,
+		Changes: ch, Details: &domain.AuditDetails{Relation: relation, JoinedOn: dateStr(&joinedOn)}}
 }
 
 // insertMember adds a person of the household's unit as an active member,
@@ -195,7 +200,7 @@ func (db *DB) insertMember(ctx context.Context, tx pgx.Tx, s domain.Scope, h *do
 		return err
 	}
 	return writeAudit(ctx, tx, s, auditEvent{Action: action, Entity: entityHousehold, EntityID: &h.ID, PersonID: &in.PersonID,
-		Changes: memberChange{Relation: in.Relation, JoinedOn: dateStr(&in.JoinedOn), Reunification: in.Reunification}})
+		Changes: joinChanges(in)})
 }
 
 // memberError maps a lost race on the partial unique indexes (one active
@@ -239,7 +244,7 @@ func (db *DB) CreateHousehold(ctx context.Context, s domain.Scope, in domain.Hou
 			return err
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: entityHousehold, EntityID: &id,
-			Changes: map[string]Change{"name": {"", in.Name}}}); err != nil {
+			Changes: domain.Changes{"name": {Old: "", New: in.Name}}}); err != nil {
 			return err
 		}
 		if head == nil {
@@ -310,7 +315,7 @@ func (db *DB) UpdateHousehold(ctx context.Context, s domain.Scope, id int64, in 
 			return err
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityHousehold, EntityID: &id,
-			Changes: map[string]Change{"name": {cur.Name, in.Name}}}); err != nil {
+			Changes: domain.Changes{"name": {Old: cur.Name, New: in.Name}}}); err != nil {
 			return err
 		}
 		out, err = db.getHousehold(ctx, tx, s, id, false)
@@ -355,12 +360,12 @@ func (db *DB) RemoveHouseholdMember(ctx context.Context, s domain.Scope, househo
 		var a sqlArgs
 		hp, pp := a.add(householdID), a.add(personID)
 		var memberID int64
-		var ch memberChange
+		var relation string
 		var joined time.Time
-		err := tx.QueryRow(ctx, `SELECT m.id, m.relation, m.joined_on, m.reunification
+		err := tx.QueryRow(ctx, `SELECT m.id, m.relation, m.joined_on
 			FROM household_members m JOIN persons p ON p.id = m.person_id
 			WHERE m.household_id = `+hp+` AND m.person_id = `+pp+` AND m.left_on IS NULL AND `+a.scope(s, "p.unit_id")+`
-			FOR UPDATE OF m`, a.list...).Scan(&memberID, &ch.Relation, &joined, &ch.Reunification)
+			FOR UPDATE OF m`, a.list...).Scan(&memberID, &relation, &joined)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return domain.Errorf(domain.ENOTFOUND, "Personen er ikke medlem av husstanden.")
 		} else if err != nil {
@@ -373,9 +378,7 @@ func (db *DB) RemoveHouseholdMember(ctx context.Context, s domain.Scope, househo
 			memberID, in.LeftOn, s.UserID); err != nil {
 			return err
 		}
-		ch.JoinedOn, ch.LeftOn = dateStr(&joined), dateStr(&in.LeftOn)
-		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionRemoveMember, Entity: entityHousehold, EntityID: &householdID,
-			PersonID: &personID, Changes: ch}); err != nil {
+		if err := writeAudit(ctx, tx, s, leaveAudit(householdID, personID, relation, joined, in.LeftOn)); err != nil {
 			return err
 		}
 		return db.touchHousehold(ctx, tx, s, householdID)

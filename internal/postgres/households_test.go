@@ -42,12 +42,13 @@ type auditRow struct {
 	Entity   string
 	EntityID *int64
 	PersonID *int64
-	Changes  map[string]any
+	Changes  domain.Changes
+	Details  map[string]any
 }
 
 func householdAudit(t *testing.T, f *fixture, hid int64) []auditRow {
 	t.Helper()
-	rows, err := f.db.Pool.Query(context.Background(), `SELECT action, entity, entity_id, person_id, changes
+	rows, err := f.db.Pool.Query(context.Background(), `SELECT action, entity, entity_id, person_id, changes, details
 		FROM audit_events WHERE entity = 'household' AND entity_id = $1 AND action <> 'view' ORDER BY id`, hid)
 	if err != nil {
 		t.Fatal(err)
@@ -56,12 +57,17 @@ func householdAudit(t *testing.T, f *fixture, hid int64) []auditRow {
 	var out []auditRow
 	for rows.Next() {
 		var r auditRow
-		var ch []byte
-		if err := rows.Scan(&r.Action, &r.Entity, &r.EntityID, &r.PersonID, &ch); err != nil {
+		var ch, det []byte
+		if err := rows.Scan(&r.Action, &r.Entity, &r.EntityID, &r.PersonID, &ch, &det); err != nil {
 			t.Fatal(err)
 		}
 		if ch != nil {
-			json.Unmarshal(ch, &r.Changes)
+			if err := json.Unmarshal(ch, &r.Changes); err != nil {
+				t.Errorf("%s: changes not in the change shape: %s (%v)", r.Action, ch, err)
+			}
+		}
+		if det != nil {
+			json.Unmarshal(det, &r.Details)
 		}
 		out = append(out, r)
 	}
@@ -99,8 +105,8 @@ func TestCreateAndGetHousehold(t *testing.T) {
 		t.Errorf("head = %+v", h.Head())
 	}
 	audit := householdAudit(t, f, hid)
-	if len(audit) != 2 || audit[0].Action != "create" || audit[0].PersonID != nil || audit[0].Changes["name"] == nil ||
-		audit[1].Action != "add_member" || audit[1].PersonID == nil || *audit[1].PersonID != head || audit[1].Changes["relation"] != "head" {
+	if len(audit) != 2 || audit[0].Action != "create" || audit[0].PersonID != nil || audit[0].Changes["name"].New != "Familien Haidari" ||
+		audit[1].Action != "add_member" || audit[1].PersonID == nil || *audit[1].PersonID != head || audit[1].Changes["relation"] != (domain.Change{New: "head"}) {
 		t.Errorf("audit = %+v", audit)
 	}
 	// Reading the household is audited for each member shown.
@@ -308,7 +314,7 @@ func TestHouseholdOptimisticLocking(t *testing.T) {
 		t.Errorf("%d membership rows, want 2", n)
 	}
 	audit := householdAudit(t, f, hid)
-	if len(audit) != 4 || audit[2].Action != "update" || audit[2].Changes["name"] == nil || audit[3].Action != "add_member" {
+	if len(audit) != 4 || audit[2].Action != "update" || audit[2].Changes["name"].New == "" || audit[3].Action != "add_member" {
 		t.Errorf("audit = %+v", audit)
 	}
 }
@@ -382,7 +388,8 @@ func TestAddAndRemoveMembers(t *testing.T) {
 	}
 	audit := householdAudit(t, f, hid)
 	last := audit[len(audit)-1]
-	if last.Action != "remove_member" || last.PersonID == nil || *last.PersonID != child || last.Changes["left_on"] != "2026-05-01" {
+	if last.Action != "remove_member" || last.PersonID == nil || *last.PersonID != child || last.Changes["left_on"] != (domain.Change{New: "2026-05-01"}) ||
+		last.Details["relation"] != "child" {
 		t.Errorf("remove audit = %+v", last)
 	}
 	// The database refuses two active households for a person even without the store's checks.
@@ -428,7 +435,7 @@ func TestRegisterReunification(t *testing.T) {
 	f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE entity = 'person' AND action = 'create' AND person_id = $1`, pid).Scan(&personCreates)
 	audit := householdAudit(t, f, hid)
 	last := audit[len(audit)-1]
-	if personCreates != 1 || last.Action != "reunification" || last.PersonID == nil || *last.PersonID != pid || last.Changes["reunification"] != true {
+	if personCreates != 1 || last.Action != "reunification" || last.PersonID == nil || *last.PersonID != pid || last.Changes["reunification"].New != "true" {
 		t.Errorf("audit: person creates %d, last %+v", personCreates, last)
 	}
 

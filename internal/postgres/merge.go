@@ -13,9 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ActionMerge is the audit action of merging two registrations of one person.
-const ActionMerge = "merge"
-
 // canMerge refuses every role but the administrator.
 func canMerge(s domain.Scope) error {
 	if !domain.CanMergePersons(s.Role) {
@@ -245,14 +242,6 @@ type MergeResult struct {
 	EndedHousehold string
 }
 
-// mergeMoved is the "moved" list of a merge's audit row: how many records
-// of each kind moved to the survivor. (A list, not an object, so the
-// timeline does not read it as a changed field.)
-type mergeMoved struct {
-	What  string `json:"what"`
-	Count int    `json:"count"`
-}
-
 // MergePersons merges the registration in.MergedID into in.SurvivorID, on
 // the versions the preview showed, in one transaction:
 //   - the survivor gets the fields of in.Take from the merged registration
@@ -357,16 +346,13 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		res.HouseholdPlan = domain.MergeHouseholdPlan(householdID(svHome), householdID(mgHome))
 		if res.HouseholdPlan == domain.MergeHouseholdEnd || res.HouseholdPlan == domain.MergeHouseholdSame {
 			leftOn := domain.MergeLeftOn(today, mgHome.joinedOn)
-			var ch memberChange
+			var relation string
 			if err := tx.QueryRow(ctx, `UPDATE household_members SET left_on = $2, removed_at = now(), removed_by = $3
-				WHERE id = $1 RETURNING relation, joined_on, reunification`, mgHome.memberID, leftOn, s.UserID).
-				Scan(&ch.Relation, &mgHome.joinedOn, &ch.Reunification); err != nil {
+				WHERE id = $1 RETURNING relation, joined_on`, mgHome.memberID, leftOn, s.UserID).
+				Scan(&relation, &mgHome.joinedOn); err != nil {
 				return err
 			}
-			ch.JoinedOn, ch.LeftOn = dateStr(&mgHome.joinedOn), dateStr(&leftOn)
-			mid := mg.ID
-			if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionRemoveMember, Entity: entityHousehold, EntityID: &mgHome.ID,
-				PersonID: &mid, Changes: ch}); err != nil {
+			if err := writeAudit(ctx, tx, s, leaveAudit(mgHome.ID, mg.ID, relation, mgHome.joinedOn, leftOn)); err != nil {
 				return err
 			}
 			res.EndedHousehold = mgHome.Name
@@ -405,30 +391,23 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		}
 
 		res.Moved = MergeCounts{Notes: counts.Notes, Tasks: counts.Tasks, Memberships: counts.Memberships, DoneMarks: doneMoved}
-		svChanges := map[string]any{
-			"merged_person_id": mg.ID,
-			"moved": []mergeMoved{{"case_notes", counts.Notes}, {"tasks", counts.Tasks},
-				{"household_members", counts.Memberships}, {"deadline_done_marks", doneAll}},
-			"household_plan": res.HouseholdPlan,
-		}
-		for k, v := range changes {
-			svChanges[k] = v
+		svDetails := &domain.AuditDetails{
+			MergedPersonID: mg.ID,
+			Moved: []domain.AuditCount{{What: "case_notes", Count: counts.Notes}, {What: "tasks", Count: counts.Tasks},
+				{What: "household_members", Count: counts.Memberships}, {What: "deadline_done_marks", Count: doneAll}},
+			HouseholdPlan: res.HouseholdPlan,
 		}
 		svID, mgID := sv.ID, mg.ID
-		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionMerge, Entity: "person", EntityID: &svID, PersonID: &svID, Changes: svChanges}); err != nil {
+		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionMerge, Entity: domain.EntityPerson, EntityID: &svID, PersonID: &svID,
+			Changes: changes, Details: svDetails}); err != nil {
 			return err
 		}
-		mgChanges := map[string]any{
-			"merged_into": sv.ID,
-			"status":      Change{Old: mg.Status, New: domain.StatusMerged},
-		}
-		if mg.NationalID != nil {
-			mgChanges["national_id"] = Change{Old: "(skjult)", New: ""}
-		}
-		if mg.DUFNumber != nil {
-			mgChanges["duf_number"] = Change{Old: "(skjult)", New: ""}
-		}
-		return writeAudit(ctx, tx, s, auditEvent{Action: ActionMerge, Entity: "person", EntityID: &mgID, PersonID: &mgID, Changes: mgChanges})
+		mgChanges := domain.Changes{}
+		mgChanges.Set("merged_into", "", strconv.FormatInt(sv.ID, 10))
+		mgChanges.Set("status", mg.Status, domain.StatusMerged)
+		mgChanges.SetHidden("national_id", mg.NationalID, nil)
+		mgChanges.SetHidden("duf_number", mg.DUFNumber, nil)
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionMerge, Entity: domain.EntityPerson, EntityID: &mgID, PersonID: &mgID, Changes: mgChanges})
 	})
 	if err != nil {
 		return nil, err

@@ -221,24 +221,34 @@ func TestMergePersonsMovesEverything(t *testing.T) {
 	}
 
 	// One merge audit row on each, in the same transaction as the change.
-	var ch map[string]json.RawMessage
-	var raw []byte
-	if err := f.db.Pool.QueryRow(ctx, `SELECT changes FROM audit_events WHERE action = 'merge' AND person_id = $1`, keep).Scan(&raw); err != nil {
+	// The changed fields in the one change shape; what moved, in details.
+	var ch map[string]domain.Change
+	var det map[string]json.RawMessage
+	var raw, rawDet []byte
+	if err := f.db.Pool.QueryRow(ctx, `SELECT changes, details FROM audit_events WHERE action = 'merge' AND person_id = $1`, keep).Scan(&raw, &rawDet); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(raw, &ch); err != nil {
+		t.Fatalf("survivor's merge changes are not {field: {old, new}}: %s (%v)", raw, err)
+	}
+	if err := json.Unmarshal(rawDet, &det); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"merged_person_id", "moved", "family_name", "national_id", "duf_number"} {
+	for _, k := range []string{"family_name", "national_id", "duf_number"} {
 		if _, ok := ch[k]; !ok {
 			t.Errorf("survivor's merge event lacks %s: %s", k, raw)
+		}
+	}
+	for _, k := range []string{"merged_person_id", "moved", "household_plan"} {
+		if _, ok := det[k]; !ok {
+			t.Errorf("survivor's merge event's details lack %s: %s", k, rawDet)
 		}
 	}
 	if strings.Contains(string(raw), *inD.NationalID) || strings.Contains(string(raw), duf) {
 		t.Errorf("identity numbers in the audit log: %s", raw)
 	}
-	if string(ch["merged_person_id"]) != jsonInt(dup) {
-		t.Errorf("merged_person_id %s, want %d", ch["merged_person_id"], dup)
+	if string(det["merged_person_id"]) != jsonInt(dup) {
+		t.Errorf("merged_person_id %s, want %d", det["merged_person_id"], dup)
 	}
 	if a := clActions(t, f, dup); a[len(a)-1] != "merge" {
 		t.Errorf("merged registration's last event %v", a)

@@ -16,7 +16,7 @@ import (
 )
 
 // EntityNote is the audit entity of case notes.
-const EntityNote = "case_note"
+const EntityNote = domain.EntityNote
 
 // NoteStaleError answers an edit based on an old version of a note: Current
 // is the stored note, for showing both versions.
@@ -195,27 +195,25 @@ func boolPtrStr(b *bool) string {
 }
 
 // noteChanges lists the fields that differ between the stored note and the input.
-func noteChanges(cur *domain.Note, in domain.NoteInput) map[string]Change {
+func noteChanges(cur *domain.Note, in domain.NoteInput) domain.Changes {
 	old, nw := noteContent(cur), inputContent(in)
-	ch := map[string]Change{}
+	ch := domain.Changes{}
 	for k, v := range nw {
-		if old[k] != v {
-			ch[k] = Change{Old: old[k], New: v}
-		}
+		ch.Set(k, old[k], v)
 	}
 	return ch
 }
 
 // createdChanges is a new note's content as an audit row's changes.
-func createdChanges(in domain.NoteInput, corrects *int64) map[string]Change {
-	ch := map[string]Change{}
+func createdChanges(in domain.NoteInput, corrects *int64) domain.Changes {
+	ch := domain.Changes{}
 	for k, v := range inputContent(in) {
 		if v != "" && v != "false" {
-			ch[k] = Change{New: v}
+			ch[k] = domain.Change{New: v}
 		}
 	}
 	if corrects != nil {
-		ch["corrects_id"] = Change{New: strconv.FormatInt(*corrects, 10)}
+		ch["corrects_id"] = domain.Change{New: strconv.FormatInt(*corrects, 10)}
 	}
 	return ch
 }
@@ -403,13 +401,28 @@ type Timeline struct {
 // audit_events_timeline_idx (the expression must stay identical).
 const osloDay = `((a.at AT TIME ZONE 'Europe/Oslo')::date)`
 
-// timelineActions are the audit actions that change something about a
-// person, shown on the timeline; reads are not. The partial index
-// audit_events_timeline_idx (migration 000004) holds exactly these.
-const timelineActions = `('create', 'update', 'reassign', 'close', 'reopen', 'merge', 'add_member', 'remove_member', 'reunification')`
-
-// userFields are audited fields whose values are user ids, shown as names.
-var userFields = map[string]bool{"caseworker_id": true, "assignee_id": true, "author_id": true}
+// timelineActionsSQL lists the audit actions shown on the timeline (those
+// that change something about a person; domain.TimelineActions) as SQL
+// literals, for "a.action IN (…)". Literals, not a parameter: the partial
+// index audit_events_timeline_idx (migration 000004) has the same IN list as
+// its predicate, and the planner can prove a query implies it only from
+// constants, never from "= ANY($n)". TestTimelineIndexCoversTimelineActions
+// checks that the index holds exactly these actions.
+func timelineActionsSQL() string {
+	var b strings.Builder
+	b.WriteString("(")
+	for i, a := range domain.TimelineActions() {
+		if !validAuditAction(a) { // names are code constants; never quote anything else
+			panic("audit action " + strconv.Quote(a) + " is not a plain name")
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + a + "'")
+	}
+	b.WriteString(")")
+	return b.String()
+}
 
 // PersonTimeline returns a page of a person's timeline, newest first: case
 // notes (for roles that may read them), create and update events of the
@@ -504,7 +517,7 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 		args = append(args, personID)
 		subject = "a.person_id = ANY($1) AND (a.action <> 'merge' OR a.person_id = $" + strconv.Itoa(len(args)) + ")"
 	}
-	conds := []string{subject, where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActions}
+	conds := []string{subject, where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActionsSQL()}
 	if s.Role != domain.RoleHealth {
 		conds = append(conds, "a.entity NOT LIKE 'health%'")
 	}
@@ -540,7 +553,7 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 		out[i] = domain.AuditChange{ID: r.ID, Day: r.Day, At: r.At, UserName: r.UserName, Action: r.Action,
 			Entity: r.Entity, EntityID: r.EntityID, Fields: decodeChanges(r.Changes)}
 		for _, f := range out[i].Fields {
-			if userFields[f.Field] {
+			if domain.AuditFieldIsUser(f.Field) {
 				for _, v := range []string{f.Old, f.New} {
 					if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 						userIDs = append(userIDs, id)
@@ -565,7 +578,7 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 		}
 		for i := range out {
 			for j, f := range out[i].Fields {
-				if userFields[f.Field] {
+				if domain.AuditFieldIsUser(f.Field) {
 					if n, ok := names[f.Old]; ok {
 						out[i].Fields[j].Old = n
 					}
@@ -579,8 +592,10 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 	return out, nil
 }
 
-// decodeChanges reads an audit row's changes ({"field": {"old": .., "new": ..}})
-// into fields in display order. Other shapes give no fields.
+// decodeChanges reads an audit row's changes (domain.Changes: {"field":
+// {"old": .., "new": ..}}) into fields in display order. Values of another
+// shape give no field: rows written before migration 000012 kept details
+// such as a deadline's kind or a merge's counts among their changes.
 func decodeChanges(raw json.RawMessage) []domain.FieldChange {
 	if len(raw) == 0 {
 		return nil
@@ -595,7 +610,7 @@ func decodeChanges(raw json.RawMessage) []domain.FieldChange {
 			Old json.RawMessage `json:"old"`
 			New json.RawMessage `json:"new"`
 		}
-		if err := json.Unmarshal(v, &c); err != nil {
+		if err := json.Unmarshal(v, &c); err != nil || (c.Old == nil && c.New == nil) {
 			continue
 		}
 		out = append(out, domain.FieldChange{Field: field, Old: jsonText(c.Old), New: jsonText(c.New)})

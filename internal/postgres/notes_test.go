@@ -89,7 +89,7 @@ func TestCreateAndGetNote(t *testing.T) {
 	if len(ev) != 1 || ev[0].Action != "create" {
 		t.Fatalf("audit = %+v", ev)
 	}
-	var ch map[string]postgres.Change
+	var ch map[string]domain.Change
 	if err := json.Unmarshal(ev[0].Changes, &ch); err != nil || ch["body"].New != in.Body || ch["interpreter_category"].New != "B" {
 		t.Errorf("audit changes = %s (%v)", ev[0].Changes, err)
 	}
@@ -199,9 +199,9 @@ func TestUpdateNoteLockingAndWindow(t *testing.T) {
 	if len(ev) != 2 || ev[1].Action != "update" {
 		t.Fatalf("audit = %+v", ev)
 	}
-	var ch map[string]postgres.Change
+	var ch map[string]domain.Change
 	json.Unmarshal(ev[1].Changes, &ch)
-	if ch["body"] != (postgres.Change{Old: "Første versjon", New: "Andre versjon"}) || ch["kind"].New != "phone" || len(ch) != 3 {
+	if ch["body"] != (domain.Change{Old: "Første versjon", New: "Andre versjon"}) || ch["kind"].New != "phone" || len(ch) != 3 {
 		t.Errorf("update changes = %s", ev[1].Changes)
 	}
 
@@ -542,7 +542,7 @@ func TestTimelineUsesIndexes(t *testing.T) {
 		"case_notes_person_date_idx": `SELECT id FROM case_notes n WHERE n.person_id = $1 AND (n.note_date, n.id) < ('2026-02-01'::date, 100::bigint)
 			ORDER BY n.note_date DESC, n.id DESC LIMIT 51`,
 		"audit_events_timeline_idx": `SELECT a.id FROM audit_events a WHERE a.person_id = $1 AND a.entity <> 'case_note'
-			AND a.action IN ('create', 'update', 'reassign', 'close', 'reopen', 'merge', 'add_member', 'remove_member', 'reunification')
+			AND a.action IN ` + postgres.TimelineActionsSQL() + `
 			ORDER BY ((a.at AT TIME ZONE 'Europe/Oslo')::date) DESC, a.id DESC LIMIT 51`,
 	} {
 		tx, err := f.db.Pool.Begin(ctx)

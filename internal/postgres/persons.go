@@ -147,7 +147,8 @@ func (db *DB) insertPerson(ctx context.Context, tx pgx.Tx, s domain.Scope, unitI
 	if err := refreshDeadlines(ctx, tx, id); err != nil {
 		return 0, err
 	}
-	return id, writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: "person", EntityID: &id, PersonID: &id})
+	return id, writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: domain.EntityPerson, EntityID: &id, PersonID: &id,
+		Changes: createdPersonChanges(in)})
 }
 
 func nameKey(given, family string) string {
@@ -203,12 +204,6 @@ func (db *DB) GetPerson(ctx context.Context, s domain.Scope, id int64) (*domain.
 	return p, err
 }
 
-// Change is one changed field in an update's audit row.
-type Change struct {
-	Old string `json:"old"`
-	New string `json:"new"`
-}
-
 func dateStr(d *time.Time) string { return domain.FormatISODate(d) }
 func strPtr(s *string) string {
 	if s == nil {
@@ -224,24 +219,17 @@ func idStr(id *int64) string {
 }
 
 // personChanges lists the fields that differ between the stored person and the
-// input. Identity numbers are recorded as changed without their values.
-func personChanges(p *domain.Person, in domain.PersonInput) map[string]Change {
-	ch := map[string]Change{}
-	add := func(field, old, new string) {
-		if old != new {
-			ch[field] = Change{old, new}
-		}
-	}
+// input (for a new person, an empty one). Identity numbers are recorded as
+// changed without their values.
+func personChanges(p *domain.Person, in domain.PersonInput) domain.Changes {
+	ch := domain.Changes{}
+	add := ch.Set
 	add("given_name", p.GivenName, in.GivenName)
 	add("family_name", p.FamilyName, in.FamilyName)
 	add("birth_date", dateStr(&p.BirthDate), dateStr(&in.BirthDate))
 	add("sex", p.Sex, in.Sex)
-	if strPtr(p.NationalID) != strPtr(in.NationalID) {
-		ch["national_id"] = Change{"(skjult)", "(skjult)"}
-	}
-	if strPtr(p.DUFNumber) != strPtr(in.DUFNumber) {
-		ch["duf_number"] = Change{"(skjult)", "(skjult)"}
-	}
+	ch.SetHidden("national_id", p.NationalID, in.NationalID)
+	ch.SetHidden("duf_number", p.DUFNumber, in.DUFNumber)
 	add("country_of_origin", p.CountryOfOrigin, in.CountryOfOrigin)
 	add("languages", strings.Join(p.Languages, ","), strings.Join(in.Languages, ","))
 	add("interpreter_needed", strconv.FormatBool(p.InterpreterNeeded), strconv.FormatBool(in.InterpreterNeeded))
@@ -252,6 +240,20 @@ func personChanges(p *domain.Person, in domain.PersonInput) map[string]Change {
 	add("arrival_date", dateStr(p.ArrivalDate), dateStr(in.ArrivalDate))
 	add("settlement_date", dateStr(p.SettlementDate), dateStr(in.SettlementDate))
 	add("caseworker_id", idStr(p.CaseworkerID), idStr(in.CaseworkerID))
+	return ch
+}
+
+// createdPersonChanges is a new person as an audit row's changes: each field
+// given, from nothing.
+func createdPersonChanges(in domain.PersonInput) domain.Changes {
+	ch := personChanges(&domain.Person{}, in)
+	for k, c := range ch {
+		if c.New == "" || c.New == "false" {
+			delete(ch, k)
+		} else {
+			ch[k] = domain.Change{New: c.New}
+		}
+	}
 	return ch
 }
 

@@ -240,7 +240,7 @@ func TestOptimisticLocking(t *testing.T) {
 	if err := f.db.Pool.QueryRow(ctx, `SELECT changes FROM audit_events WHERE person_id = $1 AND action = 'update'`, id).Scan(&changes); err != nil {
 		t.Fatal(err)
 	}
-	var ch map[string]postgres.Change
+	var ch map[string]domain.Change
 	json.Unmarshal(changes, &ch)
 	if len(ch) != 1 || ch["family_name"].Old != "Noori" || ch["family_name"].New != "Noori-Rahimi" {
 		t.Errorf("audit changes = %s", changes)

@@ -134,7 +134,7 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 				}
 			}
 			return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLoginFailed, Entity: "user", EntityID: &u.ID,
-				Changes: map[string]string{"reason": reason}})
+				Details: &domain.AuditDetails{Reason: reason}})
 		})
 		if err != nil {
 			return nil, err

@@ -1,0 +1,4 @@
+package postgres
+
+// TimelineActionsSQL exposes the timeline's action list to the tests.
+func TimelineActionsSQL() string { return timelineActionsSQL() }
