@@ -3,6 +3,8 @@
 package households
 
 import (
+	"strconv"
+
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
 )
@@ -81,6 +83,14 @@ type ShowView struct {
 	Summary []layout.ErrorItem
 }
 
+// Facts are the household page's facts: its unit and how many members it has now.
+func (v ShowView) Facts() []layout.Fact {
+	return []layout.Fact{
+		{Label: "Enhet", Value: v.Unit},
+		{Label: "Medlemmer nå", Value: strconv.Itoa(len(v.Members)), TestID: "member-count"},
+	}
+}
+
 // MemberRow is one member, formatted for display.
 type MemberRow struct {
 	PersonID      string
@@ -141,6 +151,15 @@ type RemoveView struct {
 	Errors       map[string]string
 	Summary      []layout.ErrorItem
 	Conflict     bool
+}
+
+// Facts are what the confirmation shows of the membership to end.
+func (v RemoveView) Facts() []layout.Fact {
+	return []layout.Fact{
+		{Label: "Husstand", Value: v.Household},
+		{Label: "Relasjon", Value: v.Member.Relation},
+		{Label: "Kom til husstanden", Value: v.Member.JoinedOn},
+	}
 }
 
 // ReunificationView is the family reunification form's model.
