@@ -8,6 +8,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 )
 
 // FormView is the note form's model: a new note, an edit or a correction.
@@ -116,22 +117,27 @@ func FormatTime(t time.Time) string {
 }
 
 // PersonURL is the person page of id.
-func PersonURL(id int64) string { return "/persons/" + strconv.FormatInt(id, 10) }
+//
+// Deprecated: use paths.Person.
+func PersonURL(id int64) string { return paths.Person(id) }
 
 // TimelineURL is the full timeline of a person.
-func TimelineURL(personID int64) string { return PersonURL(personID) + "/timeline" }
+//
+// Deprecated: use paths.PersonTimeline.
+func TimelineURL(personID int64) string { return paths.PersonTimeline(personID) }
 
 // NoteURL is the address of a note's part of the timeline: the page that
 // starts with the note, scrolled to it.
+//
+// Deprecated: use paths.NoteOnTimeline.
 func NoteURL(personID, noteID int64, noteDate time.Time) string {
-	k := domain.TimelineKey{Day: domain.Date(noteDate), Rank: domain.RankNote, ID: noteID + 1}
-	return TimelineURL(personID) + "?before=" + k.String() + "#note-" + strconv.FormatInt(noteID, 10)
+	return paths.NoteOnTimeline(personID, noteID, noteDate)
 }
 
 // NoteBaseURL is /persons/{id}/notes/{noteID}.
-func NoteBaseURL(personID, noteID int64) string {
-	return PersonURL(personID) + "/notes/" + strconv.FormatInt(noteID, 10)
-}
+//
+// Deprecated: use paths.Note, paths.NoteEdit and paths.NoteCorrect.
+func NoteBaseURL(personID, noteID int64) string { return paths.Note(personID, noteID) }
 
 // excerptRunes is how much of a note the person page shows.
 const excerptRunes = 300
@@ -179,7 +185,7 @@ func noteItem(n *domain.Note, personID int64, u *domain.User, now time.Time, exc
 			}
 			body = strings.TrimSpace(string(r[:excerptRunes])[:cut]) + " …"
 			it.Truncated = true
-			it.MoreURL = NoteURL(personID, n.ID, n.NoteDate)
+			it.MoreURL = paths.NoteOnTimeline(personID, n.ID, n.NoteDate)
 		}
 	}
 	it.Paragraphs = paragraphs(body)
@@ -190,7 +196,7 @@ func noteItem(n *domain.Note, personID int64, u *domain.User, now time.Time, exc
 		if n.CorrectedByDate != nil {
 			d = *n.CorrectedByDate
 		}
-		it.CorrectedURL = NoteURL(personID, *n.CorrectedByID, d)
+		it.CorrectedURL = paths.NoteOnTimeline(personID, *n.CorrectedByID, d)
 	}
 	if n.CorrectsID != nil {
 		d := n.NoteDate
@@ -198,15 +204,14 @@ func noteItem(n *domain.Note, personID int64, u *domain.User, now time.Time, exc
 			d = *n.CorrectsDate
 		}
 		it.CorrectsText = "Korrigerer notat fra " + domain.FormatDate(&d)
-		it.CorrectsURL = NoteURL(personID, *n.CorrectsID, d)
+		it.CorrectsURL = paths.NoteOnTimeline(personID, *n.CorrectsID, d)
 	}
 	if u != nil && u.Role.CanWriteNotes() {
-		base := NoteBaseURL(personID, n.ID)
 		if n.EditableBy(u.ID, now) {
-			it.EditURL = base + "/edit"
+			it.EditURL = paths.NoteEdit(personID, n.ID)
 		}
 		if !n.Corrected() {
-			it.CorrectURL = base + "/correct"
+			it.CorrectURL = paths.NoteCorrect(personID, n.ID)
 		}
 	}
 	return it
