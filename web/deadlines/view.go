@@ -27,17 +27,10 @@ func StatusTag(d domain.Deadline) Tag {
 }
 
 // Fact is one labelled value, for the conflict views.
-type Fact struct {
-	Label string
-	Value string
-}
+type Fact = layout.Fact
 
 // SortColumn is a sortable column header whose sort travels in the URL.
-type SortColumn struct {
-	Label    string
-	URL      string
-	AriaSort string // ascending, descending or none
-}
+type SortColumn = layout.SortColumn
 
 // ListView is the Frister page's model.
 type ListView struct {
@@ -59,6 +52,14 @@ type ListView struct {
 	NextURL    string
 	PrevURL    string
 	FirstURL   string
+}
+
+// Tabs are the list's selections: Mine frister, Alle i enheten.
+func (v ListView) Tabs() []layout.Tab {
+	return []layout.Tab{
+		{Label: "Mine frister", URL: v.MineURL, TestID: "filter-mine", Current: v.Mine},
+		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine},
+	}
 }
 
 // ListRow is one open deadline or task in the list.
@@ -143,6 +144,19 @@ type DoneView struct {
 	Summary    []layout.ErrorItem
 	// Conflict is set when the change lost a race: what the user tried.
 	Conflict string
+}
+
+// Facts are the deadline's details: whose, when, its status and who marked it done.
+func (v DoneView) Facts() []layout.Fact {
+	fs := []layout.Fact{
+		{Label: "Deltaker", Value: v.PersonName},
+		{Label: "Frist", Value: v.Due},
+		{Label: "Status", Content: tag(v.Tag)},
+	}
+	if v.IsDone && v.DoneBy != "" {
+		fs = append(fs, layout.Fact{Label: "Markert av", Value: v.DoneBy})
+	}
+	return fs
 }
 
 // ConflictView answers a done/undo of a task that lost a race: the stored
