@@ -137,4 +137,10 @@ type AuditView struct {
 	CSVURL     string
 }
 
-func personURL(id int64) string { return "/persons/" + strconv.FormatInt(id, 10) }
+// closedOnDescription is the end date's hint: the earliest and latest date allowed.
+func (v CloseView) closedOnDescription() string {
+	if v.Earliest != "" {
+		return "Tidligst " + v.Earliest + ", senest i dag."
+	}
+	return "Senest i dag."
+}
