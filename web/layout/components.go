@@ -152,3 +152,15 @@ func ErrorID(id, msg string) string {
 	}
 	return id + "-error"
 }
+
+// TableSpec is how a Table looks: its caption (for screen readers), test id
+// and Designsystemet's zebra stripes and row hover.
+type TableSpec struct {
+	Caption string
+	TestID  string
+	Zebra   bool
+	Hover   bool
+	// ScrollLabel makes the wrapper a labelled, focusable scroll region, for
+	// wide tables that scroll sideways on phones.
+	ScrollLabel string
+}
