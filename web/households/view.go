@@ -7,6 +7,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 )
 
 // ListView is the household list's model.
@@ -81,6 +82,17 @@ type ShowView struct {
 	Conflict string
 	// Summary lists a refused change's errors.
 	Summary []layout.ErrorItem
+}
+
+// editURL is the rename form; reunificationURL the family reunification form.
+func (v ShowView) editURL() string { return paths.HouseholdEdit(v.householdID()) }
+
+func (v ShowView) reunificationURL() string { return paths.HouseholdReunification(v.householdID()) }
+
+// householdID is the household's id (ID is its decimal form).
+func (v ShowView) householdID() int64 {
+	id, _ := strconv.ParseInt(v.ID, 10, 64)
+	return id
 }
 
 // Facts are the household page's facts: its unit and how many members it has now.
