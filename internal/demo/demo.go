@@ -136,7 +136,7 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		if err != nil {
 			return fmt.Errorf("demo: user %s: %w", s.Email, err)
 		}
-		if s.Role == domain.RoleCaseworker {
+		if s.Role.Can(domain.CapMineFirst) { // the demo's programme advisers
 			for _, u := range units {
 				if u.Name == s.Unit {
 					u.Caseworkers = append(u.Caseworkers, id)
@@ -240,7 +240,7 @@ func PrintLogins(out io.Writer) {
 	fmt.Fprintln(tw, "  E-MAIL\tROLE\tUNIT\tPASSWORD")
 	for _, s := range Staff {
 		unit := s.Unit
-		if s.Role.SeesAllUnits() {
+		if s.Role.Can(domain.CapAllUnits) {
 			unit += " (sees all units)"
 		}
 		fmt.Fprintf(tw, "  %s\t%s (%s)\t%s\t%s\n", s.Email, s.Role, s.Role.Label(), unit, Password)

@@ -304,6 +304,17 @@ func AuditFieldIsUser(field string) bool {
 	return ok && auditFieldTable[i].user
 }
 
+// AuditUserFields lists the fields whose values are user ids (a fresh slice).
+func AuditUserFields() []string {
+	var out []string
+	for _, f := range auditFieldTable {
+		if f.user {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // SortFieldChanges orders changed fields as the field table does (the
 // person's as the person form does); others follow by name.
 func SortFieldChanges(fs []FieldChange) {

@@ -113,18 +113,14 @@ func HealthDeadlineKinds() []string {
 	return out
 }
 
-// SeesHealthDeadlines reports whether the role may see health deadlines
-// (and must have every read of them audited).
-func SeesHealthDeadlines(r Role) bool { return r == RoleHealth }
-
-// CanMarkDeadline reports whether the role may mark a computed deadline done
-// (or undo it): health deadlines by the health role, the others by the roles
-// that edit persons.
-func CanMarkDeadline(r Role, health bool) bool {
+// DeadlineCapability is what marking a computed deadline done (or undoing
+// it) takes: health deadlines need CapWriteHealth, the others CapWriteCase.
+// Seeing a health deadline takes CapReadHealth, and every read is audited.
+func DeadlineCapability(health bool) Capability {
 	if health {
-		return r == RoleHealth
+		return CapWriteHealth
 	}
-	return r.CanEditPersons()
+	return CapWriteCase
 }
 
 // DeadlineFacts are the dated facts of a person that deadlines count from.

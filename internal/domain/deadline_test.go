@@ -164,16 +164,8 @@ func TestDeadlineStatus(t *testing.T) {
 }
 
 func TestDeadlineVisibility(t *testing.T) {
-	for _, r := range Roles {
-		if got := SeesHealthDeadlines(r); got != (r == RoleHealth) {
-			t.Errorf("SeesHealthDeadlines(%s) = %v", r, got)
-		}
-		if got := CanMarkDeadline(r, true); got != (r == RoleHealth) {
-			t.Errorf("CanMarkDeadline(%s, health) = %v", r, got)
-		}
-		if got := CanMarkDeadline(r, false); got != r.CanEditPersons() {
-			t.Errorf("CanMarkDeadline(%s, other) = %v", r, got)
-		}
+	if DeadlineCapability(true) != CapWriteHealth || DeadlineCapability(false) != CapWriteCase {
+		t.Error("DeadlineCapability")
 	}
 	hk := HealthDeadlineKinds()
 	if len(hk) != 2 || hk[0] != KindTBScreening || hk[1] != KindHealthCheck {

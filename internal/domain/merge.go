@@ -11,10 +11,6 @@ import (
 // duplicate, sammenslått): it is kept for its audit trail, out of every list.
 const StatusMerged = "merged"
 
-// CanMergePersons reports whether the role may merge two registrations of
-// one person: administrators alone.
-func CanMergePersons(r Role) bool { return r == RoleAdmin }
-
 // MergeFields are the person fields a merge lets the administrator take from
 // either registration, in the order the person page shows them. The
 // interpreter need, language, dialect and gender go together as "interpreter".

@@ -31,14 +31,6 @@ func mergePerson(id int64) *Person {
 
 func ptrTime(t time.Time) *time.Time { return &t }
 
-func TestCanMergePersons(t *testing.T) {
-	for _, r := range Roles {
-		if got, want := CanMergePersons(r), r == RoleAdmin; got != want {
-			t.Errorf("CanMergePersons(%s) = %v, want %v", r, got, want)
-		}
-	}
-}
-
 func TestDefaultSurvivor(t *testing.T) {
 	older := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	newer := older.Add(time.Hour)

@@ -69,17 +69,6 @@ func ChildInterpreterNeedsConfirmation(isChild, emergency bool) bool {
 	return isChild && !emergency
 }
 
-// CanReadNotes reports whether the role may read case notes. Notes are
-// casework: the health and housing roles do not see them.
-func (r Role) CanReadNotes() bool {
-	return r == RoleCaseworker || r == RoleLeader || r == RoleAdmin
-}
-
-// CanWriteNotes reports whether the role may write case notes and corrections.
-func (r Role) CanWriteNotes() bool {
-	return r == RoleCaseworker || r == RoleLeader || r == RoleAdmin
-}
-
 // Note is a case note (saksnotat) as stored, with its author's name and its
 // links to a corrected note and to its own correction.
 type Note struct {
@@ -415,7 +404,7 @@ type TimelineItem struct {
 // DeadlineOnTimeline reports whether the timeline shows d to a user of role
 // r: deadlines not yet done, and health items to the health role alone.
 func DeadlineOnTimeline(d Deadline, r Role) bool {
-	if d.Health && r != RoleHealth {
+	if d.Health && !r.Can(CapReadHealth) {
 		return false
 	}
 	return d.Status != DeadlineDone

@@ -76,8 +76,8 @@ func TestNoteRoles(t *testing.T) {
 		{RoleCaseworker, true, true}, {RoleLeader, true, true}, {RoleAdmin, true, true},
 		{RoleHealth, false, false}, {RoleHousing, false, false}, {Role("guest"), false, false},
 	} {
-		if tc.role.CanReadNotes() != tc.read || tc.role.CanWriteNotes() != tc.write {
-			t.Errorf("%s: read %v write %v, want %v %v", tc.role, tc.role.CanReadNotes(), tc.role.CanWriteNotes(), tc.read, tc.write)
+		if tc.role.Can(CapReadNotes) != tc.read || tc.role.Can(CapWriteNotes) != tc.write {
+			t.Errorf("%s: read %v write %v, want %v %v", tc.role, tc.role.Can(CapReadNotes), tc.role.Can(CapWriteNotes), tc.read, tc.write)
 		}
 	}
 }

@@ -11,8 +11,10 @@ const (
 	RoleAdmin      Role = "admin"      // systemansvarlig
 )
 
-// Roles lists every role in display order.
-var Roles = []Role{RoleCaseworker, RoleHealth, RoleHousing, RoleLeader, RoleAdmin}
+// Roles lists every role in display order (a fresh slice).
+func Roles() []Role {
+	return []Role{RoleCaseworker, RoleHealth, RoleHousing, RoleLeader, RoleAdmin}
+}
 
 // Label is the role's Norwegian name.
 func (r Role) Label() string {
@@ -33,25 +35,13 @@ func (r Role) Label() string {
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	for _, x := range Roles {
+	for _, x := range Roles() {
 		if x == r {
 			return true
 		}
 	}
 	return false
 }
-
-// CanEditPersons reports whether the role may register and edit persons.
-func (r Role) CanEditPersons() bool {
-	return r == RoleCaseworker || r == RoleLeader || r == RoleAdmin
-}
-
-// CanManageCaseload reports whether the role may reassign persons between
-// caseworkers and read a person's access log (leaders and admins).
-func (r Role) CanManageCaseload() bool { return r == RoleLeader || r == RoleAdmin }
-
-// SeesAllUnits reports whether the role's scope spans every unit.
-func (r Role) SeesAllUnits() bool { return r == RoleAdmin }
 
 // User is a staff member.
 type User struct {

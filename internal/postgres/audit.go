@@ -150,8 +150,8 @@ const personAuditSQL = `
 // leader or admin, and the person within scope — and returns the person's
 // full name.
 func (db *DB) auditAccess(ctx context.Context, q querier, s domain.Scope, personID int64, action string) (string, error) {
-	if s.Role != domain.RoleLeader && s.Role != domain.RoleAdmin {
-		return "", domain.Errorf(domain.EFORBIDDEN, "Du har ikke tilgang til innsynsloggen.")
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return "", err
 	}
 	if action != "" && !validAuditAction(action) {
 		return "", domain.Errorf(domain.EINVALID, "Ukjent handling i filteret.")

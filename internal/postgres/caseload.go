@@ -16,10 +16,6 @@ import (
 // MaxReassign is the most persons one bulk reassignment may move.
 const MaxReassign = 500
 
-// canLeadCaseload reports whether the role may redistribute caseloads and read the
-// access log: leaders and admins.
-func canLeadCaseload(r domain.Role) bool { return r == domain.RoleLeader || r == domain.RoleAdmin }
-
 // ---- Caseload overview ----
 
 // CaseloadCount is one caseworker's number of active cases.
@@ -42,8 +38,8 @@ type Caseload struct {
 // active caseworker and leader of the scope's units (even with none), and
 // anyone else who still has cases (a deactivated user, say).
 func (db *DB) CaseloadCounts(ctx context.Context, s domain.Scope) (Caseload, error) {
-	if !canLeadCaseload(s.Role) {
-		return Caseload{}, domain.Errorf(domain.EFORBIDDEN, "Bare ledere kan se og fordele saksmengden.")
+	if err := s.Role.Require(domain.CapReassign); err != nil {
+		return Caseload{}, err
 	}
 	pw, args := unitScope(s, "p.unit_id", 1)
 	uw, uargs := unitScope(s, "u.unit_id", len(args)+1)
@@ -61,7 +57,7 @@ func (db *DB) CaseloadCounts(ctx context.Context, s domain.Scope) (Caseload, err
 		FULL JOIN load l ON l.caseworker_id = u.id
 		WHERE (u.id IS NULL AND l.caseworker_id IS NULL)
 		   OR l.n IS NOT NULL
-		   OR (u.active AND u.role IN ('caseworker', 'leader') AND `+uw+`)
+		   OR (u.active AND u.role IN `+holdCaseloadRoles()+` AND `+uw+`)
 		ORDER BY u.id IS NULL, n.name, u.name, u.id`, args...)
 	if err != nil {
 		return Caseload{}, err
@@ -113,8 +109,8 @@ type CaseloadPage struct {
 // CaseloadPersons lists active cases within scope by name, for picking whom
 // to reassign.
 func (db *DB) CaseloadPersons(ctx context.Context, s domain.Scope, q CaseloadQuery) (CaseloadPage, error) {
-	if !canLeadCaseload(s.Role) {
-		return CaseloadPage{}, domain.Errorf(domain.EFORBIDDEN, "Bare ledere kan se og fordele saksmengden.")
+	if err := s.Role.Require(domain.CapReassign); err != nil {
+		return CaseloadPage{}, err
 	}
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
@@ -235,7 +231,7 @@ func reassignTargetOf(ctx context.Context, q querier, s domain.Scope, toID int64
 	where, args := unitScope(s, "u.unit_id", 2)
 	var t reassignTarget
 	err := q.QueryRow(ctx, `SELECT u.id, u.name, u.unit_id FROM users u
-		WHERE u.id = $1 AND u.active AND u.role IN ('caseworker', 'leader') AND `+where,
+		WHERE u.id = $1 AND u.active AND u.role IN `+holdCaseloadRoles()+` AND `+where,
 		append([]any{toID}, args...)...).Scan(&t.ID, &t.Name, &t.UnitID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, &domain.Error{Code: domain.EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
@@ -301,8 +297,8 @@ func reassignSkipReason(r reassignRow, t reassignTarget) string {
 // change, saving nothing. Leaders and admins only; persons outside the scope
 // are counted in Missing, never named.
 func (db *DB) PreviewReassign(ctx context.Context, s domain.Scope, personIDs []int64, toID int64) (ReassignPreview, error) {
-	if !canLeadCaseload(s.Role) {
-		return ReassignPreview{}, domain.Errorf(domain.EFORBIDDEN, "Bare ledere kan fordele saker.")
+	if err := s.Role.Require(domain.CapReassign); err != nil {
+		return ReassignPreview{}, err
 	}
 	ids := uniqueReassignIDs(personIDs)
 	if err := checkReassignIDs(ids); err != nil {
@@ -361,8 +357,8 @@ type ReassignResult struct {
 // version, closed, moved out of scope), nothing is saved and a
 // *ReassignStaleError tells which.
 func (db *DB) ReassignPersons(ctx context.Context, s domain.Scope, toID int64, expected map[int64]int) (ReassignResult, error) {
-	if !canLeadCaseload(s.Role) {
-		return ReassignResult{}, domain.Errorf(domain.EFORBIDDEN, "Bare ledere kan fordele saker.")
+	if err := s.Role.Require(domain.CapReassign); err != nil {
+		return ReassignResult{}, err
 	}
 	ids := make([]int64, 0, len(expected))
 	for id := range expected {
@@ -456,8 +452,8 @@ func (db *DB) PersonClosure(ctx context.Context, s domain.Scope, personID int64)
 // a reason, on the version the user saw. The person leaves the active lists
 // but stays searchable.
 func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in domain.CloseInput) (*domain.Person, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke avslutte saker.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -496,8 +492,8 @@ func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in doma
 // ReopenPerson makes a closed case active again, on the version the user saw;
 // the end date and reason are cleared (the audit log keeps them).
 func (db *DB) ReopenPerson(ctx context.Context, s domain.Scope, id int64, version int) (*domain.Person, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke gjenåpne saker.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -561,8 +557,8 @@ func (c DuplicateCandidate) IdentityMatch() bool { return c.SameNationalID || c.
 // (domain.LikelyDuplicate); across all units, the same national ID or DUF
 // number — outside the scope told only as "registered in another unit".
 func (db *DB) LikelyDuplicates(ctx context.Context, s domain.Scope, in domain.PersonInput) ([]DuplicateCandidate, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke registrere deltakere.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out []DuplicateCandidate
 	type row struct {

@@ -138,7 +138,7 @@ func (db *DB) RefreshAllDeadlines(ctx context.Context) error {
 
 // hiddenKinds are the deadline kinds the role may not see.
 func hiddenKinds(s domain.Scope) []string {
-	if domain.SeesHealthDeadlines(s.Role) {
+	if s.Role.Can(domain.CapReadHealth) {
 		return []string{}
 	}
 	return domain.HealthDeadlineKinds()
@@ -147,7 +147,7 @@ func hiddenKinds(s domain.Scope) []string {
 // auditHealthReads writes one "view health_deadlines" event per person whose
 // health deadlines the health role has just read, in the read's transaction.
 func auditHealthReads(ctx context.Context, tx pgx.Tx, s domain.Scope, ds []domain.Deadline) error {
-	if !domain.SeesHealthDeadlines(s.Role) {
+	if !s.Role.Can(domain.CapReadHealth) {
 		return nil
 	}
 	var persons []int64
@@ -163,15 +163,11 @@ func auditHealthReads(ctx context.Context, tx pgx.Tx, s domain.Scope, ds []domai
 	if s.UserID != 0 {
 		uid = &s.UserID
 	}
-	// One read per person and request: the person page shows health
-	// deadlines in two sections (deadlines, timeline) but is one read.
+	// One row per person read. The person page reads health deadlines once
+	// (its deadline section; the timeline gets them from there), in its batch.
 	_, err := tx.Exec(ctx, `
 		INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
-		SELECT $1, $2, $3, $4, p, $5 FROM unnest($6::bigint[]) AS p
-		WHERE $5 = '' OR NOT EXISTS (
-			SELECT 1 FROM audit_events a
-			WHERE a.person_id = p AND a.at > now() - interval '10 minutes'
-			  AND a.entity = $4 AND a.request_id = $5 AND a.user_id IS NOT DISTINCT FROM $1)`,
+		SELECT $1, $2, $3, $4, p, $5 FROM unnest($6::bigint[]) AS p`,
 		uid, string(s.Role), ActionView, entityHealthDeadlines, s.RequestID, persons)
 	return err
 }
@@ -221,10 +217,46 @@ const taskSelect = `
 	FROM tasks t JOIN persons p ON p.id = t.person_id LEFT JOIN users db ON db.id = t.done_by
 		LEFT JOIN users a ON a.id = t.assignee_id LEFT JOIN users cw ON cw.id = p.caseworker_id`
 
+// personDeadlinesSQL are the queries of a person's deadlines (hidden kinds
+// left out; a closed case shows only the met ones) and tasks, by due date.
+func personDeadlinesSQL(s domain.Scope, personID int64) (dsql string, dargs []any, tsql string, targs []any) {
+	where, args := unitScope(s, "p.unit_id", 3)
+	dsql = deadlineSelect + `
+		WHERE d.person_id = $1 AND d.kind <> ALL($2) AND ` + where + `
+			-- a closed case owes nothing more: only its met deadlines remain
+			AND (p.status = 'active' OR d.done_on IS NOT NULL)
+		ORDER BY d.due_date, d.id`
+	dargs = append([]any{personID, hiddenKinds(s)}, args...)
+	where, args = unitScope(s, "p.unit_id", 2)
+	tsql = taskSelect + `
+		WHERE t.person_id = $1 AND ` + where + `
+		ORDER BY t.due_date, t.id`
+	targs = append([]any{personID}, args...)
+	return
+}
+
+// mergeDeadlineRows merges a person's deadlines and tasks by due date,
+// deadlines first on the same day.
+func mergeDeadlineRows(ds, ts []deadlineRow, today time.Time) []domain.Deadline {
+	out := make([]domain.Deadline, 0, len(ds)+len(ts))
+	i, j := 0, 0
+	for i < len(ds) || j < len(ts) {
+		if j == len(ts) || (i < len(ds) && !ds[i].Due.After(ts[j].Due)) {
+			out = append(out, ds[i].deadline(today))
+			i++
+		} else {
+			out = append(out, ts[j].deadline(today))
+			j++
+		}
+	}
+	return out
+}
+
 // PersonDeadlines returns the computed deadlines and manual tasks of a
 // person in scope, by due date (deadlines before tasks on the same day).
 // Health deadlines are included for the health role alone, and that read is
 // audited in the same transaction. A person outside the scope is ENOTFOUND.
+// (The person page reads them in its batch instead: personpage.go.)
 func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int64) ([]domain.Deadline, error) {
 	today := db.today()
 	var out []domain.Deadline
@@ -232,12 +264,8 @@ func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int6
 		if _, err := db.personUnit(ctx, tx, s, personID); err != nil {
 			return err
 		}
-		where, args := unitScope(s, "p.unit_id", 3)
-		rows, err := tx.Query(ctx, deadlineSelect+`
-			WHERE d.person_id = $1 AND d.kind <> ALL($2) AND `+where+`
-				-- a closed case owes nothing more: only its met deadlines remain
-				AND (p.status = 'active' OR d.done_on IS NOT NULL)
-			ORDER BY d.due_date, d.id`, append([]any{personID, hiddenKinds(s)}, args...)...)
+		dsql, dargs, tsql, targs := personDeadlinesSQL(s, personID)
+		rows, err := tx.Query(ctx, dsql, dargs...)
 		if err != nil {
 			return err
 		}
@@ -245,10 +273,7 @@ func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int6
 		if err != nil {
 			return err
 		}
-		where, args = unitScope(s, "p.unit_id", 2)
-		rows, err = tx.Query(ctx, taskSelect+`
-			WHERE t.person_id = $1 AND `+where+`
-			ORDER BY t.due_date, t.id`, append([]any{personID}, args...)...)
+		rows, err = tx.Query(ctx, tsql, targs...)
 		if err != nil {
 			return err
 		}
@@ -256,17 +281,7 @@ func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int6
 		if err != nil {
 			return err
 		}
-		// Merge the two by due date; deadlines first on the same day.
-		i, j := 0, 0
-		for i < len(ds) || j < len(ts) {
-			if j == len(ts) || (i < len(ds) && !ds[i].Due.After(ts[j].Due)) {
-				out = append(out, ds[i].deadline(today))
-				i++
-			} else {
-				out = append(out, ts[j].deadline(today))
-				j++
-			}
-		}
+		out = mergeDeadlineRows(ds, ts, today)
 		return auditHealthReads(ctx, tx, s, out)
 	})
 	if err != nil {
@@ -279,7 +294,7 @@ func (db *DB) PersonDeadlines(ctx context.Context, s domain.Scope, personID int6
 // hidden kind is ENOTFOUND, so other roles cannot learn that it exists.
 func visibleRule(s domain.Scope, kind string) (domain.DeadlineRule, error) {
 	rule, ok := domain.DeadlineRuleOf(kind)
-	if !ok || (rule.Health && !domain.SeesHealthDeadlines(s.Role)) {
+	if !ok || (rule.Health && !s.Role.Can(domain.CapReadHealth)) {
 		return rule, domain.Errorf(domain.ENOTFOUND, "Fant ikke fristen.")
 	}
 	return rule, nil
@@ -341,8 +356,8 @@ func (db *DB) MarkDeadline(ctx context.Context, s domain.Scope, personID int64, 
 	if err != nil {
 		return nil, err
 	}
-	if !domain.CanMarkDeadline(s.Role, rule.Health) {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke endre denne fristen.")
+	if err := s.Role.Require(domain.DeadlineCapability(rule.Health)); err != nil {
+		return nil, err
 	}
 	var out *domain.Deadline
 	err = db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -393,7 +408,7 @@ func (db *DB) TaskAssignees(ctx context.Context, s domain.Scope, personID int64)
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+userColumns+` FROM persons p
-		JOIN users u ON u.unit_id = p.unit_id AND u.active AND u.role IN ('caseworker', 'leader')
+		JOIN users u ON u.unit_id = p.unit_id AND u.active AND u.role IN `+holdCaseloadRoles()+`
 		JOIN units n ON n.id = u.unit_id
 		WHERE p.id = $1 AND `+where+`
 		ORDER BY u.name, u.id`, append([]any{personID}, args...)...)
@@ -409,7 +424,7 @@ func (db *DB) TaskAssignees(ctx context.Context, s domain.Scope, personID int64)
 func checkAssignee(ctx context.Context, tx pgx.Tx, id, unitID int64) error {
 	var ok bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active
-		AND role IN ('caseworker', 'leader') AND unit_id = $2)`, id, unitID).Scan(&ok); err != nil {
+		AND role IN `+holdCaseloadRoles()+` AND unit_id = $2)`, id, unitID).Scan(&ok); err != nil {
 		return err
 	}
 	if !ok {
@@ -454,8 +469,8 @@ func (db *DB) GetTask(ctx context.Context, s domain.Scope, personID, taskID int6
 // is the form's one-time key: a second submit of the same form returns the
 // task the first one created.
 func (db *DB) CreateTask(ctx context.Context, s domain.Scope, personID int64, in domain.TaskInput, formKey string) (int64, error) {
-	if !s.Role.CanEditPersons() {
-		return 0, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke opprette oppgaver.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return 0, err
 	}
 	var key *string
 	if formKey != "" {
@@ -505,8 +520,8 @@ func (db *DB) CreateTask(ctx context.Context, s domain.Scope, personID int64, in
 // UpdateTask saves an edit of a task made on in.Version. An edit on an old
 // version returns a *DeadlineStaleError carrying the stored task.
 func (db *DB) UpdateTask(ctx context.Context, s domain.Scope, personID, taskID int64, in domain.TaskInput) (*domain.Deadline, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke endre oppgaver.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out *domain.Deadline
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -556,8 +571,8 @@ func (db *DB) UpdateTask(ctx context.Context, s domain.Scope, personID, taskID i
 // based on version; like MarkDeadline, asking for the current state is a
 // harmless no-op and an old version gives a *DeadlineStaleError.
 func (db *DB) MarkTask(ctx context.Context, s domain.Scope, personID, taskID int64, doneOn *time.Time, version int) (*domain.Deadline, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke endre oppgaver.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out *domain.Deadline
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -720,7 +735,7 @@ func (db *DB) ListDeadlines(ctx context.Context, s domain.Scope, q DeadlineQuery
 			page.Rows[i] = r.deadline(today)
 		}
 	}
-	if !domain.SeesHealthDeadlines(s.Role) {
+	if !s.Role.Can(domain.CapReadHealth) {
 		if err := run(db.Pool); err != nil {
 			return DeadlinePage{}, err
 		}

@@ -300,14 +300,14 @@ func (db *DB) DemoNotes(ctx context.Context, n int, seed int64, today time.Time)
 	}
 	writers := map[int64][]int64{} // unit → caseworkers
 	leaders := map[int64][]int64{}
-	rows, err := db.Pool.Query(ctx, `SELECT id, unit_id, role FROM users WHERE active AND role IN ('caseworker', 'leader') ORDER BY id`)
+	rows, err := db.Pool.Query(ctx, `SELECT id, unit_id, role FROM users WHERE active AND role IN `+holdCaseloadRoles()+` ORDER BY id`)
 	if err != nil {
 		return 0, err
 	}
 	var uid, unit int64
 	var role string
 	if _, err := pgx.ForEachRow(rows, []any{&uid, &unit, &role}, func() error {
-		if role == string(domain.RoleLeader) {
+		if !domain.Role(role).Can(domain.CapMineFirst) { // leaders write only where no caseworker is
 			leaders[unit] = append(leaders[unit], uid)
 		} else {
 			writers[unit] = append(writers[unit], uid)

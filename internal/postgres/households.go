@@ -45,19 +45,27 @@ func invalidField(field, msg string) error {
 }
 
 func canEditHouseholds(s domain.Scope) error {
-	if !s.Role.CanEditPersons() {
-		return domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke endre husstander.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return err
 	}
 	return nil
 }
 
 // getHousehold returns a household in scope, optionally locked for update.
+// householdSelect reads households (domain.Household) with their unit.
+const householdSelect = `SELECT h.id, h.unit_id, n.name AS unit_name, h.name, h.version, h.created_at, h.updated_at
+	FROM households h JOIN units n ON n.id = h.unit_id`
+
+// memberSelect reads memberships (domain.HouseholdMember) with their persons.
+const memberSelect = `SELECT m.person_id, p.given_name, p.family_name, p.birth_date, p.residence_basis,
+		p.arrival_date, p.settlement_date, p.status AS person_status,
+		m.relation, m.joined_on, m.reunification, m.left_on
+	FROM household_members m JOIN persons p ON p.id = m.person_id`
+
 func (db *DB) getHousehold(ctx context.Context, q querier, s domain.Scope, id int64, lock bool) (*domain.Household, error) {
 	var a sqlArgs
 	idp := a.add(id)
-	sql := `SELECT h.id, h.unit_id, n.name AS unit_name, h.name, h.version, h.created_at, h.updated_at
-		FROM households h JOIN units n ON n.id = h.unit_id
-		WHERE h.id = ` + idp + ` AND ` + a.scope(s, "h.unit_id")
+	sql := householdSelect + ` WHERE h.id = ` + idp + ` AND ` + a.scope(s, "h.unit_id")
 	if lock {
 		sql += ` FOR UPDATE OF h`
 	}
@@ -77,12 +85,7 @@ func (db *DB) getHousehold(ctx context.Context, q querier, s domain.Scope, id in
 func (db *DB) householdMembers(ctx context.Context, q querier, s domain.Scope, householdID int64) ([]domain.HouseholdMember, error) {
 	var a sqlArgs
 	idp := a.add(householdID)
-	rows, err := q.Query(ctx, `
-		SELECT m.person_id, p.given_name, p.family_name, p.birth_date, p.residence_basis,
-		       p.arrival_date, p.settlement_date, p.status AS person_status,
-		       m.relation, m.joined_on, m.reunification, m.left_on
-		FROM household_members m JOIN persons p ON p.id = m.person_id
-		WHERE m.household_id = `+idp+` AND `+a.scope(s, "p.unit_id"), a.list...)
+	rows, err := q.Query(ctx, memberSelect+` WHERE m.household_id = `+idp+` AND `+a.scope(s, "p.unit_id"), a.list...)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ import (
 
 // canMerge refuses every role but the administrator.
 func canMerge(s domain.Scope) error {
-	if !domain.CanMergePersons(s.Role) {
-		return domain.Errorf(domain.EFORBIDDEN, "Bare systemansvarlig kan slå sammen registreringer.")
+	if err := s.Role.Require(domain.CapMerge); err != nil {
+		return err
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func assignable(ctx context.Context, q querier, id *int64, unitID int64) (bool, 
 	}
 	var ok bool
 	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active
-		AND role IN ('caseworker', 'leader') AND unit_id = $2)`, *id, unitID).Scan(&ok)
+		AND role IN `+holdCaseloadRoles()+` AND unit_id = $2)`, *id, unitID).Scan(&ok)
 	return ok, err
 }
 
@@ -612,21 +612,4 @@ func (db *DB) MergedInto(ctx context.Context, s domain.Scope, personID int64) (*
 		return nil, err
 	}
 	return &n, nil
-}
-
-// mergedRegistrations returns the ids of the registrations merged into
-// personID, transitively (none for most persons): their audit events belong
-// to personID's history (the access log, the timeline).
-func mergedRegistrations(ctx context.Context, q querier, personID int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `
-		WITH RECURSIVE merged (id) AS (
-			SELECT p.id FROM persons p WHERE p.merged_into = $1
-			UNION
-			SELECT p.id FROM persons p JOIN merged ON p.merged_into = merged.id
-		)
-		SELECT id FROM merged ORDER BY id`, personID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

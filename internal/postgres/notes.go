@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,8 +64,8 @@ const noteFrom = `case_notes n
 // NoteSubject returns the person a note is written about, if the user may
 // read notes and see the person.
 func (db *DB) NoteSubject(ctx context.Context, s domain.Scope, personID int64) (domain.NoteSubject, error) {
-	if !s.Role.CanReadNotes() {
-		return domain.NoteSubject{}, domain.Errorf(domain.EFORBIDDEN, "Rollen din har ikke tilgang til saksnotater.")
+	if err := s.Role.Require(domain.CapReadNotes); err != nil {
+		return domain.NoteSubject{}, err
 	}
 	return db.noteSubject(ctx, db.Pool, s, personID)
 }
@@ -119,8 +121,8 @@ func (db *DB) getNote(ctx context.Context, q querier, s domain.Scope, personID, 
 // GetNote returns a note of a person in scope, with the person. Only roles
 // that may read notes get it.
 func (db *DB) GetNote(ctx context.Context, s domain.Scope, personID, noteID int64) (*domain.Note, domain.NoteSubject, error) {
-	if !s.Role.CanReadNotes() {
-		return nil, domain.NoteSubject{}, domain.Errorf(domain.EFORBIDDEN, "Rollen din har ikke tilgang til saksnotater.")
+	if err := s.Role.Require(domain.CapReadNotes); err != nil {
+		return nil, domain.NoteSubject{}, err
 	}
 	return db.getNote(ctx, db.Pool, s, personID, noteID, false)
 }
@@ -221,8 +223,8 @@ func createdChanges(in domain.NoteInput, corrects *int64) domain.Changes {
 // CreateNote stores a note about a person in scope and audits it. A repeated
 // submit of the same form (same token) returns the note already stored.
 func (db *DB) CreateNote(ctx context.Context, s domain.Scope, personID int64, in domain.NoteInput) (int64, error) {
-	if !s.Role.CanWriteNotes() {
-		return 0, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	if err := s.Role.Require(domain.CapWriteNotes); err != nil {
+		return 0, err
 	}
 	var id int64
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -282,8 +284,8 @@ func correctionOf(ctx context.Context, tx pgx.Tx, noteID int64) (*int64, error) 
 // is a *NoteLockedError; a corrected note a *NoteCorrectedError; an edit on an
 // old version a *NoteStaleError with the stored note. Nothing is overwritten.
 func (db *DB) UpdateNote(ctx context.Context, s domain.Scope, personID, noteID int64, in domain.NoteInput) (*domain.Note, error) {
-	if !s.Role.CanWriteNotes() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	if err := s.Role.Require(domain.CapWriteNotes); err != nil {
+		return nil, err
 	}
 	var out *domain.Note
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -343,8 +345,8 @@ func (db *DB) UpdateNote(ctx context.Context, s domain.Scope, personID, noteID i
 // (which stays as it was) and audits it. A note has at most one correction:
 // correcting it again is a *NoteCorrectedError naming the correction.
 func (db *DB) CorrectNote(ctx context.Context, s domain.Scope, personID, noteID int64, in domain.NoteInput) (int64, error) {
-	if !s.Role.CanWriteNotes() {
-		return 0, domain.Errorf(domain.EFORBIDDEN, "Rollen din kan ikke skrive saksnotater.")
+	if err := s.Role.Require(domain.CapWriteNotes); err != nil {
+		return 0, err
 	}
 	var id int64
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -433,7 +435,7 @@ func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
-	tl := &Timeline{NotesHidden: !s.Role.CanReadNotes()}
+	tl := &Timeline{NotesHidden: !s.Role.Can(domain.CapReadNotes)}
 	var notes []domain.Note
 	var changes []domain.AuditChange
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -441,7 +443,7 @@ func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64
 		if tl.Subject, err = db.noteSubject(ctx, tx, s, personID); err != nil {
 			return err
 		}
-		if s.Role.CanReadNotes() {
+		if s.Role.Can(domain.CapReadNotes) {
 			if notes, err = timelineNotes(ctx, tx, s, personID, q); err != nil {
 				return err
 			}
@@ -465,7 +467,9 @@ func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64
 	return tl, nil
 }
 
-func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.Note, error) {
+// timelineNotesSQL is the query of a timeline page's case notes, newest
+// first, one more than the page for the "older" link.
+func timelineNotesSQL(s domain.Scope, personID int64, q TimelineQuery) (string, []any) {
 	where, args := unitScope(s, "p.unit_id", 2)
 	args = append([]any{personID}, args...)
 	conds := []string{"n.person_id = $1", where}
@@ -483,10 +487,15 @@ func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int6
 		}
 	}
 	args = append(args, q.Limit+1)
-	rows, err := tx.Query(ctx, `SELECT `+noteColumns+` FROM `+noteFrom+`
-		WHERE `+strings.Join(conds, " AND ")+`
+	return `SELECT ` + noteColumns + ` FROM ` + noteFrom + `
+		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY n.note_date DESC, n.id DESC
-		LIMIT $`+strconv.Itoa(len(args)), args...)
+		LIMIT $` + strconv.Itoa(len(args)), args
+}
+
+func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.Note, error) {
+	sql, args := timelineNotesSQL(s, personID, q)
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -494,31 +503,29 @@ func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int6
 }
 
 type changeRow struct {
-	ID       int64           `db:"id"`
-	Day      time.Time       `db:"day"`
-	At       time.Time       `db:"at"`
-	UserName string          `db:"user_name"`
-	Action   string          `db:"action"`
-	Entity   string          `db:"entity"`
-	EntityID *int64          `db:"entity_id"`
-	Changes  json.RawMessage `db:"changes"`
+	ID        int64             `db:"id"`
+	Day       time.Time         `db:"day"`
+	At        time.Time         `db:"at"`
+	UserName  string            `db:"user_name"`
+	Action    string            `db:"action"`
+	Entity    string            `db:"entity"`
+	EntityID  *int64            `db:"entity_id"`
+	Changes   json.RawMessage   `db:"changes"`
+	UserNames map[string]string `db:"user_names"`
 }
 
-func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.AuditChange, error) {
+// timelineChangesSQL is the query of a timeline page's audit changes, newest
+// first: the person's own events from the partial index
+// audit_events_timeline_idx (ordered, limited), then the events of
+// registrations merged into the person (merge.go; rare, and frozen, so few),
+// without their merge events. The names of users a change refers to
+// (caseworker_id …) come along as user_names, so no second query is needed.
+// The caller orders the union and trims it (changeRows).
+func timelineChangesSQL(s domain.Scope, personID int64, q TimelineQuery) (string, []any) {
 	where, args := unitScope(s, "p.unit_id", 2)
 	args = append([]any{personID}, args...)
-	subject := "a.person_id = $1"
-	// With registrations merged into the person (merge.go), their changes
-	// too; of the merge events, only the person's own.
-	if merged, err := mergedRegistrations(ctx, tx, personID); err != nil {
-		return nil, err
-	} else if len(merged) > 0 {
-		args[0] = append(merged, personID)
-		args = append(args, personID)
-		subject = "a.person_id = ANY($1) AND (a.action <> 'merge' OR a.person_id = $" + strconv.Itoa(len(args)) + ")"
-	}
-	conds := []string{subject, where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActionsSQL()}
-	if s.Role != domain.RoleHealth {
+	conds := []string{where, "a.entity <> '" + EntityNote + "'", "a.action IN " + timelineActionsSQL()}
+	if !s.Role.Can(domain.CapReadHealth) {
 		conds = append(conds, "a.entity NOT LIKE 'health%'")
 	}
 	if a := q.After; a != nil {
@@ -532,14 +539,81 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 		}
 	}
 	args = append(args, q.Limit+1)
-	rows, err := tx.Query(ctx, `SELECT a.id, `+osloDay+` AS day, a.at, coalesce(u.name, '') AS user_name,
-			a.action, a.entity, a.entity_id, a.changes
+	users := userFieldsSQL()
+	sel := `SELECT a.id, ` + osloDay + ` AS day, a.at, coalesce(u.name, '') AS user_name,
+			a.action, a.entity, a.entity_id, a.changes,
+			(SELECT jsonb_object_agg(x.id::text, x.name) FROM users x WHERE x.id IN (
+				SELECT (c.value->>k)::bigint FROM jsonb_each(CASE WHEN jsonb_typeof(a.changes) = 'object' THEN a.changes END) c,
+					unnest(ARRAY['old', 'new']) k
+				WHERE c.key IN ` + users + ` AND jsonb_typeof(c.value) = 'object' AND c.value->>k ~ '^[0-9]{1,18}$'
+			)) AS user_names
 		FROM audit_events a
 		JOIN persons p ON p.id = a.person_id
 		LEFT JOIN users u ON u.id = a.user_id
-		WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY `+osloDay+` DESC, a.id DESC
-		LIMIT $`+strconv.Itoa(len(args)), args...)
+		WHERE `
+	all := strings.Join(conds, " AND ")
+	return `(` + sel + `a.person_id = $1 AND ` + all + `
+		ORDER BY ` + osloDay + ` DESC, a.id DESC
+		LIMIT $` + strconv.Itoa(len(args)) + `)
+		UNION ALL
+		(` + sel + `a.person_id IN (
+			WITH RECURSIVE merged (id) AS (
+				SELECT m.id FROM persons m WHERE m.merged_into = $1
+				UNION
+				SELECT m.id FROM persons m JOIN merged ON m.merged_into = merged.id)
+			SELECT id FROM merged)
+			AND a.action <> 'merge' AND ` + all + `)`, args
+}
+
+// userFieldsSQL lists the audited fields whose values are user ids
+// (domain.AuditUserFields) as SQL literals.
+func userFieldsSQL() string {
+	fields := domain.AuditUserFields()
+	for i, f := range fields {
+		if !validAuditAction(f) { // plain names from code
+			panic("audit field " + strconv.Quote(f) + " is not a plain name")
+		}
+		fields[i] = "'" + f + "'"
+	}
+	if len(fields) == 0 {
+		return "(NULL)"
+	}
+	return "(" + strings.Join(fields, ", ") + ")"
+}
+
+// changeRows turns the rows of timelineChangesSQL into changes, newest first,
+// at most limit+1, with user ids shown as names.
+func changeRows(list []changeRow, limit int) []domain.AuditChange {
+	slices.SortFunc(list, func(a, b changeRow) int {
+		if c := b.Day.Compare(a.Day); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	if len(list) > limit+1 {
+		list = list[:limit+1]
+	}
+	out := make([]domain.AuditChange, len(list))
+	for i, r := range list {
+		out[i] = domain.AuditChange{ID: r.ID, Day: r.Day, At: r.At, UserName: r.UserName, Action: r.Action,
+			Entity: r.Entity, EntityID: r.EntityID, Fields: decodeChanges(r.Changes)}
+		for j, f := range out[i].Fields {
+			if domain.AuditFieldIsUser(f.Field) {
+				if n, ok := r.UserNames[f.Old]; ok {
+					out[i].Fields[j].Old = n
+				}
+				if n, ok := r.UserNames[f.New]; ok {
+					out[i].Fields[j].New = n
+				}
+			}
+		}
+	}
+	return out
+}
+
+func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.AuditChange, error) {
+	sql, args := timelineChangesSQL(s, personID, q)
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -547,49 +621,7 @@ func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID in
 	if err != nil {
 		return nil, err
 	}
-	out := make([]domain.AuditChange, len(list))
-	var userIDs []int64
-	for i, r := range list {
-		out[i] = domain.AuditChange{ID: r.ID, Day: r.Day, At: r.At, UserName: r.UserName, Action: r.Action,
-			Entity: r.Entity, EntityID: r.EntityID, Fields: decodeChanges(r.Changes)}
-		for _, f := range out[i].Fields {
-			if domain.AuditFieldIsUser(f.Field) {
-				for _, v := range []string{f.Old, f.New} {
-					if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-						userIDs = append(userIDs, id)
-					}
-				}
-			}
-		}
-	}
-	if len(userIDs) > 0 {
-		names := map[string]string{}
-		rows, err := tx.Query(ctx, `SELECT id, name FROM users WHERE id = ANY($1)`, userIDs)
-		if err != nil {
-			return nil, err
-		}
-		var id int64
-		var name string
-		if _, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
-			names[strconv.FormatInt(id, 10)] = name
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		for i := range out {
-			for j, f := range out[i].Fields {
-				if domain.AuditFieldIsUser(f.Field) {
-					if n, ok := names[f.Old]; ok {
-						out[i].Fields[j].Old = n
-					}
-					if n, ok := names[f.New]; ok {
-						out[i].Fields[j].New = n
-					}
-				}
-			}
-		}
-	}
-	return out, nil
+	return changeRows(list, q.Limit), nil
 }
 
 // decodeChanges reads an audit row's changes (domain.Changes: {"field":

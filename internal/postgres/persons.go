@@ -61,7 +61,7 @@ func (db *DB) checkCaseworker(ctx context.Context, q pgx.Tx, s domain.Scope, id 
 	}
 	var ok bool
 	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND active
-		AND role IN ('caseworker', 'leader') AND unit_id = $2)`, *id, unitID).Scan(&ok)
+		AND role IN `+holdCaseloadRoles()+` AND unit_id = $2)`, *id, unitID).Scan(&ok)
 	if err != nil {
 		return err
 	}
@@ -88,15 +88,15 @@ func (db *DB) checkDuplicate(ctx context.Context, tx pgx.Tx, s domain.Scope, in 
 		} else if err != nil {
 			return err
 		}
-		return &DuplicateError{Field: c.field, ExistingID: id, Visible: s.Role.SeesAllUnits() || unit == s.UnitID}
+		return &DuplicateError{Field: c.field, ExistingID: id, Visible: s.Role.Can(domain.CapAllUnits) || unit == s.UnitID}
 	}
 	return nil
 }
 
 // CreatePerson registers a person in the user's unit and audits it.
 func (db *DB) CreatePerson(ctx context.Context, s domain.Scope, in domain.PersonInput) (int64, error) {
-	if !s.Role.CanEditPersons() {
-		return 0, domain.Errorf(domain.EFORBIDDEN, "Du har ikke tilgang til å registrere personer.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return 0, err
 	}
 	var id int64
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
@@ -260,8 +260,8 @@ func createdPersonChanges(in domain.PersonInput) domain.Changes {
 // UpdatePerson saves an edit made on in.Version. An edit on an old version
 // returns a *StaleError carrying the stored person; nothing is overwritten.
 func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in domain.PersonInput) (*domain.Person, error) {
-	if !s.Role.CanEditPersons() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Du har ikke tilgang til å endre personer.")
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"strconv"
+	"strings"
 
 	"ankomst/internal/domain"
 )
@@ -11,11 +12,22 @@ import (
 // unit; every other role sees its own unit. Every query that reads people or
 // their records composes it.
 func unitScope(s domain.Scope, col string, n int) (string, []any) {
-	if s.Role.SeesAllUnits() {
+	if s.Role.Can(domain.CapAllUnits) {
 		return "true", nil
 	}
 	if s.UnitID == 0 || !s.Role.Valid() {
 		return "false", nil
 	}
 	return col + " = $" + strconv.Itoa(n), []any{s.UnitID}
+}
+
+// holdCaseloadRoles is the SQL list of the roles that may hold a caseload
+// (domain.CapHoldCaseload), e.g. ('caseworker', 'leader'): a literal, so the
+// planner treats it as it did the hand-written list.
+func holdCaseloadRoles() string {
+	roles := domain.RolesWith(domain.CapHoldCaseload)
+	for i, r := range roles {
+		roles[i] = "'" + strings.ReplaceAll(r, "'", "''") + "'"
+	}
+	return "(" + strings.Join(roles, ", ") + ")"
 }

@@ -201,7 +201,7 @@ func (db *DB) Caseworkers(ctx context.Context, s domain.Scope) ([]domain.User, e
 	where, args := unitScope(s, "u.unit_id", 1)
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+userColumns+` FROM users u JOIN units n ON n.id = u.unit_id
-		WHERE u.active AND u.role IN ('caseworker', 'leader') AND `+where+`
+		WHERE u.active AND u.role IN `+holdCaseloadRoles()+` AND `+where+`
 		ORDER BY u.name, u.id`, args...)
 	if err != nil {
 		return nil, err

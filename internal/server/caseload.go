@@ -32,9 +32,6 @@ func (s *Server) caseloadRoutes(r chi.Router) {
 	r.Get("/persons/{id}/audit.csv", s.personAuditCSV)
 }
 
-// canLeadCaseload reports whether the role may redistribute cases and read access logs.
-func canLeadCaseload(r domain.Role) bool { return r.CanManageCaseload() }
-
 // caseloadToday is the current date in Norway.
 func (s *Server) caseloadToday() time.Time { return domain.Date(s.DB.Now().In(domain.Oslo)) }
 
@@ -77,8 +74,7 @@ func caseloadURL(filter string, change func(url.Values)) string {
 }
 
 func (s *Server) caseloadOverview(w http.ResponseWriter, r *http.Request) {
-	if !canLeadCaseload(currentUser(r).Role) {
-		s.forbidden(w, r, "Bare ledere kan se og fordele saksmengden.")
+	if !s.allow(w, r, domain.CapReassign) {
 		return
 	}
 	q := r.URL.Query()
@@ -97,7 +93,7 @@ func (s *Server) renderCaseload(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	v := caseload.OverviewView{
-		User: u, ShowUnit: u.Role.SeesAllUnits(), Filter: f.Value, To: to,
+		User: u, ShowUnit: u.Role.Can(domain.CapAllUnits), Filter: f.Value, To: to,
 		Flash:         s.Sessions.PopString(r.Context(), sessFlash),
 		Unassigned:    ov.Unassigned,
 		UnassignedURL: caseloadURL("none", nil),
@@ -179,12 +175,7 @@ func parsePersonIDs(vals []string) ([]int64, bool) {
 }
 
 func (s *Server) caseloadPreview(w http.ResponseWriter, r *http.Request) {
-	if !canLeadCaseload(currentUser(r).Role) {
-		s.forbidden(w, r, "Bare ledere kan fordele saker.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapReassign) {
 		return
 	}
 	ids, ok := parsePersonIDs(r.PostForm["person"])
@@ -257,12 +248,7 @@ func parseReassignItems(vals []string) (map[int64]int, []int64, bool) {
 }
 
 func (s *Server) caseloadReassign(w http.ResponseWriter, r *http.Request) {
-	if !canLeadCaseload(currentUser(r).Role) {
-		s.forbidden(w, r, "Bare ledere kan fordele saker.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapReassign) {
 		return
 	}
 	expected, ids, ok := parseReassignItems(r.PostForm["item"])
@@ -318,13 +304,8 @@ func (s *Server) closeView(r *http.Request, p *domain.Person) caseload.CloseView
 }
 
 func (s *Server) personCloseForm(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke avslutte saker.")
 		return
 	}
 	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
@@ -338,17 +319,8 @@ func (s *Server) personCloseForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personClose(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke avslutte saker.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	form := domain.CloseForm{ClosedOn: r.PostForm.Get("closed_on"), Reason: r.PostForm.Get("close_reason"), Version: r.PostForm.Get("version")}
@@ -399,21 +371,17 @@ func (s *Server) personClose(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personReopen(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke gjenåpne saker.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	version, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil || version <= 0 {
+		// A person out of scope is 404 whatever the form says.
+		if serr := s.DB.PersonInScope(r.Context(), scope(r), id); serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
 		s.fail(w, r, domain.Errorf(domain.EINVALID, "Skjemaet mangler versjon. Last siden på nytt."))
 		return
 	}
@@ -470,16 +438,12 @@ func changedWhat(c postgres.SeenChange) string {
 // addCaseActions adds the case status and the caseload actions to the person
 // page: the closing (when closed), "Avslutt sak" or "Gjenåpne sak", and the
 // access log link for leaders and admins.
-func (s *Server) addCaseActions(r *http.Request, v *persons.ShowView) error {
+func (s *Server) addCaseActions(r *http.Request, v *persons.ShowView, c postgres.Closure) {
 	u := currentUser(r)
-	v.CanAudit = canLeadCaseload(u.Role)
+	v.CanAudit = u.Role.Can(domain.CapLeaderViews)
 	if v.Person.Status != domain.StatusClosed {
-		v.CanClose = u.Role.CanEditPersons()
-		return nil
-	}
-	c, err := s.DB.PersonClosure(r.Context(), scope(r), v.Person.ID)
-	if err != nil {
-		return err
+		v.CanClose = u.Role.Can(domain.CapWriteCase)
+		return
 	}
 	v.Closure = &persons.Closure{}
 	if c.ClosedOn != nil {
@@ -488,8 +452,7 @@ func (s *Server) addCaseActions(r *http.Request, v *persons.ShowView) error {
 	if c.CloseReason != nil {
 		v.Closure.Reason = domain.Label(domain.CloseReasons, *c.CloseReason)
 	}
-	v.CanReopen = u.Role.CanEditPersons()
-	return nil
+	v.CanReopen = u.Role.Can(domain.CapWriteCase)
 }
 
 // warnLikelyDuplicates answers a registration that looks like a person

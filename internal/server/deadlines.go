@@ -87,16 +87,11 @@ func (p deadlineParams) url(change func(*deadlineParams)) string {
 func deadlineKinds(role domain.Role) []domain.Option {
 	opts := []domain.Option{{Value: "", Label: "Alle frister og oppgaver"}}
 	for _, rule := range domain.DeadlineRules {
-		if !rule.Health || domain.SeesHealthDeadlines(role) {
+		if !rule.Health || role.Can(domain.CapReadHealth) {
 			opts = append(opts, domain.Option{Value: rule.Kind, Label: rule.Title})
 		}
 	}
 	return append(opts, domain.Option{Value: domain.KindTask, Label: "Oppgaver"})
-}
-
-// hasCaseload reports whether the role can have persons assigned.
-func deadlineHasCaseload(role domain.Role) bool {
-	return role == domain.RoleCaseworker || role == domain.RoleLeader
 }
 
 func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
@@ -104,11 +99,11 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := deadlineParams{View: q.Get("view"), Kind: q.Get("kind"), Desc: q.Get("dir") == "desc"}
 	switch {
-	case !deadlineHasCaseload(u.Role):
+	case !u.Role.Can(domain.CapHoldCaseload):
 		p.View = "all"
 	case p.View != "mine" && p.View != "all":
 		p.View = "all"
-		if u.Role == domain.RoleCaseworker {
+		if u.Role.Can(domain.CapMineFirst) {
 			p.View = "mine"
 		}
 	}
@@ -128,7 +123,7 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := deadlines.ListView{
-		User: u, ShowTabs: deadlineHasCaseload(u.Role), Mine: p.View == "mine",
+		User: u, ShowTabs: u.Role.Can(domain.CapHoldCaseload), Mine: p.View == "mine",
 		MineURL: p.url(func(c *deadlineParams) { c.View = "mine" }),
 		AllURL:  p.url(func(c *deadlineParams) { c.View = "all" }),
 		View:    p.View, Kind: p.Kind, Kinds: kinds,
@@ -171,17 +166,20 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 // deadlineSection is the deadlines module's part of the person page: the
 // person's computed deadlines (health ones for the health role alone) and
 // tasks, with their status.
-func (s *Server) deadlineSection(r *http.Request, p *domain.Person) (templ.Component, error) {
-	u := currentUser(r)
-	ds, err := s.DB.PersonDeadlines(r.Context(), scope(r), p.ID)
-	if err != nil {
-		return nil, err
+func (s *Server) deadlineSection(pg *personPage) func(*domain.Person) (templ.Component, error) {
+	ds := pg.Deadlines()
+	return func(p *domain.Person) (templ.Component, error) {
+		return s.renderDeadlineSection(pg.r, p, *ds), nil
 	}
+}
+
+func (s *Server) renderDeadlineSection(r *http.Request, p *domain.Person, ds []domain.Deadline) templ.Component {
+	u := currentUser(r)
 	base := dlPersonURL(p.ID)
 	now := s.deadlineToday()
 	today := domain.FormatISODate(&now)
 	v := deadlines.SectionView{
-		PersonID: p.ID, CanCreate: u.Role.CanEditPersons(),
+		PersonID: p.ID, CanCreate: u.Role.Can(domain.CapWriteCase),
 		NoDates: p.ArrivalDate == nil && p.SettlementDate == nil,
 	}
 	for _, d := range ds {
@@ -196,14 +194,14 @@ func (s *Server) deadlineSection(r *http.Request, p *domain.Person) (templ.Compo
 			if d.Assignee != nil {
 				row.Assignee = "Ansvarlig: " + *d.Assignee
 			}
-			if u.Role.CanEditPersons() {
+			if u.Role.Can(domain.CapWriteCase) {
 				row.EditURL = base + "/tasks/" + tid + "/edit"
 				row.MarkAction = base + "/tasks/" + tid + "/done"
 				row.Today = today
 			}
 		} else {
 			row.TestID = "deadline-" + d.Kind
-			if domain.CanMarkDeadline(u.Role, d.Health) {
+			if u.Role.Can(domain.DeadlineCapability(d.Health)) {
 				row.DoneURL = base + "/deadlines/" + d.Kind + "/done"
 				row.DoneLabel = "Marker utført"
 				if row.IsDone {
@@ -214,7 +212,7 @@ func (s *Server) deadlineSection(r *http.Request, p *domain.Person) (templ.Compo
 		v.HealthNote = v.HealthNote || d.Health
 		v.Rows = append(v.Rows, row)
 	}
-	return deadlines.Section(v), nil
+	return deadlines.Section(v)
 }
 
 // taskFormFrom reads the task form from a parsed POST.
@@ -292,30 +290,20 @@ func (s *Server) taskNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke opprette oppgaver.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	v := newTaskView(id)
 	v.FormKey = newTaskFormKey()
-	if deadlineHasCaseload(u.Role) {
+	if u.Role.Can(domain.CapHoldCaseload) {
 		v.Form.AssigneeID = strconv.FormatInt(u.ID, 10)
 	}
 	s.renderTaskForm(w, r, http.StatusOK, id, v, nil, nil)
 }
 
 func (s *Server) taskCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke opprette oppgaver.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	v := newTaskView(id)
@@ -365,8 +353,7 @@ func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke oppgaven."))
 		return
 	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre oppgaver.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	t, err := s.DB.GetTask(r.Context(), scope(r), id, tid)
@@ -403,12 +390,7 @@ func (s *Server) taskUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke oppgaven."))
 		return
 	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre oppgaver.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	v := editTaskView(id, tid)
@@ -442,9 +424,6 @@ func (s *Server) taskUpdate(w http.ResponseWriter, r *http.Request) {
 // markForm reads a done/undo form: the version, and the done date (nil
 // for undo). A missing done date means today.
 func (s *Server) markForm(r *http.Request) (doneOn *time.Time, version int, err error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, 0, domain.Errorf(domain.EINVALID, "Ugyldig skjema.")
-	}
 	version, verr := strconv.Atoi(r.PostForm.Get("version"))
 	if verr != nil || version <= 0 {
 		return nil, 0, &domain.Error{Code: domain.EINVALID, Message: "Skjemaet mangler versjon. Last siden på nytt.",
@@ -478,12 +457,16 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke oppgaven."))
 		return
 	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre oppgaver.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	doneOn, version, err := s.markForm(r)
 	if err != nil {
+		// A task out of scope is 404 whatever the form says.
+		if serr := s.DB.TaskInScope(r.Context(), scope(r), id, tid); serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -518,12 +501,12 @@ func (s *Server) deadlineAccess(w http.ResponseWriter, r *http.Request) (int64, 
 	kind := chi.URLParam(r, "kind")
 	rule, known := domain.DeadlineRuleOf(kind)
 	role := currentUser(r).Role
-	if !ok || !known || (rule.Health && !domain.SeesHealthDeadlines(role)) {
+	if !ok || !known || (rule.Health && !role.Can(domain.CapReadHealth)) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke fristen."))
 		return 0, "", false
 	}
-	if !domain.CanMarkDeadline(role, rule.Health) {
-		s.forbidden(w, r, "Rollen din kan ikke endre denne fristen.")
+	if err := role.Require(domain.DeadlineCapability(rule.Health)); err != nil {
+		s.fail(w, r, err)
 		return 0, "", false
 	}
 	return id, kind, true
@@ -563,6 +546,14 @@ func (s *Server) deadlineDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doneOn, version, err := s.markForm(r)
+	if err != nil {
+		// A deadline out of scope is 404 whatever the form says (checked
+		// without GetDeadline, which audits a health deadline's read).
+		if serr := s.DB.DeadlineInScope(r.Context(), scope(r), id, kind); serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
+	}
 	var de *domain.Error
 	if errors.As(err, &de) && de.Fields["done_on"] != "" {
 		// Show the form again with the user's date and the message.

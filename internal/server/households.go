@@ -104,10 +104,6 @@ func (s *Server) householdList(w http.ResponseWriter, r *http.Request) {
 // householdSearch takes the search by POST so that an identity number never
 // lands in a URL; a name search redirects to a shareable GET URL.
 func (s *Server) householdSearch(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
-		return
-	}
 	p := householdListParams{Q: strings.TrimSpace(r.PostForm.Get("q"))}
 	if !looksLikeIDNumber(p.Q) {
 		http.Redirect(w, r, p.url(), http.StatusSeeOther)
@@ -124,7 +120,7 @@ func (s *Server) renderHouseholdList(w http.ResponseWriter, r *http.Request, p h
 		return
 	}
 	v := households.ListView{
-		User: u, Q: p.Q, ShowUnit: u.Role.SeesAllUnits(), CanCreate: u.Role.CanEditPersons(),
+		User: u, Q: p.Q, ShowUnit: u.Role.Can(domain.CapAllUnits), CanCreate: u.Role.Can(domain.CapWriteCase),
 		ResetURL: "/households", Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
 	isID := looksLikeIDNumber(p.Q)
@@ -160,8 +156,7 @@ func (s *Server) renderHouseholdList(w http.ResponseWriter, r *http.Request, p h
 // --- new and rename ---
 
 func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) {
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke opprette husstander.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	v := households.FormView{Title: "Opprett husstand", Action: "/households", Submit: "Opprett husstand", CancelURL: "/households"}
@@ -198,12 +193,7 @@ func (s *Server) renderHouseholdForm(w http.ResponseWriter, r *http.Request, sta
 }
 
 func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke opprette husstander.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	f := r.PostForm
@@ -263,13 +253,8 @@ func editHouseholdView(id int64) households.FormView {
 }
 
 func (s *Server) householdEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke husstanden.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre husstander.")
 		return
 	}
 	h, err := s.DB.GetHousehold(r.Context(), scope(r), id)
@@ -283,17 +268,8 @@ func (s *Server) householdEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) householdUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke husstanden.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre husstander.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	v := editHouseholdView(id)
@@ -301,6 +277,10 @@ func (s *Server) householdUpdate(w http.ResponseWriter, r *http.Request) {
 	in, err := domain.HouseholdForm{Name: v.Name, Version: v.Version}.Validate(true)
 	if err == nil {
 		_, err = s.DB.UpdateHousehold(r.Context(), scope(r), id, in)
+	} else if serr := s.DB.HouseholdInScope(r.Context(), scope(r), id); serr != nil {
+		// A household out of scope is 404 whatever the form says.
+		s.fail(w, r, serr)
+		return
 	}
 	var stale *postgres.HouseholdStaleError
 	switch {
@@ -349,7 +329,7 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 	v := households.ShowView{
 		User: u, ID: strconv.FormatInt(h.ID, 10), URL: hu, Name: h.Name, Unit: h.UnitName,
 		Version: strconv.Itoa(h.Version), UpdatedAt: h.UpdatedAt.In(domain.Oslo).Format("02.01.2006 15:04"),
-		CanEdit: u.Role.CanEditPersons(),
+		CanEdit: u.Role.Can(domain.CapWriteCase),
 	}
 	v.Members, v.Former = memberRows(h, s.today())
 	v.Picker = households.PickerView{SearchAction: hu + "/search", AddAction: hu + "/members", Q: q, Version: v.Version}
@@ -454,12 +434,14 @@ func (s *Server) householdPickerSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
-		return
-	}
 	q := strings.TrimSpace(r.PostForm.Get("q"))
 	if !looksLikeIDNumber(q) {
+		// Only a household in scope gets a redirect (an identity number
+		// search below reads it in scope anyway).
+		if err := s.DB.HouseholdInScope(r.Context(), scope(r), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		target := householdURL(id)
 		if q != "" {
 			target += "?" + url.Values{"q": {q}}.Encode()
@@ -471,17 +453,8 @@ func (s *Server) householdPickerSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) householdAddMember(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke husstanden.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre husstander.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	f := r.PostForm
@@ -520,8 +493,7 @@ func (s *Server) removeTarget(w http.ResponseWriter, r *http.Request) (*domain.H
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
 		return nil, households.MemberRow{}, false
 	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre husstander.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return nil, households.MemberRow{}, false
 	}
 	h, err := s.DB.GetHousehold(r.Context(), scope(r), id)
@@ -565,12 +537,7 @@ func (s *Server) householdRemove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
 		return
 	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre husstander.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	lf := domain.LeaveForm{LeftOn: r.PostForm.Get("left_on"), Version: r.PostForm.Get("version")}
@@ -628,8 +595,7 @@ func (s *Server) reunificationNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke registrere familiegjenforening.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	h, err := s.DB.GetHousehold(r.Context(), scope(r), id)
@@ -644,24 +610,15 @@ func (s *Server) reunificationNew(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Form = domain.NewReunificationForm(h.Version)
 	v.Flash = s.Sessions.PopString(r.Context(), sessFlash)
-	if u.Role == domain.RoleCaseworker {
+	if u.Role.Can(domain.CapMineFirst) {
 		v.Form.Person.CaseworkerID = strconv.FormatInt(u.ID, 10)
 	}
 	s.render(w, r, http.StatusOK, households.Reunification(v))
 }
 
 func (s *Server) reunificationCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke husstanden.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke registrere familiegjenforening.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	form := domain.ReunificationForm{
@@ -724,15 +681,19 @@ func (s *Server) reunificationCreate(w http.ResponseWriter, r *http.Request) {
 
 // householdSection is the households module's part of the person page: the
 // person's household with its members, or a way to create one.
-func (s *Server) householdSection(r *http.Request, p *domain.Person) (templ.Component, error) {
-	h, err := s.DB.PersonHousehold(r.Context(), scope(r), p.ID)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
+func (s *Server) householdSection(pg *personPage) func(*domain.Person) (templ.Component, error) {
+	hh := pg.batch.Household()
+	return func(p *domain.Person) (templ.Component, error) {
+		return s.renderHouseholdSection(pg.r, p, *hh), nil
+	}
+}
+
+func (s *Server) renderHouseholdSection(r *http.Request, p *domain.Person, h *domain.HouseholdDetail) templ.Component {
+	if h == nil {
 		return households.Section(households.SectionView{
-			CanCreate: currentUser(r).Role.CanEditPersons(),
+			CanCreate: currentUser(r).Role.Can(domain.CapWriteCase),
 			NewURL:    "/households/new?person=" + strconv.FormatInt(p.ID, 10),
-		}), nil
-	} else if err != nil {
-		return nil, err
+		})
 	}
 	v := households.SectionView{HouseholdURL: householdURL(h.ID), Name: h.Name}
 	for _, m := range h.ActiveMembers() {
@@ -742,5 +703,5 @@ func (s *Server) householdSection(r *http.Request, p *domain.Person) (templ.Comp
 			Self: m.PersonID == p.ID, Reunification: m.Reunification,
 		})
 	}
-	return households.Section(v), nil
+	return households.Section(v)
 }

@@ -25,8 +25,6 @@ func (s *Server) mergeRoutes(r chi.Router) {
 	r.Post("/persons/{id}/merge/{otherID}", s.mergeSubmit)
 }
 
-const mergeForbidden = "Bare systemansvarlig kan slå sammen registreringer."
-
 func mergeURL(a, b int64) string { return personURL(a) + "/merge/" + strconv.FormatInt(b, 10) }
 
 // mergeIDs reads the two registrations' ids from the path.
@@ -41,21 +39,12 @@ func mergeIDs(r *http.Request) (a, b int64, ok bool) {
 // mergeSearch shows the suggestions (GET) and, for a POST, the registrations
 // matching the query: a POST keeps identity numbers out of URLs and logs.
 func (s *Server) mergeSearch(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapMerge, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !domain.CanMergePersons(currentUser(r).Role) {
-		s.forbidden(w, r, mergeForbidden)
 		return
 	}
 	q := ""
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
-			return
-		}
 		q = strings.TrimSpace(r.PostForm.Get("q"))
 	}
 	res, err := s.DB.FindMergeCandidates(r.Context(), scope(r), id, q)
@@ -106,8 +95,7 @@ func (s *Server) mergePreview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
 		return
 	}
-	if !domain.CanMergePersons(currentUser(r).Role) {
-		s.forbidden(w, r, mergeForbidden)
+	if !s.allow(w, r, domain.CapMerge) {
 		return
 	}
 	keep, _ := strconv.ParseInt(r.URL.Query().Get("keep"), 10, 64)
@@ -308,12 +296,7 @@ func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
 		return
 	}
-	if !domain.CanMergePersons(currentUser(r).Role) {
-		s.forbidden(w, r, mergeForbidden)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapMerge) {
 		return
 	}
 	form, seenA, seenB := mergeFormFrom(r)
@@ -388,7 +371,7 @@ func (s *Server) mergedNotice(w http.ResponseWriter, r *http.Request, p *domain.
 		SurvivorURL: personURL(n.SurvivorID), SurvivorName: n.SurvivorName,
 		MergedAt: n.MergedAt.In(domain.Oslo).Format("02.01.2006"), MergedBy: n.MergedBy,
 	}
-	if canLeadCaseload(currentUser(r).Role) {
+	if currentUser(r).Role.Can(domain.CapLeaderViews) {
 		v.AuditURL = personURL(p.ID) + "/audit"
 	}
 	s.render(w, r, http.StatusOK, merge.Merged(v))

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -66,7 +67,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		info := &logInfo{}
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), logInfoKey, info)))
+		ctx, queries := postgres.WithQueryCount(context.WithValue(r.Context(), logInfoKey, info))
+		next.ServeHTTP(ww, r.WithContext(ctx))
 		route := chi.RouteContext(r.Context()).RoutePattern()
 		if route == "" {
 			route = "unmatched"
@@ -92,6 +94,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(dur.Microseconds())/1000),
 			slog.Int64("user_id", info.userID),
+			// Postgres work of the request, session and user included.
+			slog.Int64("db_statements", queries.Statements()),
+			slog.Int64("db_round_trips", queries.RoundTrips()),
 		}
 		if c := clientRequestID(r.Header.Get("X-Request-Id")); c != "" {
 			attrs = append(attrs, slog.String("client_request_id", c))

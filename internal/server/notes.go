@@ -36,20 +36,23 @@ func (s *Server) noteRoutes(r chi.Router) {
 }
 
 // timelineSection is the latest part of the timeline on the person page.
-func (s *Server) timelineSection(r *http.Request, p *domain.Person) (templ.Component, error) {
-	u := currentUser(r)
-	tl, err := s.DB.PersonTimeline(r.Context(), scope(r), p.ID, postgres.TimelineQuery{Limit: sectionItems})
-	if err != nil {
-		return nil, err
+func (s *Server) timelineSection(pg *personPage) func(*domain.Person) (templ.Component, error) {
+	tl := pg.batch.Timeline(sectionItems, pg.Deadlines())
+	return func(p *domain.Person) (templ.Component, error) {
+		return s.renderTimelineSection(pg.r, p, tl), nil
 	}
+}
+
+func (s *Server) renderTimelineSection(r *http.Request, p *domain.Person, tl *postgres.Timeline) templ.Component {
+	u := currentUser(r)
 	v := notes.SectionView{
 		Items:   notes.Items(tl.Items, p.ID, u, s.DB.Now(), true),
 		FullURL: notes.TimelineURL(p.ID), HasMore: tl.Next != nil, NotesHidden: tl.NotesHidden,
 	}
-	if u.Role.CanWriteNotes() {
+	if u.Role.Can(domain.CapWriteNotes) {
 		v.NewNoteURL = notes.PersonURL(p.ID) + "/notes/new"
 	}
-	return notes.Section(v), nil
+	return notes.Section(v)
 }
 
 // noteToday is the current date in Norway: a note may be dated today there.
@@ -115,13 +118,8 @@ func newNoteView(sub domain.NoteSubject) notes.FormView {
 }
 
 func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteNotes, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
 		return
 	}
 	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
@@ -137,17 +135,8 @@ func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteNotes, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
@@ -203,8 +192,7 @@ func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+	if !s.allow(w, r, domain.CapWriteNotes) {
 		return
 	}
 	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
@@ -237,17 +225,16 @@ func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteNotes) {
 		return
 	}
 	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if n.AuthorID != u.ID { // before the form: someone else's note is 403 whatever it says (as GET …/edit)
+		s.forbidden(w, r, "Bare den som skrev notatet, kan endre det. Skriv en korrigering i stedet.")
 		return
 	}
 	v := editNoteView(sub, n)
@@ -297,8 +284,7 @@ func (s *Server) noteCorrectForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
+	if !s.allow(w, r, domain.CapWriteNotes) {
 		return
 	}
 	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
@@ -326,12 +312,7 @@ func (s *Server) noteCorrect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	if !u.Role.CanWriteNotes() {
-		s.forbidden(w, r, "Rollen din kan ikke skrive saksnotater.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteNotes) {
 		return
 	}
 	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
@@ -391,7 +372,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 		Items:       notes.Items(tl.Items, id, u, s.DB.Now(), false),
 		NotesHidden: tl.NotesHidden, Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
-	if u.Role.CanWriteNotes() {
+	if u.Role.Can(domain.CapWriteNotes) {
 		v.NewNoteURL = notes.PersonURL(id) + "/notes/new"
 	}
 	if tl.Next != nil {

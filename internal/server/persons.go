@@ -12,6 +12,9 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/layout"
 	"ankomst/web/persons"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 )
 
 // listParams is the person list's state as it travels in URLs.
@@ -51,7 +54,7 @@ func (p listParams) url(change func(*listParams)) string {
 }
 
 func defaultView(u *domain.User) string {
-	if u.Role == domain.RoleCaseworker {
+	if u.Role.Can(domain.CapMineFirst) {
 		return "mine"
 	}
 	return "all"
@@ -80,10 +83,6 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) {
 // number never lands in a URL, a log line or the browser history. A name
 // search redirects to a shareable GET URL.
 func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
-		return
-	}
 	p := parseListParams(r, r.PostForm)
 	if p.Q != "" && !looksLikeIDNumber(p.Q) {
 		http.Redirect(w, r, p.url(nil), http.StatusSeeOther)
@@ -115,12 +114,12 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		return
 	}
 	v := persons.ListView{
-		User: u, Q: p.Q, Mine: p.View == "mine", CanCreate: u.Role.CanEditPersons(),
+		User: u, Q: p.Q, Mine: p.View == "mine", CanCreate: u.Role.Can(domain.CapWriteCase),
 		MineURL: p.url(func(c *listParams) { c.View = "mine"; c.Q = "" }),
 		AllURL:  p.url(func(c *listParams) { c.View = "all"; c.Q = "" }),
 		Flash:   s.Sessions.PopString(r.Context(), sessFlash),
 		Closed:  p.View == "closed", ClosedURL: p.url(func(c *listParams) { c.View = "closed"; c.Q = "" }),
-		CanReassign: canLeadCaseload(u.Role),
+		CanReassign: u.Role.Can(domain.CapReassign),
 	}
 	if looksLikeIDNumber(p.Q) {
 		v.Q = "" // never echo an identity number into links
@@ -268,25 +267,19 @@ func newPersonView() persons.FormView {
 }
 
 func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke registrere deltakere.")
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	v := newPersonView()
 	u := currentUser(r)
-	if u.Role == domain.RoleCaseworker {
+	if u.Role.Can(domain.CapMineFirst) {
 		v.Form.CaseworkerID = strconv.FormatInt(u.ID, 10)
 	}
 	s.renderPersonForm(w, r, http.StatusOK, v, nil)
 }
 
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke registrere deltakere.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
+	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
 	v := newPersonView()
@@ -316,13 +309,33 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
+// personRoutes are the person register's routes.
+func (s *Server) personRoutes(r chi.Router) {
+	r.Get("/persons", s.personList)
+	r.Post("/persons/search", s.personSearch)
+	r.Get("/persons/new", s.personNew)
+	r.Post("/persons", s.personCreate)
+	r.Get("/persons/{id}", s.personShow)
+	r.Get("/persons/{id}/edit", s.personEdit)
+	r.Post("/persons/{id}", s.personUpdate)
+}
+
+// personShow is the person page: the person and every module's section, read
+// in one batch with the audit rows of the read (personPage, modules.go).
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapReadCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
 		return
 	}
-	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
+	pg := &personPage{r: r, batch: s.DB.NewPersonPage(scope(r), id)}
+	closure := pg.batch.Closure()
+	var renders []func(*domain.Person) (templ.Component, error)
+	for _, m := range s.modules() {
+		if m.section != nil {
+			renders = append(renders, m.section(pg))
+		}
+	}
+	p, err := s.DB.LoadPersonPage(r.Context(), pg.batch)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -331,19 +344,21 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		s.mergedNotice(w, r, p)
 		return
 	}
-	sections, err := s.personSections(r, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	sv := persons.ShowView{
-		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.CanEditPersons(),
-		Flash: s.Sessions.PopString(r.Context(), sessFlash), Sections: sections,
+		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.Can(domain.CapWriteCase),
+		Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
-	if err := s.addCaseActions(r, &sv); err != nil {
-		s.fail(w, r, err)
-		return
+	for _, render := range renders {
+		c, err := render(p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if c != nil {
+			sv.Sections = append(sv.Sections, c)
+		}
 	}
+	s.addCaseActions(r, &sv, *closure)
 	s.render(w, r, http.StatusOK, persons.Show(sv))
 }
 
@@ -353,13 +368,8 @@ func editView(id int64) persons.FormView {
 }
 
 func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre deltakere.")
 		return
 	}
 	p, err := s.DB.GetPerson(r.Context(), scope(r), id)
@@ -377,17 +387,8 @@ func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := s.begin(w, r, domain.CapWriteCase, "id", "Fant ikke personen.")
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !currentUser(r).Role.CanEditPersons() {
-		s.forbidden(w, r, "Rollen din kan ikke endre deltakere.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig skjema."))
 		return
 	}
 	v := editView(id)
@@ -397,6 +398,11 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 		err = &domain.Error{Code: domain.EINVALID, Message: "Mangler versjon.", Fields: map[string]string{"version": "Skjemaet mangler versjon. Last siden på nytt."}}
 	}
 	if err != nil {
+		// A person out of scope is 404 whatever the form says.
+		if serr := s.DB.PersonInScope(r.Context(), scope(r), id); serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
 		s.renderPersonForm(w, r, http.StatusUnprocessableEntity, v, err)
 		return
 	}

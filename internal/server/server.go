@@ -109,18 +109,9 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "/persons", http.StatusSeeOther)
 			})
-			r.Get("/persons", s.personList)
-			r.Post("/persons/search", s.personSearch)
-			r.Get("/persons/new", s.personNew)
-			r.Post("/persons", s.personCreate)
-			r.Get("/persons/{id}", s.personShow)
-			r.Get("/persons/{id}/edit", s.personEdit)
-			r.Post("/persons/{id}", s.personUpdate)
-			s.householdRoutes(r)
-			s.noteRoutes(r)
-			s.deadlineRoutes(r)
-			s.caseloadRoutes(r)
-			s.mergeRoutes(r)
+			for _, m := range s.modules() {
+				m.routes(r)
+			}
 		})
 	})
 	r.NotFound(s.notFound)

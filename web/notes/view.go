@@ -206,7 +206,7 @@ func noteItem(n *domain.Note, personID int64, u *domain.User, now time.Time, exc
 		it.CorrectsText = "Korrigerer notat fra " + domain.FormatDate(&d)
 		it.CorrectsURL = paths.NoteOnTimeline(personID, *n.CorrectsID, d)
 	}
-	if u != nil && u.Role.CanWriteNotes() {
+	if u != nil && u.Role.Can(domain.CapWriteNotes) {
 		if n.EditableBy(u.ID, now) {
 			it.EditURL = paths.NoteEdit(personID, n.ID)
 		}

@@ -651,7 +651,7 @@ func Show(v ShowView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if v.CanClose || v.CanReopen || v.CanAudit || domain.CanMergePersons(v.User.Role) {
+			if v.CanClose || v.CanReopen || v.CanAudit || v.User.Role.Can(domain.CapMerge) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"app-actions\" data-testid=\"case-actions\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -707,7 +707,7 @@ func Show(v ShowView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				if domain.CanMergePersons(v.User.Role) {
+				if v.User.Role.Can(domain.CapMerge) {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<a class=\"ds-button\" data-variant=\"secondary\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err

@@ -1,0 +1,209 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// PersonPageBatch gathers the person page's reads, and the audit rows of those
+// reads, into one pgx.Batch: one round trip to Postgres however many modules
+// add sections (design.md, "Speed by design"). A batch runs as one implicit
+// transaction, so the reads and their audit rows commit together.
+//
+// Use: NewPersonPage queues the person, the last-seen mark and the view
+// audit row; each module's section queues its own reads (Household,
+// Deadlines, Timeline, Closure …) and keeps the result pointer; LoadPersonPage
+// sends the batch and fills every result. Every statement carries the scope,
+// so for a person outside it nothing is read or written and Load answers
+// ENOTFOUND.
+type PersonPageBatch struct {
+	s      domain.Scope
+	id     int64
+	today  time.Time
+	batch  pgx.Batch
+	person *domain.Person
+	finish []func() // run in order after the batch, to combine results
+}
+
+// NewPersonPage starts the batch of a person's page: the person, the user's
+// last-seen mark and the view audit row.
+func (db *DB) NewPersonPage(s domain.Scope, personID int64) *PersonPageBatch {
+	pp := &PersonPageBatch{s: s, id: personID, today: db.today()}
+	where, args := unitScope(s, "p.unit_id", 2)
+	pp.batch.Queue(`SELECT `+personColumns+` FROM `+personFrom+` WHERE p.id = $1 AND `+where,
+		append([]any{personID}, args...)...).Query(func(rows pgx.Rows) error {
+		p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[domain.Person])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		pp.person = p
+		return err
+	})
+	var uid *int64
+	if s.UserID != 0 {
+		uid = &s.UserID
+		where, args := unitScope(s, "p.unit_id", 3)
+		pp.batch.Queue(`INSERT INTO person_last_seen (user_id, person_id, seen_at)
+			SELECT $1, p.id, now() FROM persons p WHERE p.id = $2 AND `+where+`
+			ON CONFLICT (user_id, person_id) DO UPDATE SET seen_at = excluded.seen_at`,
+			append([]any{s.UserID, personID}, args...)...)
+	}
+	where, args = unitScope(s, "p.unit_id", 7)
+	pp.batch.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, person_id, request_id)
+		SELECT $1, $2, $3, $4, p.id, p.id, $5 FROM persons p WHERE p.id = $6 AND `+where,
+		append([]any{uid, string(s.Role), ActionView, domain.EntityPerson, s.RequestID, personID}, args...)...)
+	return pp
+}
+
+// LoadPersonPage sends the batch and returns the person (ENOTFOUND outside
+// the scope); the sections' results are filled in.
+func (db *DB) LoadPersonPage(ctx context.Context, pp *PersonPageBatch) (*domain.Person, error) {
+	if err := db.Pool.SendBatch(ctx, &pp.batch).Close(); err != nil {
+		return nil, err
+	}
+	if pp.person == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen.")
+	}
+	for _, f := range pp.finish {
+		f()
+	}
+	return pp.person, nil
+}
+
+// Household queues the person's current household with its members; the
+// result is nil when the person has none.
+func (pp *PersonPageBatch) Household() **domain.HouseholdDetail {
+	out := new(*domain.HouseholdDetail)
+	var a sqlArgs
+	idp := a.add(pp.id)
+	current := `(SELECT m.household_id FROM household_members m JOIN persons p ON p.id = m.person_id
+		WHERE m.person_id = ` + idp + ` AND m.left_on IS NULL AND ` + a.scope(pp.s, "p.unit_id") + `)`
+	var h *domain.Household
+	pp.batch.Queue(householdSelect+` WHERE h.id = `+current, a.list...).Query(func(rows pgx.Rows) error {
+		var err error
+		h, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[domain.Household])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	var b sqlArgs
+	idp = b.add(pp.id)
+	current = `(SELECT m.household_id FROM household_members m JOIN persons p ON p.id = m.person_id
+		WHERE m.person_id = ` + idp + ` AND m.left_on IS NULL AND ` + b.scope(pp.s, "p.unit_id") + `)`
+	pp.batch.Queue(memberSelect+` WHERE m.household_id = `+current+` AND `+b.scope(pp.s, "p.unit_id"), b.list...).Query(func(rows pgx.Rows) error {
+		ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[domain.HouseholdMember])
+		if err != nil || h == nil {
+			return err
+		}
+		domain.SortMembers(ms)
+		*out = &domain.HouseholdDetail{Household: *h, Members: ms}
+		return nil
+	})
+	return out
+}
+
+// Deadlines queues the person's deadlines and tasks (PersonDeadlines' rules)
+// and, for a role that sees health deadlines, the audit row of that read: one
+// per page, written when the page shows any.
+func (pp *PersonPageBatch) Deadlines() *[]domain.Deadline {
+	out := new([]domain.Deadline)
+	dsql, dargs, tsql, targs := personDeadlinesSQL(pp.s, pp.id)
+	var ds []deadlineRow
+	pp.batch.Queue(dsql, dargs...).Query(func(rows pgx.Rows) error {
+		var err error
+		ds, err = pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
+		return err
+	})
+	pp.batch.Queue(tsql, targs...).Query(func(rows pgx.Rows) error {
+		ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
+		*out = mergeDeadlineRows(ds, ts, pp.today)
+		return err
+	})
+	if pp.s.Role.Can(domain.CapReadHealth) {
+		var uid *int64
+		if pp.s.UserID != 0 {
+			uid = &pp.s.UserID
+		}
+		where, args := unitScope(pp.s, "p.unit_id", 7)
+		pp.batch.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
+			SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
+				SELECT 1 FROM deadlines d JOIN persons p ON p.id = d.person_id
+				WHERE d.person_id = $5 AND d.kind = ANY(`+healthKindsSQL()+`) AND `+where+`
+					AND (p.status = 'active' OR d.done_on IS NOT NULL))`,
+			append([]any{uid, string(pp.s.Role), ActionView, entityHealthDeadlines, pp.id, pp.s.RequestID}, args...)...)
+	}
+	return out
+}
+
+// healthKindsSQL is the array of health deadline kinds as a literal.
+func healthKindsSQL() string {
+	out := "ARRAY["
+	for i, k := range domain.HealthDeadlineKinds() {
+		if !validAuditAction(k) { // plain names from code
+			panic("deadline kind " + k + " is not a plain name")
+		}
+		if i > 0 {
+			out += ", "
+		}
+		out += "'" + k + "'"
+	}
+	return out + "]::text[]"
+}
+
+// Timeline queues the first page of the person's timeline (notes for roles
+// that read them, audit changes); deadlines are the ones the page read
+// already (Deadlines), so they are read once and a health read is audited
+// once.
+func (pp *PersonPageBatch) Timeline(limit int, deadlines *[]domain.Deadline) *Timeline {
+	q := TimelineQuery{Limit: limit}
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	tl := &Timeline{NotesHidden: !pp.s.Role.Can(domain.CapReadNotes)}
+	var notes []domain.Note
+	if !tl.NotesHidden {
+		sql, args := timelineNotesSQL(pp.s, pp.id, q)
+		pp.batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+			var err error
+			notes, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Note])
+			return err
+		})
+	}
+	var changes []changeRow
+	sql, args := timelineChangesSQL(pp.s, pp.id, q)
+	pp.batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		changes, err = pgx.CollectRows(rows, pgx.RowToStructByName[changeRow])
+		return err
+	})
+	pp.finish = append(pp.finish, func() {
+		var ds []domain.Deadline
+		if deadlines != nil {
+			ds = *deadlines
+		}
+		tl.Items, tl.Next = domain.MergeTimeline(nil, q.Limit, notes, changeRows(changes, q.Limit), ds, pp.s.Role)
+	})
+	return tl
+}
+
+// Closure queues the case's status, end date and reason (PersonClosure).
+func (pp *PersonPageBatch) Closure() *Closure {
+	out := &Closure{}
+	where, args := unitScope(pp.s, "p.unit_id", 2)
+	pp.batch.Queue(`SELECT p.status, p.closed_on, p.close_reason, p.version
+		FROM persons p WHERE p.id = $1 AND `+where, append([]any{pp.id}, args...)...).Query(func(rows pgx.Rows) error {
+		c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Closure])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		*out = c
+		return err
+	})
+	return out
+}

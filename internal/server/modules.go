@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+)
+
+// module is one module's part in the places every module shares: its routes
+// (inside the logged-in group), its menu entry and its section of the person
+// page. Adding a module means its own files and one line in modules().
+// (What a merge moves is postgres.mergeMoves; demo data is demo.steps.)
+type module struct {
+	name    string
+	routes  func(r chi.Router)
+	menu    *menuEntry
+	section personSection
+}
+
+// menuEntry is a module's item in the main menu, shown to the roles that
+// hold its capability.
+type menuEntry struct {
+	key   string // the page's Shell.Nav value that marks it current
+	label string
+	path  string
+	cap   domain.Capability
+}
+
+// personSection queues a module's reads into the person page's batch and
+// returns what renders the section once the batch has run (nil: nothing to
+// show for this user).
+type personSection func(pg *personPage) func(p *domain.Person) (templ.Component, error)
+
+// modules lists every module, in menu and person-page order.
+func (s *Server) modules() []module {
+	return []module{
+		{name: "persons", routes: s.personRoutes,
+			menu: &menuEntry{"persons", "Deltakere", "/persons", domain.CapReadCase}},
+		{name: "households", routes: s.householdRoutes, section: s.householdSection,
+			menu: &menuEntry{"households", "Husstander", "/households", domain.CapReadCase}},
+		{name: "deadlines", routes: s.deadlineRoutes, section: s.deadlineSection,
+			menu: &menuEntry{"deadlines", "Frister", "/deadlines", domain.CapReadCase}},
+		{name: "notes", routes: s.noteRoutes, section: s.timelineSection},
+		{name: "caseload", routes: s.caseloadRoutes,
+			menu: &menuEntry{"caseload", "Saksfordeling", "/caseload", domain.CapReassign}},
+		{name: "merge", routes: s.mergeRoutes},
+	}
+}
+
+// personPage is the person page being built: the request and the batch the
+// sections queue their reads into. Reads two sections need are queued once.
+type personPage struct {
+	r         *http.Request
+	batch     *postgres.PersonPageBatch
+	deadlines *[]domain.Deadline
+}
+
+// Deadlines queues the person's deadlines and tasks once for the page (the
+// deadline section and the timeline both show them; a health read is then
+// audited once).
+func (pg *personPage) Deadlines() *[]domain.Deadline {
+	if pg.deadlines == nil {
+		pg.deadlines = pg.batch.Deadlines()
+	}
+	return pg.deadlines
+}

@@ -1,0 +1,80 @@
+package server_test
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/server"
+)
+
+// lastRequestLog returns the last request log line for a route pattern.
+func (s *syncBuffer) lastRequestLog(t *testing.T, route string) map[string]any {
+	t.Helper()
+	var last map[string]any
+	for _, line := range strings.Split(s.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["route"] == route {
+			last = m
+		}
+	}
+	if last == nil {
+		t.Fatalf("no request log line for %s", route)
+	}
+	return last
+}
+
+// pageCost is a page's Postgres work in the steady state: the fewest round
+// trips (and their statements) over several loads, so that a connection's
+// first-time statement preparation does not count.
+func pageCost(t *testing.T, app *testApp, logs *syncBuffer, c *client, path, route string) (statements, roundTrips int) {
+	t.Helper()
+	roundTrips = 1 << 30
+	for range 8 {
+		if r := c.get(path); r.Status != 200 {
+			t.Fatalf("GET %s: %d", path, r.Status)
+		}
+		m := logs.lastRequestLog(t, route)
+		if rt := int(m["db_round_trips"].(float64)); rt < roundTrips {
+			roundTrips, statements = rt, int(m["db_statements"].(float64))
+		}
+	}
+	return statements, roundTrips
+}
+
+// The person page gathers every module's section into one batch: with the
+// session read, the user read and the session write, at most 4 round trips
+// (design.md, "Speed by design"), for a caseworker and for the health role
+// (whose health items are read and audited in the same batch).
+func TestPersonPageRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	app.user("cw@kommune.no", domain.RoleCaseworker, "Øst")
+	app.user("helse@kommune.no", domain.RoleHealth, "Øst")
+	cw := app.client()
+	cw.login("cw@kommune.no")
+	p := createPerson(t, cw, validPersonForm(nid(1)))
+	createHousehold(t, cw, p, "Familien Haidari")
+	for range 3 {
+		createNote(t, cw, p, meetingForm("Samtale om bolig."))
+	}
+	hw := app.client()
+	hw.login("helse@kommune.no")
+	for _, c := range []struct {
+		who    string
+		client *client
+	}{{"caseworker", cw}, {"health", hw}} {
+		st, rt := pageCost(t, app, logs, c.client, p, "/persons/{id}")
+		t.Logf("person page as %s: %d statements, %d round trips", c.who, st, rt)
+		if rt > 4 {
+			t.Errorf("person page as %s: %d round trips (%d statements), want at most 4", c.who, rt, st)
+		}
+	}
+}
