@@ -125,3 +125,17 @@ func TestChanges(t *testing.T) {
 		t.Error("AuditDetails.IsZero")
 	}
 }
+
+func TestAuditLabels(t *testing.T) {
+	for _, o := range AuditActions() {
+		if AuditActionLabel(o.Value) != o.Label {
+			t.Errorf("AuditActionLabel(%s) = %q, filter label %q", o.Value, AuditActionLabel(o.Value), o.Label)
+		}
+	}
+	if AuditActionLabel("something_new") != "something_new" {
+		t.Error("an unknown action should show as itself")
+	}
+	if AuditFieldLabel("settlement_date") != "Bosettingsdato" || AuditFieldLabel("new_field") != "New field" {
+		t.Error("field labels")
+	}
+}

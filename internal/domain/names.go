@@ -133,3 +133,52 @@ func nameFoldRune(r rune) rune {
 	}
 	return unicode.ToLower(unicode.ToUpper(r))
 }
+
+// EditDistance is the Levenshtein distance between a and b in runes.
+func EditDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// MaxNameDistance is how many single-letter edits two folded full names may
+// differ by and still be suspected to be the same person.
+const MaxNameDistance = 2
+
+// SimilarNames reports whether two names are alike enough that, with the same
+// birth date, the two are likely one person registered twice. Names are
+// compared folded (FoldName: no case, accents or ø/æ/å differences): the same
+// family name, or full names at most MaxNameDistance edits apart, in either
+// order of given and family name (names are often registered the other way
+// round).
+func SimilarNames(givenA, familyA, givenB, familyB string) bool {
+	fa, fb := FoldName(familyA), FoldName(familyB)
+	if fa != "" && fa == fb {
+		return true
+	}
+	full := func(given, family string) string { return FoldName(given + " " + family) }
+	a := full(givenA, familyA)
+	if a == "" {
+		return false
+	}
+	return EditDistance(a, full(givenB, familyB)) <= MaxNameDistance ||
+		EditDistance(a, full(familyB, givenB)) <= MaxNameDistance
+}

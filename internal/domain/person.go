@@ -353,3 +353,18 @@ func nameMessage(field string, err error) string {
 	}
 	return msg
 }
+
+// NameAndBirth is what the duplicate rule compares.
+type NameAndBirth struct {
+	GivenName  string
+	FamilyName string
+	BirthDate  time.Time
+}
+
+// LikelyDuplicate reports whether two persons are likely the same: the same
+// birth date and similar names (SimilarNames). Identity numbers are compared
+// by the store, where they are unique.
+func LikelyDuplicate(a, b NameAndBirth) bool {
+	return Date(a.BirthDate).Equal(Date(b.BirthDate)) &&
+		SimilarNames(a.GivenName, a.FamilyName, b.GivenName, b.FamilyName)
+}

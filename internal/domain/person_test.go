@@ -62,3 +62,36 @@ func TestPersonFormValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestLikelyDuplicate(t *testing.T) {
+	born := cday("1990-04-12")
+	p := func(given, family string, birth time.Time) NameAndBirth { return NameAndBirth{given, family, birth} }
+	cases := []struct {
+		name string
+		a, b NameAndBirth
+		want bool
+	}{
+		{"identical", p("Amina", "Haidari", born), p("Amina", "Haidari", born), true},
+		{"same family name, other given name", p("Amina", "Haidari", born), p("Fatima", "Haidari", born), true},
+		{"family name folded: case and accents", p("Zoë", "Ødegård", born), p("Zoe", "ODEGARD", born), true},
+		{"one typo in the given name", p("Mohammed", "Rahimi", born), p("Mohamed", "Rahimy", born), true},
+		{"transliteration: two letters", p("Muhammad", "Karimi", born), p("Mohammed", "Karimy", born), false},
+		{"two edits in all", p("Mohammad", "Rahimi", born), p("Muhammad", "Rahimy", born), true},
+		{"given and family swapped", p("Haidari", "Amina", born), p("Amina", "Haidari", born), true},
+		{"hyphen or space", p("Sara", "Ødegård-Haidari", born), p("Sara", "Odegard Haidari", born), true},
+		{"different person, same birth date", p("Yonas", "Tesfaye", born), p("Olena", "Kovalenko", born), false},
+		{"same name, another birth date", p("Amina", "Haidari", born), p("Amina", "Haidari", born.AddDate(0, 0, 1)), false},
+		{"three edits apart", p("Ali", "Hassan", born), p("Ola", "Hassen", born), false},
+		{"time of day is ignored", p("Amina", "Haidari", born), p("Amina", "Haidari", born.Add(13*time.Hour)), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := LikelyDuplicate(c.a, c.b); got != c.want {
+				t.Errorf("LikelyDuplicate(%v, %v) = %v, want %v", c.a, c.b, got, c.want)
+			}
+			if got := LikelyDuplicate(c.b, c.a); got != c.want {
+				t.Errorf("not symmetric: LikelyDuplicate(%v, %v) = %v", c.b, c.a, got)
+			}
+		})
+	}
+}
