@@ -527,3 +527,104 @@ func isDigits(s string) bool {
 }
 
 var _ = ptr[int]
+
+// ---- Likely duplicates ----
+
+// DuplicateCandidate is a registered person who may be the one being
+// registered. A candidate outside the user's scope (Visible false) carries
+// no details: only that the identity number is registered in another unit.
+type DuplicateCandidate struct {
+	PersonID       int64
+	GivenName      string
+	FamilyName     string
+	BirthDate      time.Time
+	Status         string
+	CaseworkerName *string
+	Visible        bool
+	SameNationalID bool
+	SameDUF        bool
+	SimilarName    bool // the same birth date and a similar name
+}
+
+// IdentityMatch reports whether the candidate has the same national ID or DUF number.
+func (c DuplicateCandidate) IdentityMatch() bool { return c.SameNationalID || c.SameDUF }
+
+// LikelyDuplicates finds registered persons who may be the person in about
+// to be registered: within scope, the same birth date and a similar name
+// (domain.LikelyDuplicate); across all units, the same national ID or DUF
+// number — outside the scope told only as "registered in another unit".
+func (db *DB) LikelyDuplicates(ctx context.Context, s domain.Scope, in domain.PersonInput) ([]DuplicateCandidate, error) {
+	if err := s.Role.Require(domain.CapWriteCase); err != nil {
+		return nil, err
+	}
+	var out []DuplicateCandidate
+	type row struct {
+		ID             int64     `db:"id"`
+		GivenName      string    `db:"given_name"`
+		FamilyName     string    `db:"family_name"`
+		BirthDate      time.Time `db:"birth_date"`
+		Status         string    `db:"status"`
+		CaseworkerName *string   `db:"caseworker_name"`
+		Visible        bool      `db:"visible"`
+		SameNID        bool      `db:"same_nid"`
+		SameDUF        bool      `db:"same_duf"`
+	}
+	if in.NationalID != nil || in.DUFNumber != nil {
+		vis, args := unitScope(s, "p.unit_id", 3)
+		rows, err := db.Pool.Query(ctx, `
+			SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, cw.name AS caseworker_name,
+				(`+vis+`) AS visible,
+				coalesce(p.national_id = $1, false) AS same_nid, coalesce(p.duf_number = $2, false) AS same_duf
+			FROM `+personFrom+`
+			WHERE p.national_id = $1 OR p.duf_number = $2
+			ORDER BY p.id`, append([]any{in.NationalID, in.DUFNumber}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		ident, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range ident {
+			c := DuplicateCandidate{Visible: r.Visible, SameNationalID: r.SameNID, SameDUF: r.SameDUF}
+			if r.Visible {
+				c.PersonID, c.GivenName, c.FamilyName, c.BirthDate, c.Status, c.CaseworkerName =
+					r.ID, r.GivenName, r.FamilyName, r.BirthDate, r.Status, r.CaseworkerName
+				c.SimilarName = domain.LikelyDuplicate(
+					domain.NameAndBirth{GivenName: in.GivenName, FamilyName: in.FamilyName, BirthDate: in.BirthDate},
+					domain.NameAndBirth{GivenName: r.GivenName, FamilyName: r.FamilyName, BirthDate: r.BirthDate})
+			}
+			out = append(out, c)
+		}
+	}
+	where, args := unitScope(s, "p.unit_id", 2)
+	rows, err := db.Pool.Query(ctx, `
+		SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, cw.name AS caseworker_name,
+			true AS visible, false AS same_nid, false AS same_duf
+		FROM `+personFrom+`
+		WHERE p.birth_date = $1 AND p.status <> 'merged' AND `+where+`
+		ORDER BY p.family_key, p.given_key, p.id
+		LIMIT 2000`, append([]any{in.BirthDate}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	same, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+	if err != nil {
+		return nil, err
+	}
+	me := domain.NameAndBirth{GivenName: in.GivenName, FamilyName: in.FamilyName, BirthDate: in.BirthDate}
+	for _, r := range same {
+		if !domain.LikelyDuplicate(me, domain.NameAndBirth{GivenName: r.GivenName, FamilyName: r.FamilyName, BirthDate: r.BirthDate}) {
+			continue
+		}
+		if slices.ContainsFunc(out, func(c DuplicateCandidate) bool { return c.Visible && c.PersonID == r.ID }) {
+			continue // already there by its identity number
+		}
+		out = append(out, DuplicateCandidate{PersonID: r.ID, GivenName: r.GivenName, FamilyName: r.FamilyName,
+			BirthDate: r.BirthDate, Status: r.Status, CaseworkerName: r.CaseworkerName, Visible: true, SimilarName: true})
+		if len(out) >= 20 {
+			break
+		}
+	}
+	return out, nil
+}

@@ -76,6 +76,51 @@ func input(given, family string, cw *domain.User) domain.PersonInput {
 
 func ptr[T any](v T) *T { return &v }
 
+// clCreate registers a person and fails the test on error.
+func clCreate(t *testing.T, f *fixture, u *domain.User, in domain.PersonInput) int64 {
+	t.Helper()
+	id, err := f.db.CreatePerson(context.Background(), u.Scope(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// clActions lists the audit actions of a person, oldest first.
+func clActions(t *testing.T, f *fixture, personID int64) []string {
+	t.Helper()
+	rows, err := f.db.Pool.Query(context.Background(), `SELECT action FROM audit_events WHERE person_id = $1 ORDER BY id`, personID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func clCode(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := domain.ErrorCode(err); got != want {
+		t.Fatalf("error %v: code %q, want %q", err, got, want)
+	}
+}
+
+func clVersion(t *testing.T, f *fixture, id int64) int {
+	t.Helper()
+	var v int
+	if err := f.db.Pool.QueryRow(context.Background(), `SELECT version FROM persons WHERE id = $1`, id).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func TestCreateAndGetPersonWritesAudit(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -417,5 +462,61 @@ func TestMigrateDownAndUp(t *testing.T) {
 	}
 	if err := postgres.CheckSchema(url); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestLikelyDuplicates(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	amina := input("Amina", "Haidari", f.cwA)
+	aminaID := clCreate(t, f, f.cwA, amina)
+	inB := input("Amina", "Haidari", f.cwB)
+	inB.DUFNumber = ptr("201912345678")
+	bID := clCreate(t, f, f.cwB, inB)
+	clCreate(t, f, f.cwA, input("Yonas", "Tesfaye", f.cwA)) // same birth date, another name
+
+	s := f.cwA.Scope()
+	// A typo in the name, same birth date: the person in scope, not unit B's.
+	probe := input("Aminah", "Haidary", nil)
+	got, err := f.db.LikelyDuplicates(ctx, s, probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].PersonID != aminaID || !got[0].SimilarName || !got[0].Visible || got[0].IdentityMatch() {
+		t.Fatalf("similar name: %+v", got)
+	}
+	// Another birth date: nothing.
+	probe.BirthDate = date("1991-05-17")
+	if got, _ := f.db.LikelyDuplicates(ctx, s, probe); len(got) != 0 {
+		t.Errorf("another birth date: %+v", got)
+	}
+	// Unit B's DUF number: told as registered elsewhere, without details.
+	probe = input("Helt", "Annen", nil)
+	probe.BirthDate = date("1970-01-01")
+	probe.DUFNumber = inB.DUFNumber
+	got, _ = f.db.LikelyDuplicates(ctx, s, probe)
+	if len(got) != 1 || got[0].Visible || !got[0].SameDUF || got[0].PersonID != 0 || got[0].FamilyName != "" {
+		t.Errorf("DUF in another unit: %+v", got)
+	}
+	// The same DUF number for an admin: who it is.
+	got, _ = f.db.LikelyDuplicates(ctx, f.admin.Scope(), probe)
+	if len(got) != 1 || !got[0].Visible || got[0].PersonID != bID {
+		t.Errorf("DUF for admin: %+v", got)
+	}
+	// The same national ID in scope, with the same name: one candidate.
+	probe = input("Amina", "Haidari", nil)
+	probe.NationalID = amina.NationalID
+	got, _ = f.db.LikelyDuplicates(ctx, s, probe)
+	if len(got) != 1 || got[0].PersonID != aminaID || !got[0].SameNationalID || !got[0].SimilarName {
+		t.Errorf("same national ID: %+v", got)
+	}
+	// An admin sees look-alikes in every unit.
+	probe = input("Amina", "Haidari", nil)
+	if got, _ := f.db.LikelyDuplicates(ctx, f.admin.Scope(), probe); len(got) != 2 {
+		t.Errorf("admin look-alikes: %+v", got)
+	}
+	// Read-only roles cannot ask.
+	if _, err := f.db.LikelyDuplicates(ctx, f.health.Scope(), probe); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("health asked: %v", err)
 	}
 }
