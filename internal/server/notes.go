@@ -12,6 +12,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/layout"
 	"ankomst/web/notes"
+	"ankomst/web/paths"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -47,10 +48,10 @@ func (s *Server) renderTimelineSection(r *http.Request, p *domain.Person, tl *po
 	u := currentUser(r)
 	v := notes.SectionView{
 		Items:   notes.Items(tl.Items, p.ID, u, s.DB.Now(), true),
-		FullURL: notes.TimelineURL(p.ID), HasMore: tl.Next != nil, NotesHidden: tl.NotesHidden,
+		FullURL: paths.PersonTimeline(p.ID), HasMore: tl.Next != nil, NotesHidden: tl.NotesHidden,
 	}
 	if u.Role.Can(domain.CapWriteNotes) {
-		v.NewNoteURL = notes.PersonURL(p.ID) + "/notes/new"
+		v.NewNoteURL = paths.NoteNew(p.ID)
 	}
 	return notes.Section(v)
 }
@@ -89,7 +90,7 @@ var noteFieldOrder = []string{"kind", "note_date", "body", "interpreter_used", "
 func (s *Server) renderNoteForm(w http.ResponseWriter, r *http.Request, status int, v notes.FormView, err error) {
 	v.User = currentUser(r)
 	if v.CancelURL == "" {
-		v.CancelURL = notes.PersonURL(v.Subject.PersonID)
+		v.CancelURL = paths.Person(v.Subject.PersonID)
 	}
 	var de *domain.Error
 	if errors.As(err, &de) && len(de.Fields) > 0 {
@@ -113,7 +114,7 @@ func notePath(r *http.Request) (personID, noteID int64, ok bool) {
 func newNoteView(sub domain.NoteSubject) notes.FormView {
 	return notes.FormView{
 		Title: "Nytt notat", Intro: "Om " + sub.Name() + ".", Subject: sub,
-		Action: notes.PersonURL(sub.PersonID) + "/notes", Submit: "Lagre notatet",
+		Action: paths.Notes(sub.PersonID), Submit: "Lagre notatet",
 	}
 }
 
@@ -164,15 +165,15 @@ func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessFlash, "Notatet er lagret.")
-	http.Redirect(w, r, notes.TimelineURL(id)+"#note-"+strconv.FormatInt(noteID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.PersonTimeline(id)+paths.NoteAnchor(noteID), http.StatusSeeOther)
 }
 
 func editNoteView(sub domain.NoteSubject, n *domain.Note) notes.FormView {
 	return notes.FormView{
 		Title: "Endre notat", Subject: sub,
 		Intro:  "Notatet fra " + domain.FormatDate(&n.NoteDate) + " om " + sub.Name() + ". Du kan endre det i 24 timer etter at det ble skrevet.",
-		Action: notes.NoteBaseURL(sub.PersonID, n.ID), Submit: "Lagre endringene",
-		CancelURL: notes.TimelineURL(sub.PersonID),
+		Action: paths.Note(sub.PersonID, n.ID), Submit: "Lagre endringene",
+		CancelURL: paths.PersonTimeline(sub.PersonID),
 	}
 }
 
@@ -180,8 +181,8 @@ func correctNoteView(sub domain.NoteSubject, n *domain.Note, u *domain.User, now
 	return notes.FormView{
 		Title: "Korriger notat", Subject: sub,
 		Intro:  "Korrigeringen blir et nytt notat som viser til notatet fra " + domain.FormatDate(&n.NoteDate) + ". Det opprinnelige notatet blir stående uendret og merkes «Korrigert».",
-		Action: notes.NoteBaseURL(sub.PersonID, n.ID) + "/correct", Submit: "Lagre korrigeringen",
-		Original: notes.NoteItem(n, u, now), CancelURL: notes.TimelineURL(sub.PersonID),
+		Action: paths.NoteCorrect(sub.PersonID, n.ID), Submit: "Lagre korrigeringen",
+		Original: notes.NoteItem(n, u, now), CancelURL: paths.PersonTimeline(sub.PersonID),
 	}
 }
 
@@ -206,11 +207,11 @@ func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	case n.Corrected():
 		s.Sessions.Put(r.Context(), sessFlash, "Notatet er korrigert og kan ikke endres.")
-		http.Redirect(w, r, notes.NoteURL(pid, nid, n.NoteDate), http.StatusSeeOther)
+		http.Redirect(w, r, paths.NoteOnTimeline(pid, nid, n.NoteDate), http.StatusSeeOther)
 		return
 	case !domain.NoteEditable(n.CreatedAt, s.DB.Now()):
 		s.Sessions.Put(r.Context(), sessFlash, "Notatet er eldre enn 24 timer og kan ikke endres. Skriv en korrigering i stedet.")
-		http.Redirect(w, r, notes.NoteBaseURL(pid, nid)+"/correct", http.StatusSeeOther)
+		http.Redirect(w, r, paths.NoteCorrect(pid, nid), http.StatusSeeOther)
 		return
 	}
 	v := editNoteView(sub, n)
@@ -255,7 +256,7 @@ func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.Sessions.Put(r.Context(), sessFlash, "Endringene er lagret.")
-		http.Redirect(w, r, notes.TimelineURL(pid)+"#note-"+strconv.FormatInt(nid, 10), http.StatusSeeOther)
+		http.Redirect(w, r, paths.PersonTimeline(pid)+paths.NoteAnchor(nid), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		// Keep what the user typed, now based on the stored version.
 		v.Form.Version = strconv.Itoa(stale.Current.Version)
@@ -269,7 +270,7 @@ func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderNoteForm(w, r, http.StatusConflict, cv, nil)
 	case errors.As(err, &corrected):
 		s.Sessions.Put(r.Context(), sessFlash, "Notatet er korrigert og kan ikke endres. Endringen er ikke lagret.")
-		http.Redirect(w, r, notes.NoteURL(pid, nid, n.NoteDate), http.StatusSeeOther)
+		http.Redirect(w, r, paths.NoteOnTimeline(pid, nid, n.NoteDate), http.StatusSeeOther)
 	case domain.ErrorCode(err) == domain.EINVALID:
 		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
 	default:
@@ -295,7 +296,7 @@ func (s *Server) noteCorrectForm(w http.ResponseWriter, r *http.Request) {
 	if n.CorrectedByID != nil {
 		// Correct the latest correction instead: corrections form a chain.
 		s.Sessions.Put(r.Context(), sessFlash, "Notatet er allerede korrigert. Du korrigerer nå korrigeringen.")
-		http.Redirect(w, r, notes.NoteBaseURL(pid, *n.CorrectedByID)+"/correct", http.StatusSeeOther)
+		http.Redirect(w, r, paths.NoteCorrect(pid, *n.CorrectedByID), http.StatusSeeOther)
 		return
 	}
 	v := correctNoteView(sub, n, u, s.DB.Now())
@@ -333,9 +334,9 @@ func (s *Server) noteCorrect(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.Sessions.Put(r.Context(), sessFlash, "Korrigeringen er lagret.")
-		http.Redirect(w, r, notes.NoteURL(pid, cid, in.NoteDate), http.StatusSeeOther)
+		http.Redirect(w, r, paths.NoteOnTimeline(pid, cid, in.NoteDate), http.StatusSeeOther)
 	case errors.As(err, &corrected):
-		v.CorrectionURL = notes.NoteBaseURL(pid, corrected.CorrectionID) + "/correct"
+		v.CorrectionURL = paths.NoteCorrect(pid, corrected.CorrectionID)
 		v.Form.Token = newToken()
 		s.renderNoteForm(w, r, http.StatusConflict, v, nil)
 	case domain.ErrorCode(err) == domain.EINVALID:
@@ -368,18 +369,18 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	v := notes.TimelineView{
-		User: u, Subject: tl.Subject, PersonURL: notes.PersonURL(id),
+		User: u, Subject: tl.Subject, PersonURL: paths.Person(id),
 		Items:       notes.Items(tl.Items, id, u, s.DB.Now(), false),
 		NotesHidden: tl.NotesHidden, Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
 	if u.Role.Can(domain.CapWriteNotes) {
-		v.NewNoteURL = notes.PersonURL(id) + "/notes/new"
+		v.NewNoteURL = paths.NoteNew(id)
 	}
 	if tl.Next != nil {
-		v.OlderURL = notes.TimelineURL(id) + "?before=" + tl.Next.String()
+		v.OlderURL = paths.PersonTimelineBefore(id, *tl.Next)
 	}
 	if q.After != nil {
-		v.NewestURL = notes.TimelineURL(id)
+		v.NewestURL = paths.PersonTimeline(id)
 	}
 	s.render(w, r, http.StatusOK, notes.Timeline(v))
 }

@@ -116,29 +116,6 @@ func FormatTime(t time.Time) string {
 	return t.In(domain.Oslo).Format("02.01.2006") + " kl. " + t.In(domain.Oslo).Format("15:04")
 }
 
-// PersonURL is the person page of id.
-//
-// Deprecated: use paths.Person.
-func PersonURL(id int64) string { return paths.Person(id) }
-
-// TimelineURL is the full timeline of a person.
-//
-// Deprecated: use paths.PersonTimeline.
-func TimelineURL(personID int64) string { return paths.PersonTimeline(personID) }
-
-// NoteURL is the address of a note's part of the timeline: the page that
-// starts with the note, scrolled to it.
-//
-// Deprecated: use paths.NoteOnTimeline.
-func NoteURL(personID, noteID int64, noteDate time.Time) string {
-	return paths.NoteOnTimeline(personID, noteID, noteDate)
-}
-
-// NoteBaseURL is /persons/{id}/notes/{noteID}.
-//
-// Deprecated: use paths.Note, paths.NoteEdit and paths.NoteCorrect.
-func NoteBaseURL(personID, noteID int64) string { return paths.Note(personID, noteID) }
-
 // excerptRunes is how much of a note the person page shows.
 const excerptRunes = 300
 
