@@ -15,6 +15,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/deadlines"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -37,8 +38,6 @@ func (s *Server) deadlineRoutes(r chi.Router) {
 func (s *Server) deadlineToday() time.Time {
 	return domain.Today(s.DB.Now())
 }
-
-func dlPersonURL(id int64) string { return "/persons/" + strconv.FormatInt(id, 10) }
 
 // kindLabel says what sort of item a deadline is.
 func deadlineKindLabel(d domain.Deadline) string {
@@ -80,7 +79,7 @@ func (p deadlineParams) url(change func(*deadlineParams)) string {
 	if c.Before != "" {
 		v.Set("before", c.Before)
 	}
-	return "/deadlines?" + v.Encode()
+	return paths.WithQuery(paths.Deadlines(), v)
 }
 
 // deadlineKinds are the kind filter's options for the role.
@@ -140,7 +139,7 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 		row := deadlines.ListRow{
 			Due: domain.FormatDate(&d.Due), Overdue: d.Status == domain.DeadlineOverdue,
 			Title: d.Title, KindLabel: deadlineKindLabel(d), PersonName: d.PersonName,
-			PersonURL: dlPersonURL(d.PersonID) + "#frister",
+			PersonURL: paths.PersonDeadlines(d.PersonID),
 		}
 		switch {
 		case d.Assignee != nil:
@@ -175,7 +174,6 @@ func (s *Server) deadlineSection(pg *personPage) func(*domain.Person) (templ.Com
 
 func (s *Server) renderDeadlineSection(r *http.Request, p *domain.Person, ds []domain.Deadline) templ.Component {
 	u := currentUser(r)
-	base := dlPersonURL(p.ID)
 	now := s.deadlineToday()
 	today := domain.FormatISODate(&now)
 	v := deadlines.SectionView{
@@ -195,14 +193,14 @@ func (s *Server) renderDeadlineSection(r *http.Request, p *domain.Person, ds []d
 				row.Assignee = "Ansvarlig: " + *d.Assignee
 			}
 			if u.Role.Can(domain.CapWriteCase) {
-				row.EditURL = base + "/tasks/" + tid + "/edit"
-				row.MarkAction = base + "/tasks/" + tid + "/done"
+				row.EditURL = paths.TaskEdit(p.ID, *d.TaskID)
+				row.MarkAction = paths.TaskDone(p.ID, *d.TaskID)
 				row.Today = today
 			}
 		} else {
 			row.TestID = "deadline-" + d.Kind
 			if u.Role.Can(domain.DeadlineCapability(d.Health)) {
-				row.DoneURL = base + "/deadlines/" + d.Kind + "/done"
+				row.DoneURL = paths.DeadlineDone(p.ID, d.Kind)
 				row.DoneLabel = "Marker utført"
 				if row.IsDone {
 					row.DoneLabel = "Angre utført"
@@ -257,7 +255,7 @@ func (s *Server) renderTaskForm(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, aerr)
 		return
 	}
-	v.User, v.PersonName, v.PersonURL = currentUser(r), name, dlPersonURL(personID)+"#frister"
+	v.User, v.PersonName, v.PersonURL = currentUser(r), name, paths.PersonDeadlines(personID)
 	for _, u := range users {
 		v.Assignees = append(v.Assignees, domain.Option{Value: strconv.FormatInt(u.ID, 10), Label: u.Name})
 	}
@@ -280,7 +278,7 @@ func (s *Server) renderTaskForm(w http.ResponseWriter, r *http.Request, status i
 
 func newTaskView(personID int64) deadlines.TaskFormView {
 	return deadlines.TaskFormView{Heading: "Ny oppgave", Submit: "Lagre oppgave",
-		Action: dlPersonURL(personID) + "/tasks/new"}
+		Action: paths.TaskNew(personID)}
 }
 
 func (s *Server) taskNew(w http.ResponseWriter, r *http.Request) {
@@ -332,7 +330,7 @@ func (s *Server) taskCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessFlash, "Oppgaven er lagret.")
-	http.Redirect(w, r, dlPersonURL(id)+"#frister", http.StatusSeeOther)
+	http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 }
 
 // taskIDs parses the person and task ids of a task URL.
@@ -344,7 +342,7 @@ func taskIDs(r *http.Request) (int64, int64, bool) {
 
 func editTaskView(personID, taskID int64) deadlines.TaskFormView {
 	return deadlines.TaskFormView{Heading: "Endre oppgave", Submit: "Lagre endringer",
-		Action: dlPersonURL(personID) + "/tasks/" + strconv.FormatInt(taskID, 10) + "/edit"}
+		Action: paths.TaskEdit(personID, taskID)}
 }
 
 func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +406,7 @@ func (s *Server) taskUpdate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.Sessions.Put(r.Context(), sessFlash, "Oppgaven er endret.")
-		http.Redirect(w, r, dlPersonURL(id)+"#frister", http.StatusSeeOther)
+		http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		// Keep what the user typed, based on the stored version from now on.
 		v.Form.Version = strconv.Itoa(stale.Current.Version)
@@ -479,14 +477,14 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request) {
 			msg = "Oppgaven «" + t.Title + "» er åpen igjen."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
-		http.Redirect(w, r, dlPersonURL(id)+"#frister", http.StatusSeeOther)
+		http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		s.render(w, r, http.StatusConflict, deadlines.Conflict(deadlines.ConflictView{
 			User: currentUser(r), Heading: "Oppgaven ble endret av noen andre",
 			Message: "Ingenting er lagret. Oppgaven ble endret etter at du åpnet siden. Se hvordan den er lagret nå, og prøv igjen fra deltakersiden om det fortsatt trengs.",
 			Stored:  taskFacts(stale.Current),
 			Yours:   []deadlines.Fact{{Label: "Oppgave", Value: stale.Current.Title}, {Label: "Handling", Value: markTried(doneOn)}},
-			BackURL: dlPersonURL(id) + "#frister",
+			BackURL: paths.PersonDeadlines(id),
 		}))
 	default:
 		s.fail(w, r, err)
@@ -515,8 +513,8 @@ func (s *Server) deadlineAccess(w http.ResponseWriter, r *http.Request) (int64, 
 func (s *Server) doneView(r *http.Request, d *domain.Deadline) deadlines.DoneView {
 	today := s.deadlineToday()
 	v := deadlines.DoneView{
-		User: currentUser(r), PersonName: d.PersonName, PersonURL: dlPersonURL(d.PersonID) + "#frister",
-		Action: dlPersonURL(d.PersonID) + "/deadlines/" + d.Kind + "/done",
+		User: currentUser(r), PersonName: d.PersonName, PersonURL: paths.PersonDeadlines(d.PersonID),
+		Action: paths.DeadlineDone(d.PersonID, d.Kind),
 		Title:  d.Title, Due: domain.FormatDate(&d.Due), Tag: deadlines.StatusTag(*d),
 		IsDone: d.DoneOn != nil, DoneOn: domain.FormatDate(d.DoneOn), Version: d.Version,
 		Value: domain.FormatISODate(&today),
@@ -580,7 +578,7 @@ func (s *Server) deadlineDone(w http.ResponseWriter, r *http.Request) {
 			msg = "Fristen «" + d.Title + "» er åpen igjen."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
-		http.Redirect(w, r, dlPersonURL(id)+"#frister", http.StatusSeeOther)
+		http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		v := s.doneView(r, stale.Current)
 		v.Conflict = markTried(doneOn)
