@@ -12,6 +12,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/households"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -33,9 +34,6 @@ func (s *Server) householdRoutes(r chi.Router) {
 	r.Get("/households/{id}/reunification", s.reunificationNew)
 	r.Post("/households/{id}/reunification", s.reunificationCreate)
 }
-
-func householdURL(id int64) string { return "/households/" + strconv.FormatInt(id, 10) }
-func personURL(id int64) string    { return "/persons/" + strconv.FormatInt(id, 10) }
 
 // householdFieldOrder is the order of the households forms' fields in an
 // error summary; the person form's fields follow (fieldOrder).
@@ -87,10 +85,7 @@ func (p householdListParams) url() string {
 	if p.Before != 0 {
 		v.Set("before", strconv.FormatInt(p.Before, 10))
 	}
-	if len(v) == 0 {
-		return "/households"
-	}
-	return "/households?" + v.Encode()
+	return paths.WithQuery(paths.Households(), v)
 }
 
 func (s *Server) householdList(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +116,7 @@ func (s *Server) renderHouseholdList(w http.ResponseWriter, r *http.Request, p h
 	}
 	v := households.ListView{
 		User: u, Q: p.Q, ShowUnit: u.Role.Can(domain.CapAllUnits), CanCreate: u.Role.Can(domain.CapWriteCase),
-		ResetURL: "/households", Flash: s.Sessions.PopString(r.Context(), sessFlash),
+		ResetURL: paths.Households(), Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
 	isID := looksLikeIDNumber(p.Q)
 	if isID {
@@ -133,7 +128,7 @@ func (s *Server) renderHouseholdList(w http.ResponseWriter, r *http.Request, p h
 			head = *row.HeadName
 		}
 		hr := households.Row{
-			URL: householdURL(row.ID), Name: row.Name, Head: head, Members: strconv.Itoa(row.Members),
+			URL: paths.Household(row.ID), Name: row.Name, Head: head, Members: strconv.Itoa(row.Members),
 			LastJoined: domain.FormatDate(row.LastJoined), Unit: row.UnitName,
 		}
 		if row.Reunified > 0 {
@@ -159,7 +154,7 @@ func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(w, r, domain.CapWriteCase) {
 		return
 	}
-	v := households.FormView{Title: "Opprett husstand", Action: "/households", Submit: "Opprett husstand", CancelURL: "/households"}
+	v := households.FormView{Title: "Opprett husstand", Action: paths.Households(), Submit: "Opprett husstand", CancelURL: paths.Households()}
 	if raw := r.URL.Query().Get("person"); raw != "" {
 		pid, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || pid <= 0 {
@@ -174,7 +169,7 @@ func (s *Server) householdNew(w http.ResponseWriter, r *http.Request) {
 		joined := domain.DefaultJoinedOn(p.ArrivalDate, p.SettlementDate, s.today())
 		v.Head = &households.HeadView{PersonID: raw, Name: p.FullName(), JoinedOn: domain.FormatISODate(&joined)}
 		v.Name = domain.DefaultHouseholdName(p.FamilyName)
-		v.CancelURL = personURL(pid)
+		v.CancelURL = paths.Person(pid)
 	}
 	s.renderHouseholdForm(w, r, http.StatusOK, v, nil)
 }
@@ -197,7 +192,7 @@ func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	v := households.FormView{Title: "Opprett husstand", Action: "/households", Submit: "Opprett husstand", CancelURL: "/households", Name: f.Get("name")}
+	v := households.FormView{Title: "Opprett husstand", Action: paths.Households(), Submit: "Opprett husstand", CancelURL: paths.Households(), Name: f.Get("name")}
 	in, err := domain.HouseholdForm{Name: f.Get("name")}.Validate(false)
 	fields := map[string]string{}
 	for k, m := range fieldErrors(err) {
@@ -215,7 +210,7 @@ func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		head = &m
 		v.Head = &households.HeadView{PersonID: raw, JoinedOn: f.Get("joined_on")}
-		v.CancelURL = personURL(m.PersonID)
+		v.CancelURL = paths.Person(m.PersonID)
 	}
 	var id int64
 	if len(fields) > 0 {
@@ -225,7 +220,7 @@ func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		s.Sessions.Put(r.Context(), sessFlash, "Husstanden er opprettet.")
-		http.Redirect(w, r, householdURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Household(id), http.StatusSeeOther)
 		return
 	}
 	code := domain.ErrorCode(err)
@@ -249,7 +244,7 @@ func (s *Server) householdCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func editHouseholdView(id int64) households.FormView {
-	return households.FormView{Title: "Endre husstand", Action: householdURL(id), Submit: "Lagre", CancelURL: householdURL(id)}
+	return households.FormView{Title: "Endre husstand", Action: paths.Household(id), Submit: "Lagre", CancelURL: paths.Household(id)}
 }
 
 func (s *Server) householdEdit(w http.ResponseWriter, r *http.Request) {
@@ -286,7 +281,7 @@ func (s *Server) householdUpdate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.Sessions.Put(r.Context(), sessFlash, "Husstanden er lagret.")
-		http.Redirect(w, r, householdURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Household(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		// Keep what the user typed, based on the stored version from now on.
 		v.Version = strconv.Itoa(stale.Current.Version)
@@ -305,8 +300,8 @@ func (s *Server) householdUpdate(w http.ResponseWriter, r *http.Request) {
 func memberRows(h *domain.HouseholdDetail, today time.Time) (active, former []households.MemberRow) {
 	for _, m := range h.Members {
 		row := households.MemberRow{
-			PersonID: strconv.FormatInt(m.PersonID, 10), PersonURL: personURL(m.PersonID),
-			RemoveURL: householdURL(h.ID) + "/members/" + strconv.FormatInt(m.PersonID, 10) + "/remove",
+			PersonID: strconv.FormatInt(m.PersonID, 10), PersonURL: paths.Person(m.PersonID),
+			RemoveURL: paths.HouseholdMemberRemove(h.ID, m.PersonID),
 			Name:      m.FullName(), Relation: domain.Label(domain.Relations, m.Relation),
 			BirthDate: domain.FormatDate(&m.BirthDate), Age: strconv.Itoa(domain.AgeOn(m.BirthDate, today)) + " år",
 			Arrival: domain.FormatDate(m.ArrivalDate), JoinedOn: domain.FormatDate(&m.JoinedOn),
@@ -325,14 +320,13 @@ func memberRows(h *domain.HouseholdDetail, today time.Time) (active, former []ho
 // showHousehold builds the household page; q is the picker's query.
 func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q string) (households.ShowView, error) {
 	u := currentUser(r)
-	hu := householdURL(h.ID)
 	v := households.ShowView{
-		User: u, ID: strconv.FormatInt(h.ID, 10), URL: hu, Name: h.Name, Unit: h.UnitName,
+		User: u, ID: h.ID, URL: paths.Household(h.ID), Name: h.Name, Unit: h.UnitName,
 		Version: strconv.Itoa(h.Version), UpdatedAt: h.UpdatedAt.In(domain.Oslo).Format("02.01.2006 15:04"),
 		CanEdit: u.Role.Can(domain.CapWriteCase),
 	}
 	v.Members, v.Former = memberRows(h, s.today())
-	v.Picker = households.PickerView{SearchAction: hu + "/search", AddAction: hu + "/members", Q: q, Version: v.Version}
+	v.Picker = households.PickerView{SearchAction: paths.HouseholdPickerSearch(h.ID), AddAction: paths.HouseholdMembers(h.ID), Q: q, Version: v.Version}
 	if !v.CanEdit || q == "" {
 		return v, nil
 	}
@@ -348,7 +342,7 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 	for _, c := range cands {
 		joined := domain.DefaultJoinedOn(c.ArrivalDate, c.SettlementDate, s.today())
 		cv := households.Candidate{
-			PersonID: strconv.FormatInt(c.ID, 10), PersonURL: personURL(c.ID), Name: c.GivenName + " " + c.FamilyName,
+			PersonID: strconv.FormatInt(c.ID, 10), PersonURL: paths.Person(c.ID), Name: c.GivenName + " " + c.FamilyName,
 			BirthDate: domain.FormatDate(&c.BirthDate), Arrival: domain.FormatDate(c.ArrivalDate),
 			JoinedOn: domain.FormatISODate(&joined),
 		}
@@ -356,7 +350,7 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 			if *c.HouseholdID == h.ID {
 				cv.Here = true
 			} else {
-				cv.Other, cv.OtherURL = *c.HouseholdName, householdURL(*c.HouseholdID)
+				cv.Other, cv.OtherURL = *c.HouseholdName, paths.Household(*c.HouseholdID)
 			}
 		}
 		v.Picker.Candidates = append(v.Picker.Candidates, cv)
@@ -442,11 +436,11 @@ func (s *Server) householdPickerSearch(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		target := householdURL(id)
+		qs := url.Values{}
 		if q != "" {
-			target += "?" + url.Values{"q": {q}}.Encode()
+			qs.Set("q", q)
 		}
-		http.Redirect(w, r, target+"#add-member", http.StatusSeeOther)
+		http.Redirect(w, r, paths.WithQuery(paths.Household(id), qs)+"#add-member", http.StatusSeeOther)
 		return
 	}
 	s.renderHousehold(w, r, http.StatusOK, id, q, nil)
@@ -465,7 +459,7 @@ func (s *Server) householdAddMember(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		s.Sessions.Put(r.Context(), sessFlash, "Personen er lagt til i husstanden.")
-		http.Redirect(w, r, householdURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Household(id), http.StatusSeeOther)
 		return
 	}
 	status := http.StatusUnprocessableEntity
@@ -513,7 +507,7 @@ func (s *Server) removeTarget(w http.ResponseWriter, r *http.Request) (*domain.H
 
 func removeView(h *domain.HouseholdDetail, m households.MemberRow) households.RemoveView {
 	return households.RemoveView{
-		HouseholdURL: householdURL(h.ID), Household: h.Name, Member: m, Action: m.RemoveURL,
+		HouseholdURL: paths.Household(h.ID), Household: h.Name, Member: m, Action: m.RemoveURL,
 		Version: strconv.Itoa(h.Version),
 	}
 }
@@ -547,7 +541,7 @@ func (s *Server) householdRemove(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		s.Sessions.Put(r.Context(), sessFlash, "Personen er fjernet fra husstanden.")
-		http.Redirect(w, r, householdURL(id), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Household(id), http.StatusSeeOther)
 		return
 	}
 	var stale *postgres.HouseholdStaleError
@@ -583,8 +577,8 @@ func (s *Server) reunificationView(r *http.Request, h *domain.HouseholdDetail) (
 		return households.ReunificationView{}, err
 	}
 	return households.ReunificationView{
-		User: currentUser(r), HouseholdURL: householdURL(h.ID), Household: h.Name,
-		Action: householdURL(h.ID) + "/reunification", Caseworkers: opts,
+		User: currentUser(r), HouseholdURL: paths.Household(h.ID), Household: h.Name,
+		Action: paths.HouseholdReunification(h.ID), Caseworkers: opts,
 	}, nil
 }
 
@@ -632,9 +626,9 @@ func (s *Server) reunificationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		s.Sessions.Put(r.Context(), sessFlash, in.Person.GivenName+" "+in.Person.FamilyName+" er registrert som familiegjenforent i husstanden.")
-		target := householdURL(id)
+		target := paths.Household(id)
 		if r.PostForm.Get("next") == "another" {
-			target += "/reunification"
+			target = paths.HouseholdReunification(id)
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return
@@ -672,7 +666,7 @@ func (s *Server) reunificationCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if dup != nil && dup.Visible {
-		v.DuplicateURL = personURL(dup.ExistingID)
+		v.DuplicateURL = paths.Person(dup.ExistingID)
 	}
 	s.render(w, r, status, households.Reunification(v))
 }
@@ -692,13 +686,13 @@ func (s *Server) renderHouseholdSection(r *http.Request, p *domain.Person, h *do
 	if h == nil {
 		return households.Section(households.SectionView{
 			CanCreate: currentUser(r).Role.Can(domain.CapWriteCase),
-			NewURL:    "/households/new?person=" + strconv.FormatInt(p.ID, 10),
+			NewURL:    paths.HouseholdNewFor(p.ID),
 		})
 	}
-	v := households.SectionView{HouseholdURL: householdURL(h.ID), Name: h.Name}
+	v := households.SectionView{HouseholdURL: paths.Household(h.ID), Name: h.Name}
 	for _, m := range h.ActiveMembers() {
 		v.Members = append(v.Members, households.SectionMember{
-			PersonURL: personURL(m.PersonID), Name: m.FullName(), Relation: domain.Label(domain.Relations, m.Relation),
+			PersonURL: paths.Person(m.PersonID), Name: m.FullName(), Relation: domain.Label(domain.Relations, m.Relation),
 			JoinedOn: domain.FormatDate(&m.JoinedOn), Arrival: domain.FormatDate(m.ArrivalDate),
 			Self: m.PersonID == p.ID, Reunification: m.Reunification,
 		})

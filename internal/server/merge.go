@@ -11,6 +11,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/layout"
 	"ankomst/web/merge"
+	"ankomst/web/paths"
 	"ankomst/web/persons"
 
 	"github.com/go-chi/chi/v5"
@@ -24,8 +25,6 @@ func (s *Server) mergeRoutes(r chi.Router) {
 	r.Get("/persons/{id}/merge/{otherID}", s.mergePreview)
 	r.Post("/persons/{id}/merge/{otherID}", s.mergeSubmit)
 }
-
-func mergeURL(a, b int64) string { return personURL(a) + "/merge/" + strconv.FormatInt(b, 10) }
 
 // mergeIDs reads the two registrations' ids from the path.
 func mergeIDs(r *http.Request) (a, b int64, ok bool) {
@@ -55,7 +54,7 @@ func (s *Server) mergeSearch(w http.ResponseWriter, r *http.Request) {
 	v := merge.SearchView{
 		User: currentUser(r), PersonID: id, PersonName: res.Subject.FullName(),
 		BirthDate: domain.FormatDate(&res.Subject.BirthDate), UnitName: res.UnitName,
-		PersonURL: personURL(id), SearchURL: personURL(id) + "/merge/search",
+		PersonURL: paths.Person(id), SearchURL: paths.MergeSearch(id),
 		Q: q, Searched: q != "", More: res.More,
 	}
 	if looksLikeIDNumber(q) {
@@ -74,7 +73,7 @@ func (s *Server) mergeSearch(w http.ResponseWriter, r *http.Request) {
 		if c.CaseworkerName != nil {
 			cw = *c.CaseworkerName
 		}
-		return merge.CandidateRow{URL: mergeURL(id, c.ID), Name: c.FamilyName + ", " + c.GivenName,
+		return merge.CandidateRow{URL: paths.MergeWith(id, c.ID), Name: c.FamilyName + ", " + c.GivenName,
 			BirthDate: domain.FormatDate(&c.BirthDate), Identity: idt, Caseworker: cw,
 			Registered: c.CreatedAt.In(domain.Oslo).Format("02.01.2006"), Closed: c.Status == domain.StatusClosed}
 	}
@@ -156,7 +155,7 @@ func (s *Server) previewView(r *http.Request, pv *postgres.MergePreview, st *pre
 			Closed:     p.Status == domain.StatusClosed, Suggested: p.ID == pv.DefaultSurvivorID}
 	}
 	v := merge.PreviewView{
-		User: currentUser(r), Action: mergeURL(pv.A.ID, pv.B.ID), CancelURL: personURL(pv.A.ID),
+		User: currentUser(r), Action: paths.MergeWith(pv.A.ID, pv.B.ID), CancelURL: paths.Person(pv.A.ID),
 		A: side(pv.A), B: side(pv.B), Keep: strconv.FormatInt(sv.ID, 10),
 		SurvivorName: sv.FullName(), MergedName: mg.FullName(),
 		Stale: st.stale, Switched: st.switched,
@@ -336,7 +335,7 @@ func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) {
 			msg += " Medlemskapet i husstanden «" + res.EndedHousehold + "» til den sammenslåtte registreringen er avsluttet."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
-		http.Redirect(w, r, personURL(res.SurvivorID), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Person(res.SurvivorID), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		st := &previewState{choices: form.Fields}
 		for _, x := range []struct {
@@ -368,11 +367,11 @@ func (s *Server) mergedNotice(w http.ResponseWriter, r *http.Request, p *domain.
 	}
 	v := merge.MergedView{
 		User: currentUser(r), Name: p.FullName(), BirthDate: domain.FormatDate(&p.BirthDate),
-		SurvivorURL: personURL(n.SurvivorID), SurvivorName: n.SurvivorName,
+		SurvivorURL: paths.Person(n.SurvivorID), SurvivorName: n.SurvivorName,
 		MergedAt: n.MergedAt.In(domain.Oslo).Format("02.01.2006"), MergedBy: n.MergedBy,
 	}
 	if currentUser(r).Role.Can(domain.CapLeaderViews) {
-		v.AuditURL = personURL(p.ID) + "/audit"
+		v.AuditURL = paths.PersonAudit(p.ID)
 	}
 	s.render(w, r, http.StatusOK, merge.Merged(v))
 }

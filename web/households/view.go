@@ -67,7 +67,7 @@ type ConflictView struct {
 // ShowView is the household page's model.
 type ShowView struct {
 	User      *domain.User
-	ID        string
+	ID        int64
 	URL       string
 	Name      string
 	Unit      string
@@ -85,15 +85,9 @@ type ShowView struct {
 }
 
 // editURL is the rename form; reunificationURL the family reunification form.
-func (v ShowView) editURL() string { return paths.HouseholdEdit(v.householdID()) }
+func (v ShowView) editURL() string { return paths.HouseholdEdit(v.ID) }
 
-func (v ShowView) reunificationURL() string { return paths.HouseholdReunification(v.householdID()) }
-
-// householdID is the household's id (ID is its decimal form).
-func (v ShowView) householdID() int64 {
-	id, _ := strconv.ParseInt(v.ID, 10, 64)
-	return id
-}
+func (v ShowView) reunificationURL() string { return paths.HouseholdReunification(v.ID) }
 
 // Facts are the household page's facts: its unit and how many members it has now.
 func (v ShowView) Facts() []layout.Fact {
