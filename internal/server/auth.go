@@ -7,6 +7,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/web/auth"
+	"ankomst/web/paths"
 
 	"github.com/go-chi/chi/v5/middleware"
 )
@@ -20,7 +21,7 @@ import (
 // cleaning changes, and it stays one after one round of percent-decoding too
 // (for a proxy or server that decodes once more): "/%2F/host" is refused.
 func safeNext(next string) string {
-	const fallback = "/persons"
+	fallback := paths.Persons()
 	decoded, err := url.PathUnescape(next)
 	if err != nil || !localPath(next, false) || !localPath(decoded, true) {
 		return fallback
@@ -49,7 +50,7 @@ func localPath(p string, nonASCII bool) bool {
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if currentUser(r) != nil {
-		http.Redirect(w, r, "/persons", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Persons(), http.StatusSeeOther)
 		return
 	}
 	v := auth.LoginView{Next: r.URL.Query().Get("next")}
@@ -97,5 +98,5 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/login?logged_out=1", http.StatusSeeOther)
+	http.Redirect(w, r, paths.WithQuery(paths.Login(), url.Values{"logged_out": {"1"}}), http.StatusSeeOther)
 }

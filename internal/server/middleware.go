@@ -18,6 +18,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+	"ankomst/web/paths"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -326,9 +327,9 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if currentUser(r) == nil {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+				http.Redirect(w, r, paths.WithQuery(paths.Login(), url.Values{"next": {r.URL.Path}}), http.StatusSeeOther)
 			} else {
-				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				http.Redirect(w, r, paths.Login(), http.StatusSeeOther)
 			}
 			return
 		}

@@ -6,6 +6,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5/middleware"
@@ -53,7 +54,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case domain.ECONFLICT:
 		s.renderError(w, r, http.StatusConflict, "Konflikt", de.Message)
 	case domain.EUNAUTHORIZED:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		http.Redirect(w, r, paths.Login(), http.StatusSeeOther)
 	default:
 		s.serverError(w, r, err)
 	}
