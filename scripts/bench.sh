@@ -115,6 +115,8 @@ echo "GET /persons?view=all: $status, $size bytes, ${time}s (cold)"
 echo "== load generator"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 export ANKOMST_BENCH_URL="$BASE" ANKOMST_BENCH_EMAIL="$EMAIL" ANKOMST_BENCH_PASSWORD="$PASSWORD"
+# The server's request log: statements and round trips per page.
+export ANKOMST_BENCH_LOG="$WORK/server.log"
 export ANKOMST_BENCH_CASEWORKER="$CASEWORKER" ANKOMST_BENCH_CASEWORKER_PASSWORD="$CASEWORKER_PASSWORD"
 if [[ -n ${BENCH_OUT:-} ]]; then
   go test ./internal/server -run "$TESTS" -count=1 -v -timeout 60m | tee "$BENCH_OUT"

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -178,19 +179,15 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	if err := db.AnalyzePersons(ctx); err != nil {
 		return fmt.Errorf("demo: analyze: %w", err)
 	}
-	households, err := db.DemoHouseholds(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: households: %w", err)
-	}
-	if err := db.RefreshAllDeadlines(ctx); err != nil {
-		return fmt.Errorf("demo: deadlines: %w", err)
-	}
-	completed, err := db.DemoCompleteOldDeadlines(ctx, today)
-	if err != nil {
-		return fmt.Errorf("demo: deadlines: %w", err)
-	}
-	if err := db.DemoCloseDates(ctx, today); err != nil {
-		return fmt.Errorf("demo: closed cases: %w", err)
+	var summary []string
+	for _, step := range moduleSteps(today) {
+		line, err := step.run(ctx, db)
+		if err != nil {
+			return fmt.Errorf("demo: %s: %w", step.name, err)
+		}
+		if line != "" {
+			summary = append(summary, line)
+		}
 	}
 	done := time.Now()
 
@@ -206,7 +203,7 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		for _, u := range units {
 			fmt.Fprintf(out, " %s %d", u.Name, perUnit[u.ID])
 		}
-		fmt.Fprintf(out, "\nHouseholds: %d. Computed deadlines due over a month ago marked done: %d.\n", households, completed)
+		fmt.Fprintf(out, "\n%s\n", strings.Join(summary, " "))
 		fmt.Fprintln(out, "Every national ID is a synthetic test number (month + 80).")
 	}
 	if g.noNID > 0 {
@@ -220,6 +217,34 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	fmt.Fprintln(out)
 	PrintLogins(out)
 	return nil
+}
+
+// demoStep is one module's demo data, added after the persons are copied;
+// it returns a sentence for the summary.
+type demoStep struct {
+	name string
+	run  func(ctx context.Context, db *postgres.DB) (string, error)
+}
+
+// moduleSteps lists each module's demo data, in order: one line per module.
+// (Case notes come last and only on request: loadNotes.)
+func moduleSteps(today time.Time) []demoStep {
+	return []demoStep{
+		{"households", func(ctx context.Context, db *postgres.DB) (string, error) {
+			n, err := db.DemoHouseholds(ctx)
+			return fmt.Sprintf("Households: %d.", n), err
+		}},
+		{"deadlines", func(ctx context.Context, db *postgres.DB) (string, error) {
+			if err := db.RefreshAllDeadlines(ctx); err != nil {
+				return "", err
+			}
+			n, err := db.DemoCompleteOldDeadlines(ctx, today)
+			return fmt.Sprintf("Computed deadlines due over a month ago marked done: %d.", n), err
+		}},
+		{"closed cases", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return "", db.DemoCloseDates(ctx, today)
+		}},
+	}
 }
 
 // loadNotes adds o.Notes synthetic case notes over the persons stored.

@@ -151,6 +151,15 @@ func householdID(h *MergeHousehold) int64 {
 	return h.ID
 }
 
+// mergeMoves lists the modules' tables whose rows a merge simply moves to
+// the survivor (person_id re-pointed): one line per module. Records that
+// need more (household memberships, computed deadlines, last-seen marks)
+// have their own step in MergePersons. A table listed here must also refuse
+// new rows for a merged registration (a trigger calling refuse_merged_person,
+// migration 000007; TestMergeMovesAreGuarded checks) and be counted in
+// mergeCounts for the preview.
+func mergeMoves() []string { return []string{"case_notes", "tasks"} }
+
 // mergeCounts counts the records of a registration that a merge moves;
 // done marks only of the deadline kinds the user may see.
 func mergeCounts(ctx context.Context, q querier, s domain.Scope, personID int64) (MergeCounts, error) {
@@ -335,11 +344,10 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 			return err
 		}
 
-		if _, err := tx.Exec(ctx, `UPDATE case_notes SET person_id = $2 WHERE person_id = $1`, mg.ID, sv.ID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE tasks SET person_id = $2 WHERE person_id = $1`, mg.ID, sv.ID); err != nil {
-			return err
+		for _, table := range mergeMoves() {
+			if _, err := tx.Exec(ctx, `UPDATE `+table+` SET person_id = $2 WHERE person_id = $1`, mg.ID, sv.ID); err != nil {
+				return err
+			}
 		}
 
 		// Households.

@@ -118,3 +118,14 @@ func TestPersonPageBatch(t *testing.T) {
 		t.Errorf("admin: %v", err)
 	}
 }
+
+// Every table a merge moves refuses rows for a merged registration.
+func TestMergeMovesAreGuarded(t *testing.T) {
+	f := newFixture(t)
+	for _, table := range postgres.MergeMoves() {
+		if n := countWhere(t, f, `pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+			WHERE tg.tgrelid = $1::regclass AND p.proname = 'refuse_merged_person'`, table); n == 0 {
+			t.Errorf("%s has no refuse_merged_person trigger", table)
+		}
+	}
+}

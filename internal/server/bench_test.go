@@ -31,6 +31,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -187,6 +188,63 @@ func (benchTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 
 func (benchTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// The statements of a batch (the person page's) are captured one by one.
+func (benchTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (benchTracer) TraceBatchQuery(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	if c, ok := ctx.Value(benchCaptureKey{}).(*benchCapture); ok {
+		c.SQL, c.Args = d.SQL, slices.Clone(d.Args)
+		c.All = append(c.All, benchQuery{SQL: d.SQL, Args: c.Args})
+	}
+}
+
+func (benchTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// benchDBWork prints, per route pattern, the Postgres work of the requests
+// the benchmark made through HTTP, from the server's request log
+// (ANKOMST_BENCH_LOG, set by scripts/bench.sh): statements and round trips
+// per request (session and user loads included), median and maximum.
+func benchDBWork(t *testing.T, w io.Writer, routes ...string) {
+	path := os.Getenv("ANKOMST_BENCH_LOG")
+	if path == "" {
+		fmt.Fprintln(w, "(set ANKOMST_BENCH_LOG to the server's log for statements and round trips per page)")
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts, trips := map[string][]int{}, map[string][]int{}
+	for _, line := range strings.Split(string(b), "\n") {
+		var m struct {
+			Msg        string `json:"msg"`
+			Route      string `json:"route"`
+			Status     int    `json:"status"`
+			Statements int    `json:"db_statements"`
+			RoundTrips int    `json:"db_round_trips"`
+		}
+		if json.Unmarshal([]byte(line), &m) != nil || m.Msg != "request" || m.Status != http.StatusOK {
+			continue
+		}
+		stmts[m.Route] = append(stmts[m.Route], m.Statements)
+		trips[m.Route] = append(trips[m.Route], m.RoundTrips)
+	}
+	fmt.Fprintf(w, "\nPostgres work per request through HTTP (from the server log; session and user loads included):\n")
+	fmt.Fprintf(w, "%-36s %9s %12s %12s %14s %14s\n", "route", "requests", "stmts p50", "stmts max", "round trips p50", "round trips max")
+	for _, r := range routes {
+		st, rt := stmts[r], trips[r]
+		if len(st) == 0 {
+			fmt.Fprintf(w, "%-36s %9d\n", r, 0)
+			continue
+		}
+		slices.Sort(st)
+		slices.Sort(rt)
+		fmt.Fprintf(w, "%-36s %9d %12d %12d %14d %14d\n", r, len(st), st[len(st)/2], st[len(st)-1], rt[len(rt)/2], rt[len(rt)-1])
+	}
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
 
 // benchSetup is what every benchmark needs: the server's URL, the requests
@@ -293,8 +351,20 @@ func (b *benchSetup) vacuum(t *testing.T, tables ...string) {
 	if os.Getenv("ANKOMST_BENCH_VACUUM") == "0" {
 		return
 	}
+	// Only the tables' owner may vacuum them: the server's role (least
+	// privilege) would be skipped with a warning.
+	ctx := context.Background()
+	owner := os.Getenv("ANKOMST_OWNER_URL")
+	if owner == "" {
+		owner = os.Getenv("DATABASE_URL")
+	}
+	conn, err := pgx.Connect(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
 	for _, tbl := range tables {
-		if _, err := b.pool.Exec(context.Background(), `VACUUM (ANALYZE) `+tbl); err != nil {
+		if _, err := conn.Exec(ctx, `VACUUM (ANALYZE) `+tbl); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -493,6 +563,7 @@ func TestBenchPersonList(t *testing.T) {
 			fmt.Fprintf(w, "%-34s %4d %10s %11.2fx %11.2fx  %s\n", benchTrunc(r.sc.Name, 34), c, ms(h.P99), r50, r99, verdict)
 		}
 	}
+	benchDBWork(t, w, "/persons")
 	if os.Getenv("ANKOMST_BENCH_EXPLAIN") != "0" {
 		for _, r := range results {
 			fmt.Fprintf(w, "\n--- EXPLAIN (ANALYZE, BUFFERS): %s\n", r.sc.Name)
@@ -655,22 +726,12 @@ func TestBenchCasework(t *testing.T) {
 			// The person page: the person and the sections of the modules.
 			name: "person page, same person", path: pp, want: `data-testid="timeline-section"`,
 			bare: func(ctx context.Context) error {
-				p, err := db.GetPerson(ctx, scope, busiest)
-				if err != nil {
-					return err
-				}
-				if _, err := db.PersonHousehold(ctx, scope, busiest); err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
-					return err
-				}
-				if _, err := db.PersonDeadlines(ctx, scope, busiest); err != nil {
-					return err
-				}
-				if _, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 20}); err != nil {
-					return err
-				}
-				if p.Status == domain.StatusClosed {
-					_, err = db.PersonClosure(ctx, scope, busiest)
-				}
+				// The handler's one batch: every section's reads.
+				pg := db.NewPersonPage(scope, busiest)
+				pg.Household()
+				pg.Closure()
+				pg.Timeline(20, pg.Deadlines())
+				_, err := db.LoadPersonPage(ctx, pg)
 				return err
 			},
 		},
@@ -734,7 +795,7 @@ func TestBenchCasework(t *testing.T) {
 	fmt.Fprintf(w, "    as %s (%d active persons, %d open deadlines they see); the busiest person of the unit: id %d, %d notes, status %s\n",
 		email, caseload, openDeadlines, busiest, busiestNotes, person.Status)
 	fmt.Fprintf(w, "    %d requests per run after 100 warm-up; http = GET through `ankomst serve`; sql = the handler's store calls alone;\n"+
-		"    stmts = statements per store call (with BEGIN/COMMIT); EXPLAIN = the read statements' execution + planning times, summed (ms)\n\n", bs.n)
+		"    stmts = statements per store call (with BEGIN/COMMIT; a batch's statements one by one); EXPLAIN = the read statements' execution + planning times, summed (ms)\n\n", bs.n)
 	fmt.Fprintf(w, "%-32s %-5s %4s %6s %7s %8s %8s %8s %8s %8s %13s\n", "scenario", "path", "conc", "stmts", "KiB", "p50 ms", "p90 ms", "p99 ms", "max ms", "req/s", "EXPLAIN")
 	for _, r := range results {
 		for _, c := range bs.concs {
@@ -760,6 +821,7 @@ func TestBenchCasework(t *testing.T) {
 			fmt.Fprintf(w, "%-32s %4d %10s %11.2fx  %s\n", benchTrunc(r.sc.name, 32), c, ms(h.P99), float64(h.P50)/float64(b.P50), verdict)
 		}
 	}
+	benchDBWork(t, w, "/persons/{id}/timeline", "/persons/{id}", "/deadlines")
 	for _, r := range results {
 		for i, plan := range r.plans {
 			fmt.Fprintf(w, "\n--- EXPLAIN (ANALYZE, BUFFERS): %s, statement %d of %d read statements\n", r.sc.name, i+1, len(r.plans))

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,5 +117,32 @@ func validPersonForm(nationalID string) url.Values {
 		"sex": {"female"}, "national_id": {nationalID}, "country_of_origin": {"AF"},
 		"languages": {"prs", "fa"}, "interpreter_needed": {"1"}, "interpreter_language": {"prs"},
 		"residence_basis": {"resettlement"}, "arrival_date": {"2026-03-01"}, "settlement_date": {"2026-03-10"},
+	}
+}
+
+// clPerson registers a person through the form, assigned to caseworker (0:
+// nobody), and returns its path and id.
+func clPerson(t *testing.T, c *client, i int, given, family string, caseworker int64) (string, int64) {
+	t.Helper()
+	f := validPersonForm(nid(i))
+	f.Set("given_name", given)
+	f.Set("family_name", family)
+	if caseworker != 0 {
+		f.Set("caseworker_id", strconv.FormatInt(caseworker, 10))
+	}
+	path := createPerson(t, c, f)
+	id, _ := strconv.ParseInt(strings.TrimPrefix(path, "/persons/"), 10, 64)
+	return path, id
+}
+
+func clMust(t *testing.T, r response, status int, wants ...string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d\n%.3000s", r.Status, status, r.Body)
+	}
+	for _, w := range wants {
+		if !strings.Contains(r.Body, w) {
+			t.Errorf("the page lacks %q", w)
+		}
 	}
 }

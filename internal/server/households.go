@@ -388,6 +388,10 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	if f == nil && isHTMX(r) { // the picker's live search: its count and candidates only
+		s.renderFragments(w, r, status, households.Show(v), households.PickerFragment)
+		return
+	}
 	if f == nil {
 		v.Flash = s.Sessions.PopString(r.Context(), sessFlash)
 		s.render(w, r, status, households.Show(v))
@@ -421,7 +425,8 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 
 // householdPickerSearch takes the picker's search by POST, so an identity
 // number stays out of URLs; a name search redirects to the household page
-// with the query.
+// with the query. The live search (htmx) gets the picker's fragment, with
+// HX-Push-Url for a query that fits a URL.
 func (s *Server) householdPickerSearch(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
@@ -429,18 +434,26 @@ func (s *Server) householdPickerSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := strings.TrimSpace(r.PostForm.Get("q"))
-	if !looksLikeIDNumber(q) {
+	qs := url.Values{}
+	if q != "" {
+		qs.Set("q", q)
+	}
+	shareable := paths.WithQuery(paths.Household(id), qs) + "#add-member"
+	if isHTMX(r) { // the live search: the candidates, and the shareable URL when the query fits one
+		if queryFitsURL(q) {
+			w.Header().Set("HX-Push-Url", shareable)
+		}
+		s.renderHousehold(w, r, http.StatusOK, id, q, nil)
+		return
+	}
+	if queryFitsURL(q) {
 		// Only a household in scope gets a redirect (an identity number
 		// search below reads it in scope anyway).
 		if err := s.DB.HouseholdInScope(r.Context(), scope(r), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		qs := url.Values{}
-		if q != "" {
-			qs.Set("q", q)
-		}
-		http.Redirect(w, r, paths.WithQuery(paths.Household(id), qs)+"#add-member", http.StatusSeeOther)
+		http.Redirect(w, r, shareable, http.StatusSeeOther)
 		return
 	}
 	s.renderHousehold(w, r, http.StatusOK, id, q, nil)

@@ -326,6 +326,11 @@ func scope(r *http.Request) domain.Scope {
 func (s *Server) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if currentUser(r) == nil {
+			if isHTMX(r) { // a live search after the session ended: the whole page goes to the login
+				w.Header().Set("HX-Redirect", paths.Login())
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, paths.WithQuery(paths.Login(), url.Values{"next": {r.URL.Path}}), http.StatusSeeOther)
 			} else {

@@ -5,6 +5,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+	"ankomst/web/layout"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -45,8 +46,10 @@ func (s *Server) modules() []module {
 		{name: "deadlines", routes: s.deadlineRoutes, section: s.deadlineSection,
 			menu: &menuEntry{"deadlines", "Frister", "/deadlines", domain.CapReadCase}},
 		{name: "notes", routes: s.noteRoutes, section: s.timelineSection},
-		{name: "caseload", routes: s.caseloadRoutes,
+		{name: "reassign", routes: s.reassignRoutes,
 			menu: &menuEntry{"caseload", "Saksfordeling", "/caseload", domain.CapReassign}},
+		{name: "closing", routes: s.closingRoutes},
+		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},
 	}
 }
@@ -67,4 +70,28 @@ func (pg *personPage) Deadlines() *[]domain.Deadline {
 		pg.deadlines = pg.batch.Deadlines()
 	}
 	return pg.deadlines
+}
+
+// menus is the main menu of each role: the modules' entries whose
+// capability the role holds, in module order.
+func menus(mods []module) map[domain.Role][]layout.MenuItem {
+	out := map[domain.Role][]layout.MenuItem{}
+	for _, r := range domain.Roles() {
+		for _, m := range mods {
+			if m.menu != nil && r.Can(m.menu.cap) {
+				out[r] = append(out[r], layout.MenuItem{Key: m.menu.key, Label: m.menu.label, Path: m.menu.path})
+			}
+		}
+	}
+	return out
+}
+
+// withMenu puts the user's menu in the request context for the layout.
+func (s *Server) withMenu(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := currentUser(r); u != nil {
+			r = r.WithContext(layout.WithMenu(r.Context(), s.menus[u.Role]))
+		}
+		next.ServeHTTP(w, r)
+	})
 }

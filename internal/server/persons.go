@@ -11,6 +11,7 @@ import (
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 	"ankomst/web/persons"
 
 	"github.com/a-h/templ"
@@ -50,7 +51,7 @@ func (p listParams) url(change func(*listParams)) string {
 	if c.Before != 0 {
 		v.Set("before", strconv.FormatInt(c.Before, 10))
 	}
-	return "/persons?" + v.Encode()
+	return paths.WithQuery(paths.Persons(), v)
 }
 
 func defaultView(u *domain.User) string {
@@ -82,9 +83,20 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) {
 // personSearch takes the search form by POST so that a national ID or DUF
 // number never lands in a URL, a log line or the browser history. A name
 // search redirects to a shareable GET URL.
+//
+// The live search (htmx, HX-Request) gets the results fragment instead; for
+// a query that may go into a URL, HX-Push-Url puts the shareable GET URL in
+// the address bar and the history, for a possible identity number nothing.
 func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) {
 	p := parseListParams(r, r.PostForm)
-	if p.Q != "" && !looksLikeIDNumber(p.Q) {
+	if isHTMX(r) {
+		if queryFitsURL(p.Q) {
+			w.Header().Set("HX-Push-Url", p.url(nil))
+		}
+		s.renderPersonList(w, r, p)
+		return
+	}
+	if p.Q != "" && queryFitsURL(p.Q) {
 		http.Redirect(w, r, p.url(nil), http.StatusSeeOther)
 		return
 	}
@@ -113,16 +125,23 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		s.fail(w, r, err)
 		return
 	}
+	flash := ""
+	if !isHTMX(r) { // a live search shows no flash, so leaves it for the next page
+		flash = s.Sessions.PopString(r.Context(), sessFlash)
+	}
 	v := persons.ListView{
-		User: u, Q: p.Q, Mine: p.View == "mine", CanCreate: u.Role.Can(domain.CapWriteCase),
+		User: u, Q: p.Q, Searched: p.Q != "", Mine: p.View == "mine", CanCreate: u.Role.Can(domain.CapWriteCase),
 		MineURL: p.url(func(c *listParams) { c.View = "mine"; c.Q = "" }),
 		AllURL:  p.url(func(c *listParams) { c.View = "all"; c.Q = "" }),
-		Flash:   s.Sessions.PopString(r.Context(), sessFlash),
+		Flash:   flash,
 		Closed:  p.View == "closed", ClosedURL: p.url(func(c *listParams) { c.View = "closed"; c.Q = "" }),
 		CanReassign: u.Role.Can(domain.CapReassign),
 	}
-	if looksLikeIDNumber(p.Q) {
+	if !queryFitsURL(p.Q) {
 		v.Q = "" // never echo an identity number into links
+	}
+	if p.Sort != postgres.SortName || p.Desc {
+		v.Sort, v.Desc = p.Sort, p.Desc
 	}
 	for _, c := range []struct{ key, label string }{
 		{postgres.SortName, "Navn"}, {postgres.SortBirth, "Fødselsdato"}, {postgres.SortSettlement, "Bosettingsdato"},
@@ -140,7 +159,7 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		key := c.key
 		col.URL = p.url(func(l *listParams) {
 			l.Sort, l.Desc = key, desc
-			if looksLikeIDNumber(l.Q) {
+			if !queryFitsURL(l.Q) {
 				l.Q = ""
 			}
 		})
@@ -166,7 +185,7 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 			return
 		}
 	}
-	if len(page.Rows) > 0 && !looksLikeIDNumber(p.Q) {
+	if len(page.Rows) > 0 && queryFitsURL(p.Q) {
 		first, last := page.Rows[0].ID, page.Rows[len(page.Rows)-1].ID
 		if page.HasNext {
 			v.NextURL = p.url(func(l *listParams) { l.After = last })
@@ -174,6 +193,10 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		if page.HasPrev {
 			v.PrevURL = p.url(func(l *listParams) { l.Before = first })
 		}
+	}
+	if isHTMX(r) { // a live search: the count and the results only
+		s.renderFragments(w, r, http.StatusOK, persons.List(v), persons.ResultsFragment)
+		return
 	}
 	s.render(w, r, http.StatusOK, persons.List(v))
 }
@@ -257,13 +280,13 @@ func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, status
 	}
 	var dup *postgres.DuplicateError
 	if errors.As(err, &dup) && dup.Visible {
-		v.DuplicateURL = "/persons/" + strconv.FormatInt(dup.ExistingID, 10)
+		v.DuplicateURL = paths.Person(dup.ExistingID)
 	}
 	s.render(w, r, status, persons.Form(v))
 }
 
 func newPersonView() persons.FormView {
-	return persons.FormView{Title: "Registrer deltaker", Action: "/persons", Submit: "Registrer", CancelURL: "/persons", CheckDuplicates: true}
+	return persons.FormView{Title: "Registrer deltaker", Action: paths.Persons(), Submit: "Registrer", CancelURL: paths.Persons(), CheckDuplicates: true}
 }
 
 func (s *Server) personNew(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +329,7 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessFlash, "Deltakeren er registrert.")
-	http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 }
 
 // personRoutes are the person register's routes.
@@ -330,7 +353,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 	pg := &personPage{r: r, batch: s.DB.NewPersonPage(scope(r), id)}
 	closure := pg.batch.Closure()
 	var renders []func(*domain.Person) (templ.Component, error)
-	for _, m := range s.modules() {
+	for _, m := range s.mods {
 		if m.section != nil {
 			renders = append(renders, m.section(pg))
 		}
@@ -363,8 +386,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func editView(id int64) persons.FormView {
-	idStr := strconv.FormatInt(id, 10)
-	return persons.FormView{Title: "Endre deltaker", Action: "/persons/" + idStr, Submit: "Lagre endringer", CancelURL: "/persons/" + idStr}
+	return persons.FormView{Title: "Endre deltaker", Action: paths.Person(id), Submit: "Lagre endringer", CancelURL: paths.Person(id)}
 }
 
 func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
@@ -411,7 +433,7 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.Sessions.Put(r.Context(), sessFlash, "Endringene er lagret.")
-		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		// Keep what the user typed, based on the stored version from now on.
 		v.Form.Version = strconv.Itoa(stale.Current.Version)
@@ -424,4 +446,55 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.fail(w, r, err)
 	}
+}
+
+// warnLikelyDuplicates answers a registration that looks like a person
+// already registered (same birth date and a similar name) with the form
+// again and a warning listing them, unless the user has ticked "Dette er
+// ikke samme person" (confirm_duplicate=1). It reports whether it answered.
+//
+// The registration form asks for the check with duplicate_check=1 (a
+// hidden field): a post without it — a script, a test fixture — is not
+// interrupted, as if confirmed.
+//
+// The first warning is 200: the input is valid and nothing is refused; the
+// page is the second step of the form, as a confirmation page is. Sending
+// the form again without the tick is 422 with the tick box's message.
+// Identity-number matches are left to CreatePerson, which refuses them (409).
+func (s *Server) warnLikelyDuplicates(w http.ResponseWriter, r *http.Request, v persons.FormView, in domain.PersonInput) bool {
+	if r.PostForm.Get("duplicate_check") != "1" || r.PostForm.Get("confirm_duplicate") == "1" {
+		return false
+	}
+	cands, err := s.DB.LikelyDuplicates(r.Context(), scope(r), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return true
+	}
+	for _, c := range cands {
+		if c.IdentityMatch() {
+			return false
+		}
+		row := persons.DuplicateRow{Name: "Registrert i en annen enhet", Why: "samme fødselsdato og lignende navn"}
+		if c.Visible {
+			row.URL = "/persons/" + strconv.FormatInt(c.PersonID, 10)
+			row.Name = c.GivenName + " " + c.FamilyName
+			row.BirthDate = domain.FormatDate(&c.BirthDate)
+			row.Closed = c.Status == domain.StatusClosed
+			if c.CaseworkerName != nil {
+				row.Caseworker = "programrådgiver " + *c.CaseworkerName
+			}
+		}
+		v.Duplicates = append(v.Duplicates, row)
+	}
+	if len(v.Duplicates) == 0 {
+		return false
+	}
+	status, ferr := http.StatusOK, error(nil)
+	if r.PostForm.Get("duplicate_warned") == "1" {
+		status = http.StatusUnprocessableEntity
+		ferr = &domain.Error{Code: domain.EINVALID, Message: "Bekreft at dette ikke er samme person.",
+			Fields: map[string]string{"confirm_duplicate": "Kryss av for at dette ikke er samme person, eller avbryt registreringen."}}
+	}
+	s.renderPersonForm(w, r, status, v, ferr)
+	return true
 }

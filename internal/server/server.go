@@ -12,8 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
 	"ankomst/web"
+	"ankomst/web/layout"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -43,6 +45,9 @@ type Server struct {
 	Metrics  *Metrics
 	// shuttingDown makes /readyz answer 503 during graceful shutdown.
 	shuttingDown atomic.Bool
+	// mods is the module list (modules.go); menus the main menu per role.
+	mods  []module
+	menus map[domain.Role][]layout.MenuItem
 }
 
 // New wires a server. reg receives the metrics (nil for a fresh registry).
@@ -67,6 +72,8 @@ func New(db *postgres.DB, log *slog.Logger, cfg Config, reg *prometheus.Registry
 		reg = prometheus.NewRegistry()
 	}
 	s := &Server{DB: db, Sessions: sm, Log: log, Config: cfg}
+	s.mods = s.modules()
+	s.menus = menus(s.mods)
 	s.Metrics = newMetrics(reg, db)
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.serverError(w, r, err)
@@ -98,6 +105,7 @@ func (s *Server) Routes() http.Handler {
 		r.Use(s.crossOriginProtection)
 		r.Use(s.Sessions.LoadAndSave)
 		r.Use(s.loadUser)
+		r.Use(s.withMenu)
 		r.Use(noStore)
 
 		r.Get("/login", s.loginForm)
@@ -109,7 +117,7 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "/persons", http.StatusSeeOther)
 			})
-			for _, m := range s.modules() {
+			for _, m := range s.mods {
 				m.routes(r)
 			}
 		})

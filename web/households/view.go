@@ -128,6 +128,24 @@ type PickerView struct {
 	Version    string
 }
 
+// PickerFragment is the part of Show that answers the picker's live search
+// (htmx): the count and the candidates, rendered with templ.RenderFragments.
+const PickerFragment = "picker"
+
+// CountText says how many persons the picker found, for its live region;
+// nothing before a search.
+func (p PickerView) CountText() string {
+	switch {
+	case !p.Searched:
+		return ""
+	case len(p.Candidates) == 0:
+		return "Ingen treff"
+	case p.More:
+		return "Viser de " + strconv.Itoa(len(p.Candidates)) + " første treffene"
+	}
+	return strconv.Itoa(len(p.Candidates)) + " treff"
+}
+
 // Candidate is a person the picker found.
 type Candidate struct {
 	PersonID  string

@@ -100,6 +100,28 @@ type Search struct {
 	Button      Button // its Label is "Søk" when empty
 	// ResetURL is the "Nullstill" link, shown while there is a query.
 	ResetURL string
+	// Results, when set, makes the search live (htmx, where the page loads
+	// it): typing POSTs the form to Action after a pause, with the header
+	// HX-Request, and the element with this id is swapped for the answer's.
+	// Only the results change, so focus stays in the field; the button and
+	// Enter still submit the form the ordinary way.
+	Results string
+}
+
+// liveAttrs are the search field's htmx attributes, or none.
+func (s Search) liveAttrs() templ.Attributes {
+	if s.Results == "" {
+		return nil
+	}
+	// No hx-sync: while a query is on its way htmx queues the latest one
+	// (no aborts, which htmx reports as errors), so answers come in order.
+	return templ.Attributes{
+		"hx-post":       s.Action,
+		"hx-trigger":    "input changed delay:300ms",
+		"hx-target":     "#" + s.Results,
+		"hx-swap":       "outerHTML",
+		"aria-controls": s.Results,
+	}
 }
 
 func (s Search) button() Button {

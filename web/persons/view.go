@@ -2,6 +2,7 @@
 package persons
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -49,6 +50,41 @@ type ListView struct {
 	// the user last opened them.
 	ChangedCount int
 	CanReassign  bool // leaders and admins: a link to the caseload page
+	// Searched: the list answers a search (Q is empty when the query was an
+	// identity number, which is never echoed).
+	Searched bool
+	// Sort and Desc are the list's order, kept by the search form ("" is by
+	// name).
+	Sort string
+	Desc bool
+}
+
+// ResultsFragment is the part of List that answers a live search (htmx):
+// the count and the results, rendered with templ.RenderFragments.
+const ResultsFragment = "results"
+
+// CountText says how many the list shows, for the live region above it.
+func (v ListView) CountText() string {
+	n := len(v.Rows)
+	more := v.NextURL != "" || v.PrevURL != ""
+	if v.Searched {
+		switch {
+		case n == 0:
+			return "Ingen treff"
+		case more:
+			return strconv.Itoa(n) + " treff på denne siden"
+		}
+		return strconv.Itoa(n) + " treff"
+	}
+	switch {
+	case n == 0:
+		return "Ingen deltakere"
+	case n == 1:
+		return "1 deltaker"
+	case more:
+		return strconv.Itoa(n) + " deltakere på denne siden"
+	}
+	return strconv.Itoa(n) + " deltakere"
 }
 
 // FormView is the register/edit form's model.
