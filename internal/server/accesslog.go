@@ -10,6 +10,7 @@ import (
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
 	"ankomst/web/caseload"
+	"ankomst/web/paths"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -85,7 +86,6 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	base := "/persons/" + strconv.FormatInt(id, 10)
 	link := func(path string, change func(url.Values)) string {
 		v := url.Values{}
 		if action != "" {
@@ -94,13 +94,10 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 		if change != nil {
 			change(v)
 		}
-		if len(v) == 0 {
-			return path
-		}
-		return path + "?" + v.Encode()
+		return paths.WithQuery(path, v)
 	}
 	v := caseload.AuditView{User: currentUser(r), PersonID: id, PersonName: page.PersonName, Action: action,
-		CSVURL: link(base+"/audit.csv", nil)}
+		CSVURL: link(paths.PersonAuditCSV(id), nil)}
 	if v.Action == "" {
 		v.Action = "all"
 	}
@@ -114,10 +111,10 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	if page.HasMore && len(page.Events) > 0 {
 		last := page.Events[len(page.Events)-1].ID
-		v.NextURL = link(base+"/audit", func(uv url.Values) { uv.Set("before", strconv.FormatInt(last, 10)) })
+		v.NextURL = link(paths.PersonAudit(id), func(uv url.Values) { uv.Set("before", strconv.FormatInt(last, 10)) })
 	}
 	if before != 0 {
-		v.FirstURL = link(base+"/audit", nil)
+		v.FirstURL = link(paths.PersonAudit(id), nil)
 	}
 	s.render(w, r, http.StatusOK, caseload.Audit(v))
 }

@@ -9,6 +9,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/caseload"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 	"ankomst/web/persons"
 
 	"github.com/go-chi/chi/v5"
@@ -60,7 +61,7 @@ func (s *Server) personClose(w http.ResponseWriter, r *http.Request) {
 		_, err = s.DB.ClosePerson(r.Context(), scope(r), id, in)
 		if err == nil {
 			s.Sessions.Put(r.Context(), sessFlash, "Saken er avsluttet.")
-			http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 			return
 		}
 	}
@@ -121,7 +122,7 @@ func (s *Server) personReopen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessFlash, "Saken er gjenåpnet.")
-	http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 }
 
 // addCaseActions adds the case status and the caseload actions to the person

@@ -476,7 +476,7 @@ func (s *Server) warnLikelyDuplicates(w http.ResponseWriter, r *http.Request, v 
 		}
 		row := persons.DuplicateRow{Name: "Registrert i en annen enhet", Why: "samme fødselsdato og lignende navn"}
 		if c.Visible {
-			row.URL = "/persons/" + strconv.FormatInt(c.PersonID, 10)
+			row.URL = paths.Person(c.PersonID)
 			row.Name = c.GivenName + " " + c.FamilyName
 			row.BirthDate = domain.FormatDate(&c.BirthDate)
 			row.Closed = c.Status == domain.StatusClosed

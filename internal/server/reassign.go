@@ -11,6 +11,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web/caseload"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -53,10 +54,7 @@ func caseloadURL(filter string, change func(url.Values)) string {
 	if change != nil {
 		change(v)
 	}
-	if len(v) == 0 {
-		return "/caseload"
-	}
-	return "/caseload?" + v.Encode()
+	return paths.WithQuery(paths.Caseload(), v)
 }
 
 func (s *Server) caseloadOverview(w http.ResponseWriter, r *http.Request) {
@@ -250,7 +248,7 @@ func (s *Server) caseloadReassign(w http.ResponseWriter, r *http.Request) {
 		s.Sessions.Put(r.Context(), sessFlash, reassignCountText(res.Moved)+" er flyttet til "+res.ToName+".")
 		http.Redirect(w, r, caseloadURL(strconv.FormatInt(to, 10), nil), http.StatusSeeOther)
 	case errors.As(err, &stale):
-		v := caseload.ConflictView{User: currentUser(r), Missing: stale.Missing, PersonIDs: ids, ToID: to, BackURL: "/caseload"}
+		v := caseload.ConflictView{User: currentUser(r), Missing: stale.Missing, PersonIDs: ids, ToID: to, BackURL: paths.Caseload()}
 		for _, c := range stale.Changed {
 			v.Changed = append(v.Changed, caseload.SkipRow{ID: c.PersonID, Name: caseloadName(c.GivenName, c.FamilyName), Reason: c.Why})
 		}
