@@ -6,6 +6,7 @@ import (
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -40,14 +41,14 @@ type personSection func(pg *personPage) func(p *domain.Person) (templ.Component,
 func (s *Server) modules() []module {
 	return []module{
 		{name: "persons", routes: s.personRoutes,
-			menu: &menuEntry{"persons", "Deltakere", "/persons", domain.CapReadCase}},
+			menu: &menuEntry{"persons", "Deltakere", paths.Persons(), domain.CapReadCase}},
 		{name: "households", routes: s.householdRoutes, section: s.householdSection,
-			menu: &menuEntry{"households", "Husstander", "/households", domain.CapReadCase}},
+			menu: &menuEntry{"households", "Husstander", paths.Households(), domain.CapReadCase}},
 		{name: "deadlines", routes: s.deadlineRoutes, section: s.deadlineSection,
-			menu: &menuEntry{"deadlines", "Frister", "/deadlines", domain.CapReadCase}},
+			menu: &menuEntry{"deadlines", "Frister", paths.Deadlines(), domain.CapReadCase}},
 		{name: "notes", routes: s.noteRoutes, section: s.timelineSection},
 		{name: "reassign", routes: s.reassignRoutes,
-			menu: &menuEntry{"caseload", "Saksfordeling", "/caseload", domain.CapReassign}},
+			menu: &menuEntry{"caseload", "Saksfordeling", paths.Caseload(), domain.CapReassign}},
 		{name: "closing", routes: s.closingRoutes},
 		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},

@@ -16,6 +16,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/web"
 	"ankomst/web/layout"
+	"ankomst/web/paths"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -115,7 +116,7 @@ func (s *Server) Routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, "/persons", http.StatusSeeOther)
+				http.Redirect(w, r, paths.Persons(), http.StatusSeeOther)
 			})
 			for _, m := range s.mods {
 				m.routes(r)
