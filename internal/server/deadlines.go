@@ -472,11 +472,7 @@ func (s *Server) taskDone(w http.ResponseWriter, r *http.Request) {
 	var stale *postgres.DeadlineStaleError
 	switch {
 	case err == nil:
-		msg := "Oppgaven «" + t.Title + "» er markert som utført."
-		if doneOn == nil {
-			msg = "Oppgaven «" + t.Title + "» er åpen igjen."
-		}
-		s.Sessions.Put(r.Context(), sessFlash, msg)
+		s.Sessions.Put(r.Context(), sessFlash, markedFlash("Oppgaven", t.Title, doneOn))
 		http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		s.render(w, r, http.StatusConflict, deadlines.Conflict(deadlines.ConflictView{
@@ -573,11 +569,7 @@ func (s *Server) deadlineDone(w http.ResponseWriter, r *http.Request) {
 	var stale *postgres.DeadlineStaleError
 	switch {
 	case err == nil:
-		msg := "Fristen «" + d.Title + "» er markert som utført."
-		if doneOn == nil {
-			msg = "Fristen «" + d.Title + "» er åpen igjen."
-		}
-		s.Sessions.Put(r.Context(), sessFlash, msg)
+		s.Sessions.Put(r.Context(), sessFlash, markedFlash("Fristen", d.Title, doneOn))
 		http.Redirect(w, r, paths.PersonDeadlines(id), http.StatusSeeOther)
 	case errors.As(err, &stale):
 		v := s.doneView(r, stale.Current)
@@ -589,4 +581,12 @@ func (s *Server) deadlineDone(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.fail(w, r, err)
 	}
+}
+
+// markedFlash is the flash after a task or deadline is marked done or open.
+func markedFlash(what, title string, doneOn *time.Time) string {
+	if doneOn == nil {
+		return what + " «" + title + "» er åpen igjen."
+	}
+	return what + " «" + title + "» er markert som utført."
 }

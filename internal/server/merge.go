@@ -88,13 +88,19 @@ func (s *Server) mergeSearch(w http.ResponseWriter, r *http.Request) {
 
 // ---- Step 2: the preview ----
 
-func (s *Server) mergePreview(w http.ResponseWriter, r *http.Request) {
-	a, b, ok := mergeIDs(r)
-	if !ok {
+// openMerge opens a handler on a pair of registrations: both ids (404) and
+// the capability (403).
+func (s *Server) openMerge(w http.ResponseWriter, r *http.Request) (a, b int64, ok bool) {
+	if a, b, ok = mergeIDs(r); !ok {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
+		return 0, 0, false
 	}
-	if !s.allow(w, r, domain.CapMerge) {
+	return a, b, s.allow(w, r, domain.CapMerge)
+}
+
+func (s *Server) mergePreview(w http.ResponseWriter, r *http.Request) {
+	a, b, ok := s.openMerge(w, r)
+	if !ok {
 		return
 	}
 	keep, _ := strconv.ParseInt(r.URL.Query().Get("keep"), 10, 64)
@@ -290,12 +296,8 @@ func staleText(p *domain.Person, seen map[string]string) string {
 }
 
 func (s *Server) mergeSubmit(w http.ResponseWriter, r *http.Request) {
-	a, b, ok := mergeIDs(r)
+	a, b, ok := s.openMerge(w, r)
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen."))
-		return
-	}
-	if !s.allow(w, r, domain.CapMerge) {
 		return
 	}
 	form, seenA, seenB := mergeFormFrom(r)

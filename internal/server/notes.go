@@ -118,14 +118,24 @@ func newNoteView(sub domain.NoteSubject) notes.FormView {
 	}
 }
 
-func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
+// openNoteSubject opens a handler writing a new note: the person's id (404),
+// the capability (403) and the person in scope (404).
+func (s *Server) openNoteSubject(w http.ResponseWriter, r *http.Request) (domain.NoteSubject, bool) {
 	id, ok := s.begin(w, r, domain.CapWriteNotes, "id", "Fant ikke personen.")
 	if !ok {
-		return
+		return domain.NoteSubject{}, false
 	}
 	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
 	if err != nil {
 		s.fail(w, r, err)
+		return domain.NoteSubject{}, false
+	}
+	return sub, true
+}
+
+func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
+	sub, ok := s.openNoteSubject(w, r)
+	if !ok {
 		return
 	}
 	v := newNoteView(sub)
@@ -136,13 +146,8 @@ func (s *Server) noteNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.begin(w, r, domain.CapWriteNotes, "id", "Fant ikke personen.")
+	sub, ok := s.openNoteSubject(w, r)
 	if !ok {
-		return
-	}
-	sub, err := s.DB.NoteSubject(r.Context(), scope(r), id)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	v := newNoteView(sub)
@@ -153,7 +158,7 @@ func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderNoteForm(w, r, http.StatusUnprocessableEntity, v, err)
 		return
 	}
-	noteID, err := s.DB.CreateNote(r.Context(), scope(r), id, in)
+	noteID, err := s.DB.CreateNote(r.Context(), scope(r), sub.PersonID, in)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINVALID {
 			v.Form.Token = newToken()
@@ -165,7 +170,7 @@ func (s *Server) noteCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessFlash, "Notatet er lagret.")
-	http.Redirect(w, r, paths.PersonTimeline(id)+paths.NoteAnchor(noteID), http.StatusSeeOther)
+	http.Redirect(w, r, paths.PersonTimeline(sub.PersonID)+paths.NoteAnchor(noteID), http.StatusSeeOther)
 }
 
 func editNoteView(sub domain.NoteSubject, n *domain.Note) notes.FormView {
@@ -186,21 +191,30 @@ func correctNoteView(sub domain.NoteSubject, n *domain.Note, u *domain.User, now
 	}
 }
 
-func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
-	pid, nid, ok := notePath(r)
-	if !ok {
+// openNote opens a handler on one note for writing: the ids from the path
+// (404), the capability (403) and the note in scope (404).
+func (s *Server) openNote(w http.ResponseWriter, r *http.Request) (pid, nid int64, n *domain.Note, sub domain.NoteSubject, ok bool) {
+	if pid, nid, ok = notePath(r); !ok {
 		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
 		return
 	}
-	u := currentUser(r)
 	if !s.allow(w, r, domain.CapWriteNotes) {
-		return
+		return pid, nid, nil, sub, false
 	}
 	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
 	if err != nil {
 		s.fail(w, r, err)
+		return pid, nid, nil, sub, false
+	}
+	return pid, nid, n, sub, true
+}
+
+func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
+	pid, nid, n, sub, ok := s.openNote(w, r)
+	if !ok {
 		return
 	}
+	u := currentUser(r)
 	switch {
 	case n.AuthorID != u.ID:
 		s.forbidden(w, r, "Bare den som skrev notatet, kan endre det. Skriv en korrigering i stedet.")
@@ -220,20 +234,11 @@ func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
-	pid, nid, ok := notePath(r)
+	pid, nid, n, sub, ok := s.openNote(w, r)
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
 		return
 	}
 	u := currentUser(r)
-	if !s.allow(w, r, domain.CapWriteNotes) {
-		return
-	}
-	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if n.AuthorID != u.ID { // before the form: someone else's note is 403 whatever it says (as GET …/edit)
 		s.forbidden(w, r, "Bare den som skrev notatet, kan endre det. Skriv en korrigering i stedet.")
 		return
@@ -279,20 +284,11 @@ func (s *Server) noteUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) noteCorrectForm(w http.ResponseWriter, r *http.Request) {
-	pid, nid, ok := notePath(r)
+	pid, _, n, sub, ok := s.openNote(w, r)
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
 		return
 	}
 	u := currentUser(r)
-	if !s.allow(w, r, domain.CapWriteNotes) {
-		return
-	}
-	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if n.CorrectedByID != nil {
 		// Correct the latest correction instead: corrections form a chain.
 		s.Sessions.Put(r.Context(), sessFlash, "Notatet er allerede korrigert. Du korrigerer nå korrigeringen.")
@@ -307,20 +303,11 @@ func (s *Server) noteCorrectForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) noteCorrect(w http.ResponseWriter, r *http.Request) {
-	pid, nid, ok := notePath(r)
+	pid, nid, n, sub, ok := s.openNote(w, r)
 	if !ok {
-		s.fail(w, r, domain.Errorf(domain.ENOTFOUND, "Fant ikke notatet."))
 		return
 	}
 	u := currentUser(r)
-	if !s.allow(w, r, domain.CapWriteNotes) {
-		return
-	}
-	n, sub, err := s.DB.GetNote(r.Context(), scope(r), pid, nid)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	v := correctNoteView(sub, n, u, s.DB.Now())
 	v.Form = noteFormFrom(r)
 	v.Form.Version = ""
