@@ -556,12 +556,12 @@ func timelineChangesSQL(s domain.Scope, personID int64, q TimelineQuery) (string
 		ORDER BY ` + osloDay + ` DESC, a.id DESC
 		LIMIT $` + strconv.Itoa(len(args)) + `)
 		UNION ALL
-		(` + sel + `a.person_id IN (
+		(` + sel + `a.person_id = ANY (ARRAY(
 			WITH RECURSIVE merged (id) AS (
 				SELECT m.id FROM persons m WHERE m.merged_into = $1
 				UNION
 				SELECT m.id FROM persons m JOIN merged ON m.merged_into = merged.id)
-			SELECT id FROM merged)
+			SELECT id FROM merged))
 			AND a.action <> 'merge' AND ` + all + `)`, args
 }
 

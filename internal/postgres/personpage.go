@@ -28,6 +28,11 @@ type PersonPageBatch struct {
 	batch  pgx.Batch
 	person *domain.Person
 	finish []func() // run in order after the batch, to combine results
+	// writes are queued after every read, just before the implicit commit,
+	// so the last-seen row lock is held for the shortest time (the same user
+	// opening the same person twice at once would otherwise wait for the
+	// other's reads).
+	writes pgx.Batch
 }
 
 // NewPersonPage starts the batch of a person's page: the person, the user's
@@ -48,13 +53,13 @@ func (db *DB) NewPersonPage(s domain.Scope, personID int64) *PersonPageBatch {
 	if s.UserID != 0 {
 		uid = &s.UserID
 		where, args := unitScope(s, "p.unit_id", 3)
-		pp.batch.Queue(`INSERT INTO person_last_seen (user_id, person_id, seen_at)
+		pp.writes.Queue(`INSERT INTO person_last_seen (user_id, person_id, seen_at)
 			SELECT $1, p.id, now() FROM persons p WHERE p.id = $2 AND `+where+`
 			ON CONFLICT (user_id, person_id) DO UPDATE SET seen_at = excluded.seen_at`,
 			append([]any{s.UserID, personID}, args...)...)
 	}
 	where, args = unitScope(s, "p.unit_id", 7)
-	pp.batch.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, person_id, request_id)
+	pp.writes.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, person_id, request_id)
 		SELECT $1, $2, $3, $4, p.id, p.id, $5 FROM persons p WHERE p.id = $6 AND `+where,
 		append([]any{uid, string(s.Role), ActionView, domain.EntityPerson, s.RequestID, personID}, args...)...)
 	return pp
@@ -63,6 +68,8 @@ func (db *DB) NewPersonPage(s domain.Scope, personID int64) *PersonPageBatch {
 // LoadPersonPage sends the batch and returns the person (ENOTFOUND outside
 // the scope); the sections' results are filled in.
 func (db *DB) LoadPersonPage(ctx context.Context, pp *PersonPageBatch) (*domain.Person, error) {
+	pp.batch.QueuedQueries = append(pp.batch.QueuedQueries, pp.writes.QueuedQueries...)
+	pp.writes.QueuedQueries = nil
 	if err := db.Pool.SendBatch(ctx, &pp.batch).Close(); err != nil {
 		return nil, err
 	}
@@ -131,7 +138,7 @@ func (pp *PersonPageBatch) Deadlines() *[]domain.Deadline {
 			uid = &pp.s.UserID
 		}
 		where, args := unitScope(pp.s, "p.unit_id", 7)
-		pp.batch.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
+		pp.writes.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
 			SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
 				SELECT 1 FROM deadlines d JOIN persons p ON p.id = d.person_id
 				WHERE d.person_id = $5 AND d.kind = ANY(`+healthKindsSQL()+`) AND `+where+`

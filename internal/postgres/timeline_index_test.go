@@ -81,6 +81,9 @@ func (r *queryRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQuery
 // checks that the planner uses the partial index, without a sort: the
 // action list must be literals the planner can match to the index
 // predicate, not a parameter.
+// boundedByPerson is an index condition that starts with the person.
+var boundedByPerson = regexp.MustCompile(`Index Cond: \(+person_id = `)
+
 func TestTimelineQueryUsesIndex(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -135,6 +138,12 @@ func TestTimelineQueryUsesIndex(t *testing.T) {
 		tx.Rollback(ctx)
 		if !strings.Contains(plan.String(), "audit_events_timeline_idx") || strings.Contains(plan.String(), "Sort") {
 			t.Errorf("the timeline query does not use audit_events_timeline_idx without a sort:\n%s\n%s", q.SQL, plan.String())
+		}
+		// Every scan of the index is bounded by the person (the merged
+		// registrations' branch too): never a walk of the whole index.
+		if scans, bounded := strings.Count(plan.String(), "using audit_events_timeline_idx"),
+			len(boundedByPerson.FindAllString(plan.String(), -1)); scans != bounded {
+			t.Errorf("%d scans of audit_events_timeline_idx, %d bounded by person_id:\n%s", scans, bounded, plan.String())
 		}
 	}
 	if explained != 2 {
