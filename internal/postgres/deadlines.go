@@ -720,16 +720,7 @@ func (db *DB) ListDeadlines(ctx context.Context, s domain.Scope, q DeadlineQuery
 	}
 	var page DeadlinePage
 	collect := func() {
-		more := len(rows) > q.Limit
-		if more {
-			rows = rows[:q.Limit]
-		}
-		if backward {
-			slices.Reverse(rows)
-			page.HasPrev, page.HasNext = more, true
-		} else {
-			page.HasNext, page.HasPrev = more, q.After != nil
-		}
+		rows, page.HasPrev, page.HasNext = trimPage(rows, q.Limit, backward, q.After != nil)
 		page.Rows = make([]domain.Deadline, len(rows))
 		for i, r := range rows {
 			page.Rows[i] = r.deadline(today)

@@ -524,19 +524,7 @@ func (db *DB) ListHouseholds(ctx context.Context, s domain.Scope, hq HouseholdQu
 		return HouseholdPage{}, err
 	}
 	page := HouseholdPage{}
-	more := len(list) > hq.Limit
-	if more {
-		list = list[:hq.Limit]
-	}
-	if backward {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
-		page.HasPrev, page.HasNext = more, true
-	} else {
-		page.HasNext, page.HasPrev = more, hq.After != 0
-	}
-	page.Rows = list
+	page.Rows, page.HasPrev, page.HasNext = trimPage(list, hq.Limit, backward, hq.After != 0)
 	return page, nil
 }
 

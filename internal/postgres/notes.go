@@ -383,8 +383,11 @@ func (db *DB) CorrectNote(ctx context.Context, s domain.Scope, personID, noteID 
 
 // TimelineQuery asks for one page of a person's timeline.
 type TimelineQuery struct {
-	After *domain.TimelineKey // the cursor: items after it; nil from the newest
-	Limit int
+	// Before is the cursor of the "Vis eldre" link (?before=): the page holds
+	// the items older than it (after it in the timeline's newest-first order);
+	// nil from the newest.
+	Before *domain.TimelineKey
+	Limit  int
 	// AuditView writes a view event for the read (the full timeline page;
 	// the person page has audited its own read).
 	AuditView bool
@@ -463,7 +466,7 @@ func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64
 	if err != nil {
 		return nil, err
 	}
-	tl.Items, tl.Next = domain.MergeTimeline(q.After, q.Limit, notes, changes, deadlines, s.Role)
+	tl.Items, tl.Next = domain.MergeTimeline(q.Before, q.Limit, notes, changes, deadlines, s.Role)
 	return tl, nil
 }
 
@@ -473,7 +476,7 @@ func timelineNotesSQL(s domain.Scope, personID int64, q TimelineQuery) (string, 
 	where, args := unitScope(s, "p.unit_id", 2)
 	args = append([]any{personID}, args...)
 	conds := []string{"n.person_id = $1", where}
-	if a := q.After; a != nil {
+	if a := q.Before; a != nil {
 		args = append(args, a.Day)
 		d := "$" + strconv.Itoa(len(args))
 		switch {
@@ -528,7 +531,7 @@ func timelineChangesSQL(s domain.Scope, personID int64, q TimelineQuery) (string
 	if !s.Role.Can(domain.CapReadHealth) {
 		conds = append(conds, "a.entity NOT LIKE 'health%'")
 	}
-	if a := q.After; a != nil {
+	if a := q.Before; a != nil {
 		args = append(args, a.Day)
 		d := "$" + strconv.Itoa(len(args))
 		if a.Rank < domain.RankChange {

@@ -473,7 +473,7 @@ func TestPersonTimeline(t *testing.T) {
 	var pages []string
 	var after *domain.TimelineKey
 	for range 10 {
-		page, err := f.db.PersonTimeline(ctx, s, pid, postgres.TimelineQuery{After: after, Limit: 2})
+		page, err := f.db.PersonTimeline(ctx, s, pid, postgres.TimelineQuery{Before: after, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -52,8 +52,6 @@ const personColumns = `p.id, p.unit_id, p.given_name, p.family_name, p.birth_dat
 
 const personFrom = `persons p LEFT JOIN users cw ON cw.id = p.caseworker_id`
 
-func ptr[T any](v T) *T { return &v }
-
 // checkCaseworker verifies that the chosen caseworker is one the user may assign.
 func (db *DB) checkCaseworker(ctx context.Context, q pgx.Tx, s domain.Scope, id *int64, unitID int64) error {
 	if id == nil {
@@ -486,17 +484,7 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 		return PersonPage{}, err
 	}
 	page := PersonPage{}
-	more := len(list) > pq.Limit
-	if more {
-		list = list[:pq.Limit]
-	}
-	if backward {
-		slices.Reverse(list)
-		page.HasPrev, page.HasNext = more, true
-	} else {
-		page.HasNext, page.HasPrev = more, pq.After != 0
-	}
-	page.Rows = list
+	page.Rows, page.HasPrev, page.HasNext = trimPage(list, pq.Limit, backward, pq.After != 0)
 	return page, nil
 }
 
@@ -525,8 +513,6 @@ func isDigits(s string) bool {
 	}
 	return true
 }
-
-var _ = ptr[int]
 
 // ---- Likely duplicates ----
 

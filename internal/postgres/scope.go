@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,4 +31,19 @@ func holdCaseloadRoles() string {
 		roles[i] = "'" + strings.ReplaceAll(r, "'", "''") + "'"
 	}
 	return "(" + strings.Join(roles, ", ") + ")"
+}
+
+// trimPage cuts the rows of a keyset query (fetched with limit+1) to the page
+// and tells whether there are pages before and after it. A backward query
+// (the previous page) read its rows in reverse order; they are turned around.
+func trimPage[T any](rows []T, limit int, backward, fromCursor bool) (page []T, hasPrev, hasNext bool) {
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if backward {
+		slices.Reverse(rows)
+		return rows, more, true
+	}
+	return rows, fromCursor, more
 }

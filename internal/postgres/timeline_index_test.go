@@ -106,7 +106,7 @@ func TestTimelineQueryUsesIndex(t *testing.T) {
 	if first.Next == nil {
 		t.Fatal("no second page")
 	}
-	if _, err := traced.PersonTimeline(ctx, f.cwA.Scope(), pid, postgres.TimelineQuery{Limit: 1, After: first.Next}); err != nil {
+	if _, err := traced.PersonTimeline(ctx, f.cwA.Scope(), pid, postgres.TimelineQuery{Limit: 1, Before: first.Next}); err != nil {
 		t.Fatal(err)
 	}
 	var explained int

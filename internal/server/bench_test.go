@@ -718,7 +718,7 @@ func TestBenchCasework(t *testing.T) {
 		{
 			name: "timeline, page 2 (older)", path: pp + "/timeline?before=" + older.String(), want: "Tidslinje for",
 			bare: func(ctx context.Context) error {
-				_, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 50, After: &older, AuditView: true})
+				_, err := db.PersonTimeline(ctx, scope, busiest, postgres.TimelineQuery{Limit: 50, Before: &older, AuditView: true})
 				return err
 			},
 		},

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -231,13 +230,6 @@ func taskErrorItems(fields map[string]string) []layout.ErrorItem {
 	return items
 }
 
-// newFormKey is a task form's one-time key (a double submit creates one task).
-func newTaskFormKey() string {
-	b := make([]byte, 16)
-	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
-	return hex.EncodeToString(b)
-}
-
 func validTaskFormKey(k string) bool {
 	if len(k) != 32 {
 		return false
@@ -292,7 +284,7 @@ func (s *Server) taskNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := newTaskView(id)
-	v.FormKey = newTaskFormKey()
+	v.FormKey = newToken()
 	if u.Role.Can(domain.CapHoldCaseload) {
 		v.Form.AssigneeID = strconv.FormatInt(u.ID, 10)
 	}
@@ -310,7 +302,7 @@ func (s *Server) taskCreate(w http.ResponseWriter, r *http.Request) {
 	if k := r.PostForm.Get("form_key"); validTaskFormKey(k) {
 		v.FormKey = k
 	} else {
-		v.FormKey = newTaskFormKey()
+		v.FormKey = newToken()
 	}
 	in, err := v.Form.Validate(s.deadlineToday())
 	if err != nil {
@@ -322,7 +314,7 @@ func (s *Server) taskCreate(w http.ResponseWriter, r *http.Request) {
 		case domain.EINVALID:
 			s.renderTaskForm(w, r, http.StatusUnprocessableEntity, id, v, nil, err)
 		case domain.ECONFLICT:
-			v.FormKey = newTaskFormKey()
+			v.FormKey = newToken()
 			s.renderTaskForm(w, r, http.StatusConflict, id, v, nil, err)
 		default:
 			s.fail(w, r, err)

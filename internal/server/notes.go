@@ -61,7 +61,8 @@ func noteToday(now time.Time) time.Time {
 	return domain.Today(now)
 }
 
-// newToken is a form's double-submit token.
+// newToken is a form's one-time key: a double submit of a note or a task
+// creates one.
 func newToken() string {
 	b := make([]byte, 16)
 	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
@@ -347,7 +348,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, domain.Errorf(domain.EINVALID, "Ugyldig side i tidslinjen."))
 			return
 		}
-		q.After = &k
+		q.Before = &k
 	}
 	tl, err := s.DB.PersonTimeline(r.Context(), scope(r), id, q)
 	if err != nil {
@@ -366,7 +367,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 	if tl.Next != nil {
 		v.OlderURL = paths.PersonTimelineBefore(id, *tl.Next)
 	}
-	if q.After != nil {
+	if q.Before != nil {
 		v.NewestURL = paths.PersonTimeline(id)
 	}
 	s.render(w, r, http.StatusOK, notes.Timeline(v))
