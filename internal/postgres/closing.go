@@ -10,15 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// CaseStaleError answers a close or reopen based on an old version: Current
-// is the stored person.
-type CaseStaleError struct{ Current *domain.Person }
-
-func (e *CaseStaleError) Error() string { return "case: stale version" }
-func (e *CaseStaleError) Unwrap() error {
-	return domain.Errorf(domain.ECONFLICT, "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret.")
-}
-
 // Closure is a case's status with its end date and reason (when closed).
 type Closure struct {
 	Status      string     `db:"status"`
@@ -57,7 +48,7 @@ func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in doma
 			return err
 		}
 		if cur.Version != in.Version {
-			return &CaseStaleError{Current: cur}
+			return &CaseStaleError{Current: cur, Message: "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret."}
 		}
 		if cur.Status == domain.StatusClosed {
 			return domain.Errorf(domain.ECONFLICT, "Saken er allerede avsluttet.")
@@ -97,7 +88,7 @@ func (db *DB) ReopenPerson(ctx context.Context, s domain.Scope, id int64, versio
 			return err
 		}
 		if cur.Version != version {
-			return &CaseStaleError{Current: cur}
+			return &CaseStaleError{Current: cur, Message: "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret."}
 		}
 		if cur.Status != domain.StatusClosed {
 			return domain.Errorf(domain.ECONFLICT, "Saken er ikke avsluttet.")

@@ -21,19 +21,6 @@ const (
 	entityHealthDeadlines = domain.EntityHealthDeadlines // a read of a person's health deadlines
 )
 
-// DeadlineStaleError answers a change of a deadline or task based on an old
-// version: Current is the stored one, for showing both versions.
-type DeadlineStaleError struct{ Current *domain.Deadline }
-
-func (e *DeadlineStaleError) Error() string { return "stale version" }
-func (e *DeadlineStaleError) Unwrap() error {
-	what := "fristen"
-	if e.Current != nil && e.Current.Kind == domain.KindTask {
-		what = "oppgaven"
-	}
-	return domain.Errorf(domain.ECONFLICT, "Noen andre har endret %s mens du arbeidet med den. Se begge versjonene under.", what)
-}
-
 // refreshDeadlines recomputes a person's deadlines from the person's dates
 // with the domain rules, in the caller's transaction: due dates are upserted,
 // kinds that no longer apply are deleted, and done dates are kept. Person
@@ -370,7 +357,7 @@ func (db *DB) MarkDeadline(ctx context.Context, s domain.Scope, personID int64, 
 			return nil
 		}
 		if cur.Version != version {
-			return &DeadlineStaleError{Current: cur}
+			return deadlineConflict(cur)
 		}
 		var by *int64
 		if doneOn != nil {
@@ -530,7 +517,7 @@ func (db *DB) UpdateTask(ctx context.Context, s domain.Scope, personID, taskID i
 			return err
 		}
 		if cur.Version != in.Version {
-			return &DeadlineStaleError{Current: cur}
+			return deadlineConflict(cur)
 		}
 		changes := domain.Changes{}
 		changes.Set("title", cur.Title, in.Title)
@@ -585,7 +572,7 @@ func (db *DB) MarkTask(ctx context.Context, s domain.Scope, personID, taskID int
 			return nil
 		}
 		if cur.Version != version {
-			return &DeadlineStaleError{Current: cur}
+			return deadlineConflict(cur)
 		}
 		var by *int64
 		if doneOn != nil {
@@ -827,4 +814,14 @@ func (db *DB) listSegment(ctx context.Context, exec querier, s domain.Scope, q D
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
+}
+
+// deadlineConflict is the conflict of a change based on an old version of a
+// deadline or task: cur is the stored one.
+func deadlineConflict(cur *domain.Deadline) error {
+	what := "fristen"
+	if cur != nil && cur.Kind == domain.KindTask {
+		what = "oppgaven"
+	}
+	return &DeadlineStaleError{Current: cur, Message: "Noen andre har endret " + what + " mens du arbeidet med den. Se begge versjonene under."}
 }

@@ -14,16 +14,6 @@ import (
 
 const entityHousehold = domain.EntityHousehold
 
-// HouseholdStaleError answers a change based on an old version of a
-// household: Current is the stored household with its members, for showing
-// both versions.
-type HouseholdStaleError struct{ Current *domain.HouseholdDetail }
-
-func (e *HouseholdStaleError) Error() string { return "stale household version" }
-func (e *HouseholdStaleError) Unwrap() error {
-	return domain.Errorf(domain.ECONFLICT, "Noen andre har endret husstanden mens du arbeidet med den. Ingenting er lagret.")
-}
-
 // sqlArgs collects a query's arguments and hands out their placeholders.
 type sqlArgs struct{ list []any }
 
@@ -121,7 +111,7 @@ func (db *DB) lockHousehold(ctx context.Context, tx pgx.Tx, s domain.Scope, id i
 		if err != nil {
 			return nil, err
 		}
-		return nil, &HouseholdStaleError{Current: cur}
+		return nil, &HouseholdStaleError{Current: cur, Message: "Noen andre har endret husstanden mens du arbeidet med den. Ingenting er lagret."}
 	}
 	return h, nil
 }

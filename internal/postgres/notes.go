@@ -20,15 +20,6 @@ import (
 // EntityNote is the audit entity of case notes.
 const EntityNote = domain.EntityNote
 
-// NoteStaleError answers an edit based on an old version of a note: Current
-// is the stored note, for showing both versions.
-type NoteStaleError struct{ Current *domain.Note }
-
-func (e *NoteStaleError) Error() string { return "stale note version" }
-func (e *NoteStaleError) Unwrap() error {
-	return domain.Errorf(domain.ECONFLICT, "Notatet ble endret mens du redigerte. Se begge versjonene under.")
-}
-
 // NoteLockedError answers an edit more than 24 hours after the note was
 // written: it can only be corrected by a new note.
 type NoteLockedError struct{ Note *domain.Note }
@@ -309,7 +300,7 @@ func (db *DB) UpdateNote(ctx context.Context, s domain.Scope, personID, noteID i
 				out = cur
 				return nil
 			}
-			return &NoteStaleError{Current: cur}
+			return &NoteStaleError{Current: cur, Message: "Notatet ble endret mens du redigerte. Se begge versjonene under."}
 		}
 		changes := noteChanges(cur, in)
 		if len(changes) == 0 {

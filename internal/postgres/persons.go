@@ -15,15 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// StaleError answers an update based on an old version: Current is the
-// stored person, for showing both versions.
-type StaleError struct{ Current *domain.Person }
-
-func (e *StaleError) Error() string { return "stale version" }
-func (e *StaleError) Unwrap() error {
-	return domain.Errorf(domain.ECONFLICT, "Noen andre har endret personen mens du redigerte. Se begge versjonene under.")
-}
-
 // DuplicateError answers a registration whose national ID or DUF number is
 // already registered. Visible tells whether the user may open ExistingID.
 type DuplicateError struct {
@@ -268,7 +259,7 @@ func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in dom
 			return err
 		}
 		if cur.Version != in.Version {
-			return &StaleError{Current: cur}
+			return &StaleError{Current: cur, Message: "Noen andre har endret personen mens du redigerte. Se begge versjonene under."}
 		}
 		changes := personChanges(cur, in)
 		if len(changes) == 0 {
