@@ -279,7 +279,7 @@ func checkPersons(t *testing.T, persons []storedPerson, caseworkerUnit map[int64
 		if p.Sex != "female" && p.Sex != "male" {
 			t.Errorf("%s has sex %q", who, p.Sex)
 		}
-		if !hasOption(domain.Countries, p.Country) || !hasOption(domain.ResidenceBases, p.Basis) {
+		if !hasOption(domain.Countries(), p.Country) || !hasOption(domain.ResidenceBases(), p.Basis) {
 			t.Errorf("%s: country %q, basis %q", who, p.Country, p.Basis)
 		}
 		countries[p.Country]++
@@ -287,7 +287,7 @@ func checkPersons(t *testing.T, persons []storedPerson, caseworkerUnit map[int64
 			t.Errorf("%s speaks no language", who)
 		}
 		for _, l := range p.Languages {
-			if !hasOption(domain.Languages, l) {
+			if !hasOption(domain.Languages(), l) {
 				t.Errorf("%s speaks unknown language %q", who, l)
 			}
 		}

@@ -22,8 +22,8 @@ const (
 	CloseOther      = "other"      // annet
 )
 
-// CloseReasons lists the reasons a case can be closed for, in display order.
-var CloseReasons = []Option{
+// closeReasons lists the reasons a case can be closed for, in display order.
+var closeReasons = []Option{
 	{CloseCompleted, "Fullført program"},
 	{CloseMoved, "Flyttet fra kommunen"},
 	{CloseEmployment, "Overgang til arbeid"},
@@ -69,7 +69,7 @@ func (f CloseForm) Validate(today time.Time) (CloseInput, error) {
 	} else {
 		in.ClosedOn = d
 	}
-	if !hasOption(CloseReasons, f.Reason) {
+	if !hasOption(closeReasons, f.Reason) {
 		fields["close_reason"] = "Velg årsak til at saken avsluttes."
 	}
 	in.Reason = f.Reason
@@ -122,7 +122,7 @@ func CheckClose(in CloseInput, today time.Time, arrival, settlement *time.Time) 
 		}
 		return bad("Sluttdato kan ikke være før " + what + " (" + FormatDate(first) + ").")
 	}
-	if !hasOption(CloseReasons, in.Reason) {
+	if !hasOption(closeReasons, in.Reason) {
 		return &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
 			Fields: map[string]string{"close_reason": "Velg årsak til at saken avsluttes."}}
 	}

@@ -73,8 +73,8 @@ type DeadlineRule struct {
 	Health bool   // shown to the health role alone
 }
 
-// DeadlineRules lists the computed deadlines in display order.
-var DeadlineRules = []DeadlineRule{
+// deadlineRules lists the computed deadlines in display order.
+var deadlineRules = []DeadlineRule{
 	{KindProgrammeOffer, "Tilbud om introduksjonsprogram", false},
 	{KindNIRSettlement, "NIR: registrer bosetting", false},
 	{KindTBScreening, "TB-undersøkelse", true},
@@ -83,7 +83,7 @@ var DeadlineRules = []DeadlineRule{
 
 // DeadlineRuleOf returns the rule of a computed kind.
 func DeadlineRuleOf(kind string) (DeadlineRule, bool) {
-	for _, r := range DeadlineRules {
+	for _, r := range deadlineRules {
 		if r.Kind == kind {
 			return r, true
 		}
@@ -105,7 +105,7 @@ func DeadlineTitle(kind string) string {
 // HealthDeadlineKinds lists the kinds only the health role may see.
 func HealthDeadlineKinds() []string {
 	var out []string
-	for _, r := range DeadlineRules {
+	for _, r := range deadlineRules {
 		if r.Health {
 			out = append(out, r.Kind)
 		}
@@ -140,7 +140,7 @@ func (f DeadlineFacts) Validate() error {
 }
 
 // ComputeDeadlines returns the deadlines the rules give for the facts, in
-// DeadlineRules order, with Kind, Title, Due and Health set (Status is left
+// deadlineRules order, with Kind, Title, Due and Health set (Status is left
 // to DeadlineStatus, which needs today and the done date). Contradictory
 // facts (settlement before arrival, refused by Validate) give none.
 func ComputeDeadlines(f DeadlineFacts) []Deadline {
@@ -162,7 +162,7 @@ func ComputeDeadlines(f DeadlineFacts) []Deadline {
 		due[KindHealthCheck] = AddMonths(Date(*f.Settlement), HealthCheckMonths)
 	}
 	var out []Deadline
-	for _, r := range DeadlineRules {
+	for _, r := range deadlineRules {
 		if d, ok := due[r.Kind]; ok {
 			out = append(out, Deadline{Kind: r.Kind, Title: r.Title, Due: d, Health: r.Health})
 		}

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Relations of a household member (relasjon), relative to the head of the
+// relations of a household member (relasjon), relative to the head of the
 // household (hovedperson).
 const (
 	RelationHead    = "head"    // hovedperson
@@ -21,8 +21,8 @@ const (
 	RelationOther   = "other"   // annen
 )
 
-// Relations lists the relations in display order (the order members are listed in).
-var Relations = []Option{
+// relations lists the relations in display order (the order members are listed in).
+var relations = []Option{
 	{RelationHead, "Hovedperson"},
 	{RelationSpouse, "Ektefelle/partner"},
 	{RelationChild, "Barn"},
@@ -204,7 +204,7 @@ type MemberInput struct {
 
 // validRelation checks a relation into fields.
 func validRelation(rel string, fields map[string]string) {
-	if !hasOption(Relations, rel) {
+	if !hasOption(relations, rel) {
 		fields["relation"] = "Velg relasjon."
 	}
 }
@@ -395,9 +395,9 @@ func (f ReunificationForm) Validate(today time.Time) (ReunificationInput, error)
 
 // RelationRank is the position of a relation in display order.
 func RelationRank(rel string) int {
-	i := slices.IndexFunc(Relations, func(o Option) bool { return o.Value == rel })
+	i := slices.IndexFunc(relations, func(o Option) bool { return o.Value == rel })
 	if i < 0 {
-		return len(Relations)
+		return len(relations)
 	}
 	return i
 }

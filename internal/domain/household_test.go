@@ -291,10 +291,10 @@ func TestSortMembers(t *testing.T) {
 	if n := len(h.ActiveMembers()); n != 6 {
 		t.Errorf("%d active members, want 6", n)
 	}
-	if RelationRank("nonsense") != len(Relations) || RelationRank(RelationHead) != 0 {
+	if RelationRank("nonsense") != len(relations) || RelationRank(RelationHead) != 0 {
 		t.Error("RelationRank")
 	}
-	if Label(Relations, RelationSpouse) != "Ektefelle/partner" || Label(Relations, RelationSibling) != "Søsken" {
+	if Label(relations, RelationSpouse) != "Ektefelle/partner" || Label(relations, RelationSibling) != "Søsken" {
 		t.Error("relation labels")
 	}
 }

@@ -11,10 +11,10 @@ import (
 // duplicate, sammenslått): it is kept for its audit trail, out of every list.
 const StatusMerged = "merged"
 
-// MergeFields are the person fields a merge lets the administrator take from
+// mergeFields are the person fields a merge lets the administrator take from
 // either registration, in the order the person page shows them. The
 // interpreter need, language, dialect and gender go together as "interpreter".
-var MergeFields = []Option{
+var mergeFields = []Option{
 	{"given_name", "Fornavn"},
 	{"family_name", "Etternavn"},
 	{"birth_date", "Fødselsdato"},
@@ -30,8 +30,8 @@ var MergeFields = []Option{
 	{"caseworker_id", "Programrådgiver"},
 }
 
-// IsMergeField reports whether field is one of MergeFields.
-func IsMergeField(field string) bool { return hasOption(MergeFields, field) }
+// IsMergeField reports whether field is one of mergeFields.
+func IsMergeField(field string) bool { return hasOption(mergeFields, field) }
 
 // MergeFieldValue is a person's value of a merge field as a plain string
 // (ISO dates, digits, codes; "" for none), for comparing the two
@@ -80,10 +80,10 @@ func derefStr(s *string) string {
 }
 
 // MergeDiffs lists the merge fields on which the two registrations differ,
-// in MergeFields order.
+// in mergeFields order.
 func MergeDiffs(a, b *Person) []string {
 	var out []string
-	for _, f := range MergeFields {
+	for _, f := range mergeFields {
 		if MergeFieldValue(a, f.Value) != MergeFieldValue(b, f.Value) {
 			out = append(out, f.Value)
 		}
@@ -130,7 +130,7 @@ type MergeInput struct {
 	SurvivorID, MergedID           int64
 	SurvivorVersion, MergedVersion int
 	// Take lists the fields whose value comes from the merged registration,
-	// in MergeFields order.
+	// in mergeFields order.
 	Take []string
 }
 
@@ -163,7 +163,7 @@ func (f MergeForm) Validate(a, b int64) (MergeInput, error) {
 		}
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || (id != a && id != b) {
-			fields["f_"+field] = "Velg hvilken verdi for " + strings.ToLower(Label(MergeFields, field)) + " som skal beholdes."
+			fields["f_"+field] = "Velg hvilken verdi for " + strings.ToLower(Label(mergeFields, field)) + " som skal beholdes."
 			continue
 		}
 		if id == in.MergedID {
@@ -178,7 +178,7 @@ func (f MergeForm) Validate(a, b int64) (MergeInput, error) {
 }
 
 func mergeFieldIndex(field string) int {
-	return slices.IndexFunc(MergeFields, func(o Option) bool { return o.Value == field })
+	return slices.IndexFunc(mergeFields, func(o Option) bool { return o.Value == field })
 }
 
 // MergedPerson is what the survivor becomes: its own values, with the
@@ -366,8 +366,8 @@ func MergeEarliestDone(a, b *time.Time) *time.Time {
 // changed when the merge is refused as stale: the merge fields' values
 // (MergeFieldValue) and the status.
 func MergeSeen(p *Person) map[string]string {
-	m := make(map[string]string, len(MergeFields)+1)
-	for _, f := range MergeFields {
+	m := make(map[string]string, len(mergeFields)+1)
+	for _, f := range mergeFields {
 		m[f.Value] = MergeFieldValue(p, f.Value)
 	}
 	m["status"] = p.Status
@@ -376,12 +376,12 @@ func MergeSeen(p *Person) map[string]string {
 
 // MergeChangedFields lists the keys of MergeSeen whose values differ
 // between what the preview showed (seen) and the registration now, in
-// MergeFields order with the status last. A key missing from seen is not
+// mergeFields order with the status last. A key missing from seen is not
 // compared.
 func MergeChangedFields(seen map[string]string, p *Person) []string {
 	now := MergeSeen(p)
 	var out []string
-	for _, f := range append(slices.Clone(MergeFields), Option{"status", "Status"}) {
+	for _, f := range append(slices.Clone(mergeFields), Option{"status", "Status"}) {
 		if v, ok := seen[f.Value]; ok && v != now[f.Value] {
 			out = append(out, f.Value)
 		}

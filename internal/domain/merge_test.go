@@ -91,7 +91,7 @@ func TestMergeDiffs(t *testing.T) {
 		t.Errorf("a person differs from itself: %v", d)
 	}
 	// Every merge field has a value function: a field left out would never differ.
-	for _, f := range MergeFields {
+	for _, f := range mergeFields {
 		x, y := mergePerson(1), mergePerson(1)
 		switch f.Value {
 		case "given_name":

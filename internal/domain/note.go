@@ -18,8 +18,8 @@ const (
 	NoteOther     = "other"      // annet
 )
 
-// NoteKinds lists the note kinds with their Norwegian names.
-var NoteKinds = []Option{
+// noteKinds lists the note kinds with their Norwegian names.
+var noteKinds = []Option{
 	{NoteMeeting, "Møte"}, {NotePhone, "Telefon"}, {NoteHomeVisit, "Hjemmebesøk"},
 	{NoteMessage, "Melding"}, {NoteOther, "Annet"},
 }
@@ -31,11 +31,11 @@ func KindTakesInterpreter(kind string) bool {
 }
 
 // Interpreter modes (tolkemetode).
-var InterpreterModes = []Option{{"on_site", "Oppmøte"}, {"phone", "Telefon"}, {"video", "Video"}}
+var interpreterModes = []Option{{"on_site", "Oppmøte"}, {"phone", "Telefon"}, {"video", "Video"}}
 
-// InterpreterCategories are the qualification categories of the national
+// interpreterCategories are the qualification categories of the national
 // register of interpreters (Nasjonalt tolkeregister), A the highest.
-var InterpreterCategories = []Option{
+var interpreterCategories = []Option{
 	{"A", "A – statsautorisasjon og bachelorgrad"},
 	{"B", "B – bachelorgrad, eller statsautorisasjon og grunnemne"},
 	{"C", "C – statsautorisasjon"},
@@ -199,7 +199,7 @@ func (f NoteForm) Validate(today time.Time, interpreterNeeded bool) (NoteInput, 
 	}
 	today = Date(today)
 
-	if !hasOption(NoteKinds, f.Kind) {
+	if !hasOption(noteKinds, f.Kind) {
 		bad("kind", "Velg type kontakt.")
 	}
 	in.Kind = f.Kind
@@ -229,7 +229,7 @@ func (f NoteForm) Validate(today time.Time, interpreterNeeded bool) (NoteInput, 
 
 	if KindTakesInterpreter(f.Kind) {
 		f.validateInterpreter(&in, interpreterNeeded, bad)
-	} else if f.InterpreterUsed == "yes" && hasOption(NoteKinds, f.Kind) {
+	} else if f.InterpreterUsed == "yes" && hasOption(noteKinds, f.Kind) {
 		bad("interpreter_used", "Tolk registreres bare for møte, telefon og hjemmebesøk.")
 	}
 	// Other kinds keep no interpreter details (a "no" is dropped with them).
@@ -260,12 +260,12 @@ func (f NoteForm) validateInterpreter(in *NoteInput, interpreterNeeded bool, bad
 	case "yes":
 		yes := true
 		in.InterpreterUsed = &yes
-		if !hasOption(InterpreterModes, f.InterpreterMode) {
+		if !hasOption(interpreterModes, f.InterpreterMode) {
 			bad("interpreter_mode", "Velg hvordan tolken deltok.")
 		} else {
 			in.InterpreterMode = &f.InterpreterMode
 		}
-		if f.InterpreterLanguage != "" && !hasOption(Languages, f.InterpreterLanguage) {
+		if f.InterpreterLanguage != "" && !hasOption(languages, f.InterpreterLanguage) {
 			bad("interpreter_language", "Ukjent språk.")
 		}
 		in.InterpreterLanguage = f.InterpreterLanguage
@@ -273,7 +273,7 @@ func (f NoteForm) validateInterpreter(in *NoteInput, interpreterNeeded bool, bad
 		in.InterpreterEmergency = f.InterpreterIsChild && f.InterpreterEmergency
 		if f.InterpreterCategory != "" {
 			switch {
-			case !hasOption(InterpreterCategories, f.InterpreterCategory):
+			case !hasOption(interpreterCategories, f.InterpreterCategory):
 				bad("interpreter_category", "Ukjent kategori.")
 			case f.InterpreterIsChild:
 				bad("interpreter_category", "Et barn står ikke i tolkeregisteret. La kategorien stå tom.")

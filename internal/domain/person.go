@@ -16,8 +16,8 @@ const (
 	BasisUnaccompanied = "unaccompanied" // enslig mindreårig
 )
 
-// ResidenceBases lists the residence basis categories.
-var ResidenceBases = []Option{
+// residenceBases lists the residence basis categories.
+var residenceBases = []Option{
 	{BasisReception, "Flyktning fra mottak"},
 	{BasisResettlement, "Overføringsflyktning"},
 	{BasisFamily, "Familiegjenforent"},
@@ -25,14 +25,14 @@ var ResidenceBases = []Option{
 	{BasisUnaccompanied, "Enslig mindreårig"},
 }
 
-// InterpreterGenders lists the gender preferences for an interpreter.
-var InterpreterGenders = []Option{{"", "Ingen preferanse"}, {"female", "Kvinnelig tolk"}, {"male", "Mannlig tolk"}}
+// interpreterGenders lists the gender preferences for an interpreter.
+var interpreterGenders = []Option{{"", "Ingen preferanse"}, {"female", "Kvinnelig tolk"}, {"male", "Mannlig tolk"}}
 
-// Sexes lists the values of Person.Sex.
-var Sexes = []Option{{"female", "Kvinne"}, {"male", "Mann"}, {"unknown", "Ukjent"}}
+// sexes lists the values of Person.Sex.
+var sexes = []Option{{"female", "Kvinne"}, {"male", "Mann"}, {"unknown", "Ukjent"}}
 
-// Countries lists countries of origin (ISO 3166-1 alpha-2) with Norwegian names.
-var Countries = []Option{
+// countries lists countries of origin (ISO 3166-1 alpha-2) with Norwegian names.
+var countries = []Option{
 	{"AF", "Afghanistan"}, {"BI", "Burundi"}, {"CD", "Den demokratiske republikken Kongo"},
 	{"ER", "Eritrea"}, {"ET", "Etiopia"}, {"IQ", "Irak"}, {"IR", "Iran"}, {"LB", "Libanon"},
 	{"MM", "Myanmar"}, {"PS", "Palestina"}, {"RU", "Russland"}, {"RW", "Rwanda"},
@@ -40,8 +40,8 @@ var Countries = []Option{
 	{"TR", "Tyrkia"}, {"UA", "Ukraina"}, {"YE", "Jemen"}, {"XX", "Statsløs / ukjent"},
 }
 
-// Languages lists languages (ISO 639 codes) with Norwegian names.
-var Languages = []Option{
+// languages lists languages (ISO 639 codes) with Norwegian names.
+var languages = []Option{
 	{"am", "Amharisk"}, {"ar", "Arabisk"}, {"prs", "Dari"}, {"en", "Engelsk"},
 	{"fa", "Farsi"}, {"fr", "Fransk"}, {"kmr", "Kurdisk (kurmanji)"}, {"ckb", "Kurdisk (sorani)"},
 	{"ln", "Lingala"}, {"ps", "Pashto"}, {"ru", "Russisk"}, {"so", "Somali"},
@@ -218,7 +218,7 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 		in.BirthDate = d
 	}
 
-	if !hasOption(Sexes, f.Sex) {
+	if !hasOption(sexes, f.Sex) {
 		bad("sex", "Velg kjønn.")
 	}
 	in.Sex = f.Sex
@@ -241,13 +241,13 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 		bad("national_id", "Fyll ut fødselsnummer/D-nummer eller DUF-nummer.")
 	}
 
-	if !hasOption(Countries, f.CountryOfOrigin) {
+	if !hasOption(countries, f.CountryOfOrigin) {
 		bad("country_of_origin", "Velg opprinnelsesland.")
 	}
 	in.CountryOfOrigin = f.CountryOfOrigin
 
 	for _, l := range f.Languages {
-		if !hasOption(Languages, l) {
+		if !hasOption(languages, l) {
 			bad("languages", "Ukjent språk.")
 			continue
 		}
@@ -266,22 +266,22 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 	} else if len([]rune(in.InterpreterDialect)) > 100 {
 		bad("interpreter_dialect", "Dialekt kan ha høyst 100 tegn.")
 	}
-	if !hasOption(InterpreterGenders, f.InterpreterGender) {
+	if !hasOption(interpreterGenders, f.InterpreterGender) {
 		bad("interpreter_gender", "Ukjent valg for tolkens kjønn.")
 	}
 	in.InterpreterGender = f.InterpreterGender
 	if f.InterpreterNeeded {
-		if !hasOption(Languages, f.InterpreterLanguage) {
+		if !hasOption(languages, f.InterpreterLanguage) {
 			bad("interpreter_language", "Velg språk for tolk når det er behov for tolk.")
 		}
 		in.InterpreterLanguage = f.InterpreterLanguage
-	} else if f.InterpreterLanguage != "" && !hasOption(Languages, f.InterpreterLanguage) {
+	} else if f.InterpreterLanguage != "" && !hasOption(languages, f.InterpreterLanguage) {
 		bad("interpreter_language", "Ukjent språk.")
 	} else {
 		in.InterpreterLanguage = f.InterpreterLanguage
 	}
 
-	if !hasOption(ResidenceBases, f.ResidenceBasis) {
+	if !hasOption(residenceBases, f.ResidenceBasis) {
 		bad("residence_basis", "Velg oppholdsgrunnlag.")
 	}
 	in.ResidenceBasis = f.ResidenceBasis

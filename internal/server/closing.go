@@ -140,7 +140,7 @@ func (s *Server) addCaseActions(r *http.Request, v *persons.ShowView, c postgres
 		v.Closure.ClosedOn = domain.FormatDate(c.ClosedOn)
 	}
 	if c.CloseReason != nil {
-		v.Closure.Reason = domain.Label(domain.CloseReasons, *c.CloseReason)
+		v.Closure.Reason = domain.Label(domain.CloseReasons(), *c.CloseReason)
 	}
 	v.CanReopen = u.Role.Can(domain.CapWriteCase)
 }

@@ -84,7 +84,7 @@ func (p deadlineParams) url(change func(*deadlineParams)) string {
 // deadlineKinds are the kind filter's options for the role.
 func deadlineKinds(role domain.Role) []domain.Option {
 	opts := []domain.Option{{Value: "", Label: "Alle frister og oppgaver"}}
-	for _, rule := range domain.DeadlineRules {
+	for _, rule := range domain.DeadlineRules() {
 		if !rule.Health || role.Can(domain.CapReadHealth) {
 			opts = append(opts, domain.Option{Value: rule.Kind, Label: rule.Title})
 		}

@@ -302,10 +302,10 @@ func memberRows(h *domain.HouseholdDetail, today time.Time) (active, former []ho
 		row := households.MemberRow{
 			PersonID: strconv.FormatInt(m.PersonID, 10), PersonURL: paths.Person(m.PersonID),
 			RemoveURL: paths.HouseholdMemberRemove(h.ID, m.PersonID),
-			Name:      m.FullName(), Relation: domain.Label(domain.Relations, m.Relation),
+			Name:      m.FullName(), Relation: domain.Label(domain.Relations(), m.Relation),
 			BirthDate: domain.FormatDate(&m.BirthDate), Age: strconv.Itoa(domain.AgeOn(m.BirthDate, today)) + " år",
 			Arrival: domain.FormatDate(m.ArrivalDate), JoinedOn: domain.FormatDate(&m.JoinedOn),
-			LeftOn: domain.FormatDate(m.LeftOn), Basis: domain.Label(domain.ResidenceBases, m.ResidenceBasis),
+			LeftOn: domain.FormatDate(m.LeftOn), Basis: domain.Label(domain.ResidenceBases(), m.ResidenceBasis),
 			Settlement: domain.FormatDate(m.SettlementDate), Reunification: m.Reunification, Closed: m.PersonStatus == "closed",
 		}
 		if m.Active() {
@@ -705,7 +705,7 @@ func (s *Server) renderHouseholdSection(r *http.Request, p *domain.Person, h *do
 	v := households.SectionView{HouseholdURL: paths.Household(h.ID), Name: h.Name}
 	for _, m := range h.ActiveMembers() {
 		v.Members = append(v.Members, households.SectionMember{
-			PersonURL: paths.Person(m.PersonID), Name: m.FullName(), Relation: domain.Label(domain.Relations, m.Relation),
+			PersonURL: paths.Person(m.PersonID), Name: m.FullName(), Relation: domain.Label(domain.Relations(), m.Relation),
 			JoinedOn: domain.FormatDate(&m.JoinedOn), Arrival: domain.FormatDate(m.ArrivalDate),
 			Self: m.PersonID == p.ID, Reunification: m.Reunification,
 		})

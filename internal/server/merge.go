@@ -175,7 +175,7 @@ func (s *Server) previewView(r *http.Request, pv *postgres.MergePreview, st *pre
 	}
 	fa, fb := mergeFacts(pv.A), mergeFacts(pv.B)
 	aID, bID := strconv.FormatInt(pv.A.ID, 10), strconv.FormatInt(pv.B.ID, 10)
-	for _, f := range domain.MergeFields {
+	for _, f := range domain.MergeFields() {
 		row := merge.FieldRow{Key: f.Value, Label: f.Label, A: fa[f.Value], B: fb[f.Value], Choice: v.Keep,
 			Error: v.Errors["f_"+f.Value]}
 		for _, d := range pv.Diffs {
@@ -245,7 +245,7 @@ func (s *Server) previewView(r *http.Request, pv *postgres.MergePreview, st *pre
 		prefix string
 		seen   map[string]string
 	}{{"seen_a_", domain.MergeSeen(pv.A)}, {"seen_b_", domain.MergeSeen(pv.B)}} {
-		for _, f := range append(slices.Clone(domain.MergeFields), domain.Option{Value: "status"}) {
+		for _, f := range append(slices.Clone(domain.MergeFields()), domain.Option{Value: "status"}) {
 			v.Hidden = append(v.Hidden, merge.Hidden{Name: p.prefix + f.Value, Value: p.seen[f.Value]})
 		}
 	}
@@ -279,7 +279,7 @@ func mergeFormFrom(r *http.Request) (domain.MergeForm, map[string]string, map[st
 func staleText(p *domain.Person, seen map[string]string) string {
 	var what []string
 	for _, k := range domain.MergeChangedFields(seen, p) {
-		label := domain.Label(domain.MergeFields, k)
+		label := domain.Label(domain.MergeFields(), k)
 		switch {
 		case k == "status":
 			label = "status"

@@ -173,8 +173,8 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		v.Rows = append(v.Rows, persons.Row{
 			ID: row.ID, Name: row.FamilyName + ", " + row.GivenName,
 			BirthDate:      domain.FormatDate(&row.BirthDate),
-			Country:        domain.Label(domain.Countries, row.CountryOfOrigin),
-			Basis:          domain.Label(domain.ResidenceBases, row.ResidenceBasis),
+			Country:        domain.Label(domain.Countries(), row.CountryOfOrigin),
+			Basis:          domain.Label(domain.ResidenceBases(), row.ResidenceBasis),
 			SettlementDate: domain.FormatDate(row.SettlementDate), Caseworker: cw,
 			Closed: row.Status == domain.StatusClosed && p.View != "closed", // the closed list needs no tag
 		})

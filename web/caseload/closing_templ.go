@@ -119,7 +119,7 @@ func Close(v CloseView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "close_reason", Label: "Årsak", Value: v.Form.Reason, Options: domain.CloseReasons, Placeholder: "Velg årsak", Error: v.Errors["close_reason"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "close_reason", Label: "Årsak", Value: v.Form.Reason, Options: domain.CloseReasons(), Placeholder: "Velg årsak", Error: v.Errors["close_reason"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

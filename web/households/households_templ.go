@@ -1345,7 +1345,7 @@ func candidate(p PickerView, c Candidate) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "relation", ID: "relation-" + c.PersonID, Label: "Relasjon", HiddenLabel: "for " + c.Name,
-				Value: c.Relation, Options: domain.Relations, Placeholder: "Velg", Error: c.Errors["relation"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				Value: c.Relation, Options: domain.Relations(), Placeholder: "Velg", Error: c.Errors["relation"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

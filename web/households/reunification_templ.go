@@ -210,7 +210,7 @@ func Reunification(v ReunificationView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "relation", Label: "Relasjon til hovedpersonen", Value: v.Form.Relation, Options: domain.Relations, Placeholder: "Velg", Error: v.Errors["relation"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "relation", Label: "Relasjon til hovedpersonen", Value: v.Form.Relation, Options: domain.Relations(), Placeholder: "Velg", Error: v.Errors["relation"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -48,7 +48,7 @@ type Side struct {
 
 // FieldRow is one person field in the side-by-side comparison.
 type FieldRow struct {
-	Key     string // the merge field (domain.MergeFields)
+	Key     string // the merge field (domain.MergeFields())
 	Label   string
 	A, B    string // the values, formatted
 	Differs bool   // the registrations differ: the row offers a choice

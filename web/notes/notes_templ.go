@@ -237,7 +237,7 @@ func Form(v FormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "kind", Label: "Type kontakt", Value: v.Form.Kind, Options: domain.NoteKinds, Placeholder: "Velg", Error: v.Errors["kind"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "kind", Label: "Type kontakt", Value: v.Form.Kind, Options: domain.NoteKinds(), Placeholder: "Velg", Error: v.Errors["kind"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -289,11 +289,11 @@ func Form(v FormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_mode", Label: "Hvordan deltok tolken?", Value: v.Form.InterpreterMode, Options: domain.InterpreterModes, Placeholder: "Velg", Error: v.Errors["interpreter_mode"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_mode", Label: "Hvordan deltok tolken?", Value: v.Form.InterpreterMode, Options: domain.InterpreterModes(), Placeholder: "Velg", Error: v.Errors["interpreter_mode"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_language", Label: "Språk", Value: v.Form.InterpreterLanguage, Options: domain.Languages, Placeholder: "Velg språk", Error: v.Errors["interpreter_language"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_language", Label: "Språk", Value: v.Form.InterpreterLanguage, Options: domain.Languages(), Placeholder: "Velg språk", Error: v.Errors["interpreter_language"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -301,7 +301,7 @@ func Form(v FormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_category", Label: "Kategori i Nasjonalt tolkeregister", Value: v.Form.InterpreterCategory, Options: domain.InterpreterCategories, Placeholder: "Ikke oppført / ukjent", Error: v.Errors["interpreter_category"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_category", Label: "Kategori i Nasjonalt tolkeregister", Value: v.Form.InterpreterCategory, Options: domain.InterpreterCategories(), Placeholder: "Ikke oppført / ukjent", Error: v.Errors["interpreter_category"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -47,7 +47,7 @@ func (v FormView) InterpreterNeedText() string {
 	}
 	s := v.Subject.Name() + " har behov for tolk"
 	if v.Subject.InterpreterLanguage != "" {
-		s += " (" + strings.ToLower(domain.Label(domain.Languages, v.Subject.InterpreterLanguage)) + ")"
+		s += " (" + strings.ToLower(domain.Label(domain.Languages(), v.Subject.InterpreterLanguage)) + ")"
 	}
 	return s + ". Oppgi om det ble brukt tolk, og hvorfor ikke hvis det ikke ble det."
 }
@@ -147,7 +147,7 @@ func noteItem(n *domain.Note, personID int64, u *domain.User, now time.Time, exc
 	id := strconv.FormatInt(n.ID, 10)
 	it := Item{
 		Type: "note", Anchor: "note-" + id, Date: domain.FormatDate(&n.NoteDate), ISODate: domain.FormatISODate(&n.NoteDate),
-		Title: domain.Label(domain.NoteKinds, n.Kind), TypeLabel: "Notat",
+		Title: domain.Label(domain.NoteKinds(), n.Kind), TypeLabel: "Notat",
 		Meta: "Skrevet av " + n.AuthorName + " " + FormatTime(n.CreatedAt),
 	}
 	if n.Version > 1 {
@@ -219,10 +219,10 @@ func interpreterText(n *domain.Note) string {
 	}
 	parts := []string{}
 	if n.InterpreterMode != nil {
-		parts = append(parts, strings.ToLower(domain.Label(domain.InterpreterModes, *n.InterpreterMode)))
+		parts = append(parts, strings.ToLower(domain.Label(domain.InterpreterModes(), *n.InterpreterMode)))
 	}
 	if n.InterpreterLanguage != "" {
-		parts = append(parts, strings.ToLower(domain.Label(domain.Languages, n.InterpreterLanguage)))
+		parts = append(parts, strings.ToLower(domain.Label(domain.Languages(), n.InterpreterLanguage)))
 	}
 	if n.InterpreterIsChild {
 		parts = append(parts, "barn som tolk i en nødsituasjon")

@@ -1157,7 +1157,7 @@ func PersonFields(f domain.PersonForm, errs map[string]string, caseworkers []dom
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "sex", Label: "Kjønn", Value: f.Sex, Options: domain.Sexes, Placeholder: "Velg", Error: errs["sex"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "sex", Label: "Kjønn", Value: f.Sex, Options: domain.Sexes(), Placeholder: "Velg", Error: errs["sex"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1177,11 +1177,11 @@ func PersonFields(f domain.PersonForm, errs map[string]string, caseworkers []dom
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "country_of_origin", Label: "Opprinnelsesland", Value: f.CountryOfOrigin, Options: domain.Countries, Placeholder: "Velg land", Error: errs["country_of_origin"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "country_of_origin", Label: "Opprinnelsesland", Value: f.CountryOfOrigin, Options: domain.Countries(), Placeholder: "Velg land", Error: errs["country_of_origin"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "residence_basis", Label: "Oppholdsgrunnlag", Value: f.ResidenceBasis, Options: domain.ResidenceBases, Placeholder: "Velg", Error: errs["residence_basis"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "residence_basis", Label: "Oppholdsgrunnlag", Value: f.ResidenceBasis, Options: domain.ResidenceBases(), Placeholder: "Velg", Error: errs["residence_basis"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1210,7 +1210,7 @@ func PersonFields(f domain.PersonForm, errs map[string]string, caseworkers []dom
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, l := range domain.Languages {
+		for _, l := range domain.Languages() {
 			templ_7745c5c3_Var52 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 				templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 				templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
@@ -1277,7 +1277,7 @@ func PersonFields(f domain.PersonForm, errs map[string]string, caseworkers []dom
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_language", Label: "Tolkespråk", Value: f.InterpreterLanguage, Options: domain.Languages, Placeholder: "Velg språk", Error: errs["interpreter_language"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_language", Label: "Tolkespråk", Value: f.InterpreterLanguage, Options: domain.Languages(), Placeholder: "Velg språk", Error: errs["interpreter_language"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1285,7 +1285,7 @@ func PersonFields(f domain.PersonForm, errs map[string]string, caseworkers []dom
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_gender", Label: "Tolkens kjønn", Value: f.InterpreterGender, Options: domain.InterpreterGenders, Error: errs["interpreter_gender"]}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "interpreter_gender", Label: "Tolkens kjønn", Value: f.InterpreterGender, Options: domain.InterpreterGenders(), Error: errs["interpreter_gender"]}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

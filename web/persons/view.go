@@ -171,19 +171,19 @@ func Facts(p *domain.Person) []Fact {
 		if i > 0 {
 			langs += ", "
 		}
-		langs += domain.Label(domain.Languages, l)
+		langs += domain.Label(domain.Languages(), l)
 	}
 	if langs == "" {
 		langs = "–"
 	}
 	interp := "Nei"
 	if p.InterpreterNeeded {
-		interp = "Ja, " + domain.Label(domain.Languages, p.InterpreterLanguage)
+		interp = "Ja, " + domain.Label(domain.Languages(), p.InterpreterLanguage)
 		if p.InterpreterDialect != "" {
 			interp += " (" + p.InterpreterDialect + ")"
 		}
 		if p.InterpreterGender != "" {
-			interp += ", " + strings.ToLower(domain.Label(domain.InterpreterGenders, p.InterpreterGender))
+			interp += ", " + strings.ToLower(domain.Label(domain.InterpreterGenders(), p.InterpreterGender))
 		}
 	}
 	cw := "Ikke tildelt"
@@ -194,13 +194,13 @@ func Facts(p *domain.Person) []Fact {
 		{Label: "Fornavn", Value: p.GivenName, TestID: "given-name"},
 		{Label: "Etternavn", Value: p.FamilyName, TestID: "family-name"},
 		{Label: "Fødselsdato", Value: domain.FormatDate(&p.BirthDate), TestID: "birth-date"},
-		{Label: "Kjønn", Value: domain.Label(domain.Sexes, p.Sex), TestID: "sex"},
+		{Label: "Kjønn", Value: domain.Label(domain.Sexes(), p.Sex), TestID: "sex"},
 		{Label: "Fødselsnummer / D-nummer", Value: idn, TestID: "national-id"},
 		{Label: "DUF-nummer", Value: duf, TestID: "duf-number"},
-		{Label: "Opprinnelsesland", Value: domain.Label(domain.Countries, p.CountryOfOrigin), TestID: "country"},
+		{Label: "Opprinnelsesland", Value: domain.Label(domain.Countries(), p.CountryOfOrigin), TestID: "country"},
 		{Label: "Språk", Value: langs, TestID: "languages"},
 		{Label: "Behov for tolk", Value: interp, TestID: "interpreter"},
-		{Label: "Oppholdsgrunnlag", Value: domain.Label(domain.ResidenceBases, p.ResidenceBasis), TestID: "residence-basis"},
+		{Label: "Oppholdsgrunnlag", Value: domain.Label(domain.ResidenceBases(), p.ResidenceBasis), TestID: "residence-basis"},
 		{Label: "Ankomstdato", Value: domain.FormatDate(p.ArrivalDate), TestID: "arrival-date"},
 		{Label: "Bosettingsdato", Value: domain.FormatDate(p.SettlementDate), TestID: "settlement-date"},
 		{Label: "Programrådgiver", Value: cw, TestID: "caseworker"},
