@@ -43,12 +43,9 @@ func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in doma
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		cur, err := db.getPerson(ctx, tx, s, id, true)
+		cur, err := db.lockPersonAt(ctx, tx, s, id, in.Version, caseStaleMessage)
 		if err != nil {
 			return err
-		}
-		if cur.Version != in.Version {
-			return &CaseStaleError{Current: cur, Message: "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret."}
 		}
 		if cur.Status == domain.StatusClosed {
 			return domain.Errorf(domain.ECONFLICT, "Saken er allerede avsluttet.")
@@ -75,6 +72,9 @@ func (db *DB) ClosePerson(ctx context.Context, s domain.Scope, id int64, in doma
 	return out, err
 }
 
+// caseStaleMessage answers a close or reopen based on an old version.
+const caseStaleMessage = "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret."
+
 // ReopenPerson makes a closed case active again, on the version the user saw;
 // the end date and reason are cleared (the audit log keeps them).
 func (db *DB) ReopenPerson(ctx context.Context, s domain.Scope, id int64, version int) (*domain.Person, error) {
@@ -83,12 +83,9 @@ func (db *DB) ReopenPerson(ctx context.Context, s domain.Scope, id int64, versio
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		cur, err := db.getPerson(ctx, tx, s, id, true)
+		cur, err := db.lockPersonAt(ctx, tx, s, id, version, caseStaleMessage)
 		if err != nil {
 			return err
-		}
-		if cur.Version != version {
-			return &CaseStaleError{Current: cur, Message: "Personen er endret av noen andre siden du åpnet siden. Ingenting er lagret."}
 		}
 		if cur.Status != domain.StatusClosed {
 			return domain.Errorf(domain.ECONFLICT, "Saken er ikke avsluttet.")

@@ -177,6 +177,20 @@ func (db *DB) getPerson(ctx context.Context, q querier, s domain.Scope, id int64
 	return p, nil
 }
 
+// lockPersonAt locks a person in scope for a change made on version: another
+// stored version is a *StaleError (ConflictError) with the stored person and
+// msg; a person outside the scope is ENOTFOUND.
+func (db *DB) lockPersonAt(ctx context.Context, tx pgx.Tx, s domain.Scope, id int64, version int, msg string) (*domain.Person, error) {
+	cur, err := db.getPerson(ctx, tx, s, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Version != version {
+		return nil, &StaleError{Current: cur, Message: msg}
+	}
+	return cur, nil
+}
+
 // GetPerson returns a person in scope and audits the read.
 func (db *DB) GetPerson(ctx context.Context, s domain.Scope, id int64) (*domain.Person, error) {
 	var p *domain.Person
@@ -254,12 +268,10 @@ func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in dom
 	}
 	var out *domain.Person
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		cur, err := db.getPerson(ctx, tx, s, id, true)
+		cur, err := db.lockPersonAt(ctx, tx, s, id, in.Version,
+			"Noen andre har endret personen mens du redigerte. Se begge versjonene under.")
 		if err != nil {
 			return err
-		}
-		if cur.Version != in.Version {
-			return &StaleError{Current: cur, Message: "Noen andre har endret personen mens du redigerte. Se begge versjonene under."}
 		}
 		changes := personChanges(cur, in)
 		if len(changes) == 0 {
