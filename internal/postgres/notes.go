@@ -429,35 +429,53 @@ func (db *DB) PersonTimeline(ctx context.Context, s domain.Scope, personID int64
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
+	// One batch, one round trip and one implicit transaction: the subject,
+	// notes, changes and deadlines, then the audit rows of the read. Every
+	// statement carries the scope.
 	tl := &Timeline{NotesHidden: !s.Role.Can(domain.CapReadNotes)}
-	var notes []domain.Note
-	var changes []domain.AuditChange
-	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		if tl.Subject, err = db.noteSubject(ctx, tx, s, personID); err != nil {
-			return err
+	var (
+		b         pgx.Batch
+		found     bool
+		notes     []domain.Note
+		changes   []changeRow
+		deadlines []domain.Deadline
+	)
+	where, args := unitScope(s, "p.unit_id", 2)
+	b.Queue(`SELECT p.id, p.given_name, p.family_name, p.interpreter_needed, p.interpreter_language
+		FROM persons p WHERE p.id = $1 AND `+where, append([]any{personID}, args...)...).Query(func(rows pgx.Rows) error {
+		sub, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[domain.NoteSubject])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
 		}
-		if s.Role.Can(domain.CapReadNotes) {
-			if notes, err = timelineNotes(ctx, tx, s, personID, q); err != nil {
-				return err
-			}
-		}
-		if changes, err = timelineChanges(ctx, tx, s, personID, q); err != nil {
-			return err
-		}
-		if q.AuditView {
-			return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: "timeline", PersonID: &personID})
-		}
-		return nil
+		tl.Subject, found = sub, err == nil
+		return err
 	})
-	if err != nil {
+	if !tl.NotesHidden {
+		sql, args := timelineNotesSQL(s, personID, q)
+		b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+			var err error
+			notes, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Note])
+			return err
+		})
+	}
+	sql, args := timelineChangesSQL(s, personID, q)
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		var err error
+		changes, err = pgx.CollectRows(rows, pgx.RowToStructByName[changeRow])
+		return err
+	})
+	queueDeadlines(&b, s, personID, db.today(), func(ds []domain.Deadline) { deadlines = ds })
+	if q.AuditView {
+		queueViewAudit(&b, s, "timeline", personID)
+	}
+	queueHealthReadAudit(&b, s, personID)
+	if err := db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, err
 	}
-	deadlines, err := db.PersonDeadlines(ctx, s, personID)
-	if err != nil {
-		return nil, err
+	if !found {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen.")
 	}
-	tl.Items, tl.Next = domain.MergeTimeline(q.Before, q.Limit, notes, changes, deadlines, s.Role)
+	tl.Items, tl.Next = domain.MergeTimeline(q.Before, q.Limit, notes, changeRows(changes, q.Limit), deadlines, s.Role)
 	return tl, nil
 }
 
@@ -485,15 +503,6 @@ func timelineNotesSQL(s domain.Scope, personID int64, q TimelineQuery) (string, 
 		WHERE ` + strings.Join(conds, " AND ") + `
 		ORDER BY n.note_date DESC, n.id DESC
 		LIMIT $` + strconv.Itoa(len(args)), args
-}
-
-func timelineNotes(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.Note, error) {
-	sql, args := timelineNotesSQL(s, personID, q)
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[domain.Note])
 }
 
 type changeRow struct {
@@ -603,19 +612,6 @@ func changeRows(list []changeRow, limit int) []domain.AuditChange {
 		}
 	}
 	return out
-}
-
-func timelineChanges(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, q TimelineQuery) ([]domain.AuditChange, error) {
-	sql, args := timelineChangesSQL(s, personID, q)
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[changeRow])
-	if err != nil {
-		return nil, err
-	}
-	return changeRows(list, q.Limit), nil
 }
 
 // decodeChanges reads an audit row's changes (domain.Changes: {"field":

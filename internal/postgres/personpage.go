@@ -49,19 +49,14 @@ func (db *DB) NewPersonPage(s domain.Scope, personID int64) *PersonPageBatch {
 		pp.person = p
 		return err
 	})
-	var uid *int64
 	if s.UserID != 0 {
-		uid = &s.UserID
 		where, args := unitScope(s, "p.unit_id", 3)
 		pp.writes.Queue(`INSERT INTO person_last_seen (user_id, person_id, seen_at)
 			SELECT $1, p.id, now() FROM persons p WHERE p.id = $2 AND `+where+`
 			ON CONFLICT (user_id, person_id) DO UPDATE SET seen_at = excluded.seen_at`,
 			append([]any{s.UserID, personID}, args...)...)
 	}
-	where, args = unitScope(s, "p.unit_id", 7)
-	pp.writes.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, person_id, request_id)
-		SELECT $1, $2, $3, $4, p.id, p.id, $5 FROM persons p WHERE p.id = $6 AND `+where,
-		append([]any{uid, string(s.Role), ActionView, domain.EntityPerson, s.RequestID, personID}, args...)...)
+	queueViewAudit(&pp.writes, s, domain.EntityPerson, personID)
 	return pp
 }
 
@@ -120,32 +115,63 @@ func (pp *PersonPageBatch) Household() **domain.HouseholdDetail {
 // per page, written when the page shows any.
 func (pp *PersonPageBatch) Deadlines() *[]domain.Deadline {
 	out := new([]domain.Deadline)
-	dsql, dargs, tsql, targs := personDeadlinesSQL(pp.s, pp.id)
+	queueDeadlines(&pp.batch, pp.s, pp.id, pp.today, func(ds []domain.Deadline) { *out = ds })
+	queueHealthReadAudit(&pp.writes, pp.s, pp.id)
+	return out
+}
+
+// queueDeadlines queues a person's deadlines and tasks (PersonDeadlines'
+// rules) into b; done receives them merged, by due date.
+func queueDeadlines(b *pgx.Batch, s domain.Scope, personID int64, today time.Time, done func([]domain.Deadline)) {
+	dsql, dargs, tsql, targs := personDeadlinesSQL(s, personID)
 	var ds []deadlineRow
-	pp.batch.Queue(dsql, dargs...).Query(func(rows pgx.Rows) error {
+	b.Queue(dsql, dargs...).Query(func(rows pgx.Rows) error {
 		var err error
 		ds, err = pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
 		return err
 	})
-	pp.batch.Queue(tsql, targs...).Query(func(rows pgx.Rows) error {
+	b.Queue(tsql, targs...).Query(func(rows pgx.Rows) error {
 		ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
-		*out = mergeDeadlineRows(ds, ts, pp.today)
+		done(mergeDeadlineRows(ds, ts, today))
 		return err
 	})
-	if pp.s.Role.Can(domain.CapReadHealth) {
-		var uid *int64
-		if pp.s.UserID != 0 {
-			uid = &pp.s.UserID
-		}
-		where, args := unitScope(pp.s, "p.unit_id", 7)
-		pp.writes.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
-			SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
-				SELECT 1 FROM deadlines d JOIN persons p ON p.id = d.person_id
-				WHERE d.person_id = $5 AND d.kind = ANY(`+healthKindsSQL()+`) AND `+where+`
-					AND (p.status = 'active' OR d.done_on IS NOT NULL))`,
-			append([]any{uid, string(pp.s.Role), ActionView, entityHealthDeadlines, pp.id, pp.s.RequestID}, args...)...)
+}
+
+// queueViewAudit queues the audit row of a read of the person's entity (the
+// person page, the timeline), written only when the person is in scope.
+func queueViewAudit(b *pgx.Batch, s domain.Scope, entity string, personID int64) {
+	var uid *int64
+	if s.UserID != 0 {
+		uid = &s.UserID
 	}
-	return out
+	where, args := unitScope(s, "p.unit_id", 7)
+	entityID := "p.id"
+	if entity != domain.EntityPerson {
+		entityID = "NULL::bigint"
+	}
+	b.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, person_id, request_id)
+		SELECT $1, $2, $3, $4, `+entityID+`, p.id, $5 FROM persons p WHERE p.id = $6 AND `+where,
+		append([]any{uid, string(s.Role), ActionView, entity, s.RequestID, personID}, args...)...)
+}
+
+// queueHealthReadAudit queues, for a role that sees health deadlines, the
+// audit row of reading them: one per read, written when the person in scope
+// has any it may see.
+func queueHealthReadAudit(b *pgx.Batch, s domain.Scope, personID int64) {
+	if !s.Role.Can(domain.CapReadHealth) {
+		return
+	}
+	var uid *int64
+	if s.UserID != 0 {
+		uid = &s.UserID
+	}
+	where, args := unitScope(s, "p.unit_id", 7)
+	b.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
+		SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
+			SELECT 1 FROM deadlines d JOIN persons p ON p.id = d.person_id
+			WHERE d.person_id = $5 AND d.kind = ANY(`+healthKindsSQL()+`) AND `+where+`
+				AND (p.status = 'active' OR d.done_on IS NOT NULL))`,
+		append([]any{uid, string(s.Role), ActionView, entityHealthDeadlines, personID, s.RequestID}, args...)...)
 }
 
 // healthKindsSQL is the array of health deadline kinds as a literal.

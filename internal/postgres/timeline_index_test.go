@@ -76,6 +76,19 @@ func (r *queryRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.
 
 func (r *queryRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// The statements of a batch (the timeline reads in one) are recorded too.
+func (r *queryRecorder) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (r *queryRecorder) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.queries = append(r.queries, pgx.TraceQueryStartData{SQL: d.SQL, Args: d.Args})
+}
+
+func (r *queryRecorder) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 // TestTimelineQueryUsesIndex runs the store's own timeline query (recorded
 // as PersonTimeline sends it, first page and a later one) under EXPLAIN and
 // checks that the planner uses the partial index, without a sort: the

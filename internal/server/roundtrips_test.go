@@ -76,5 +76,11 @@ func TestPersonPageRoundTrips(t *testing.T) {
 		if rt > 4 {
 			t.Errorf("person page as %s: %d round trips (%d statements), want at most 4", c.who, rt, st)
 		}
+		// The full timeline reads in one batch too.
+		st, rt = pageCost(t, app, logs, c.client, p+"/timeline", "/persons/{id}/timeline")
+		t.Logf("timeline as %s: %d statements, %d round trips", c.who, st, rt)
+		if rt > 4 {
+			t.Errorf("timeline as %s: %d round trips (%d statements), want at most 4", c.who, rt, st)
+		}
 	}
 }
