@@ -15,7 +15,7 @@ import (
 // module is one module's part in the places every module shares: its routes
 // (inside the logged-in group), its menu entry and its section of the person
 // page. Adding a module means its own files and one line in modules().
-// (What a merge moves is postgres.mergeMoves; demo data is demo.steps.)
+// (What a merge moves is postgres.mergeMoves; demo data is demo.moduleSteps; see "How to add a module" in docs/ARCHITECTURE.md.)
 type module struct {
 	name    string
 	routes  func(r chi.Router)
