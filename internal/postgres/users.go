@@ -156,9 +156,16 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 		return fail("wrong_password", false)
 	}
 	err = db.WithTx(ctx, func(tx pgx.Tx) error {
+		// A success forgets the attempts up to and including itself (its
+		// number was attempts), not those reserved after it: in a parallel
+		// burst they stay counted, so the burst still gets at most
+		// MaxLoginFailures verifications. Sequentially this is a full reset.
 		if _, err := tx.Exec(ctx, `
-			UPDATE users SET login_attempts = 0, login_attempts_since = NULL, locked_until = NULL
-			WHERE id = $1`, u.ID); err != nil {
+			UPDATE users SET
+				login_attempts = greatest(login_attempts - $2, 0),
+				login_attempts_since = CASE WHEN login_attempts - $2 > 0 THEN login_attempts_since END,
+				locked_until = CASE WHEN login_attempts - $2 > 0 THEN locked_until END
+			WHERE id = $1`, u.ID, attempts); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLogin, Entity: "user", EntityID: &u.ID})
