@@ -31,6 +31,8 @@ const (
 	ActionLogin         = "login"
 	ActionLoginFailed   = "login_failed"
 	ActionLogout        = "logout"
+	ActionApprove       = "approve" // a payroll month approved (locked)
+	ActionExport        = "export"  // a report exported (payroll basis …)
 )
 
 // Audited entities (audit_events.entity).
@@ -43,6 +45,16 @@ const (
 	EntityUser            = "user"
 	EntityTimeline        = "timeline"         // a read of the full timeline page
 	EntityHealthDeadlines = "health_deadlines" // a read of a person's health deadlines
+	// The introduction programme.
+	EntityProgramme        = "programme"         // rule set, decision, plan goals, contract, end
+	EntityProgrammePause   = "programme_pause"   // leave or interruption
+	EntityPlanVersion      = "plan_version"      // a weekly plan version with its elements
+	EntityGroup            = "programme_group"   // a group (e.g. a Norwegian class)
+	EntityGroupMember      = "group_member"      // a person joining or leaving a group
+	EntityAttendance       = "attendance"        // a week of a person's attendance
+	EntityBenefitDeduction = "benefit_deduction" // another benefit deducted from a month
+	EntityPayroll          = "payroll"           // a unit's payroll month
+	EntityRate             = "rate"              // a dated rate or limit
 )
 
 // auditAction is one row of the action table.
@@ -80,6 +92,8 @@ var auditActionTable = []auditAction{
 	{name: ActionLogin, label: "Logget inn"},
 	{name: ActionLoginFailed, label: "Mislykket innlogging"},
 	{name: ActionLogout, label: "Logget ut"},
+	{name: ActionApprove, label: "Godkjente"},
+	{name: ActionExport, label: "Eksporterte"},
 }
 
 func findAuditAction(name string) (auditAction, bool) {
@@ -156,6 +170,15 @@ var auditEntityTable = []auditEntity{
 	{name: EntityUser, label: "Bruker"},
 	{name: EntityTimeline, label: "Tidslinje"},
 	{name: EntityHealthDeadlines, label: "Helsefrister"},
+	{name: EntityProgramme, label: "Introduksjonsprogram"},
+	{name: EntityProgrammePause, label: "Permisjon eller avbrudd"},
+	{name: EntityPlanVersion, label: "Ukeplan", create: "Ny versjon av ukeplanen"},
+	{name: EntityGroup, label: "Gruppe"},
+	{name: EntityGroupMember, label: "Gruppemedlemskap"},
+	{name: EntityAttendance, label: "Oppmøte", update: "Oppmøte registrert"},
+	{name: EntityBenefitDeduction, label: "Trekk i stønaden"},
+	{name: EntityPayroll, label: "Utbetalingsgrunnlag"},
+	{name: EntityRate, label: "Sats"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {

@@ -37,6 +37,13 @@ const (
 	// CapMineFirst: work starts from the user's own caseload: lists open on
 	// "Mine deltakere", a new registration suggests the user as adviser.
 	CapMineFirst
+	// CapProgramme: read and write the introduction programme: decisions,
+	// plans, groups, attendance, benefit deductions, the benefit calculator.
+	CapProgramme
+	// CapPayroll: read and export the payroll basis (utbetalingsgrunnlag).
+	CapPayroll
+	// CapApprovePayroll: approve (lock) a unit's payroll month.
+	CapApprovePayroll
 
 	numCapabilities
 )
@@ -48,20 +55,23 @@ type capabilityRule struct {
 }
 
 var capabilityRules = [numCapabilities]capabilityRule{
-	CapReadCase:     {"read_case", "Rollen din har ikke tilgang til deltakere.", []Role{RoleCaseworker, RoleHealth, RoleHousing, RoleLeader, RoleAdmin}},
-	CapWriteCase:    {"write_case", "Rollen din kan ikke endre deltakere, husstander, frister eller oppgaver.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
-	CapReadNotes:    {"read_notes", "Rollen din har ikke tilgang til saksnotater.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
-	CapWriteNotes:   {"write_notes", "Rollen din kan ikke skrive saksnotater.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
-	CapReadHealth:   {"read_health", "Bare helsepersonell har tilgang til helseoppfølgingen.", []Role{RoleHealth}},
-	CapWriteHealth:  {"write_health", "Bare helsepersonell kan endre helseoppfølgingen.", []Role{RoleHealth}},
-	CapWriteHousing: {"write_housing", "Rollen din kan ikke endre boliger og leieforhold.", []Role{RoleHousing}},
-	CapLeaderViews:  {"leader_views", "Denne siden er for ledere.", []Role{RoleLeader, RoleAdmin}},
-	CapReassign:     {"reassign", "Rollen din kan ikke fordele saker.", []Role{RoleLeader, RoleAdmin}},
-	CapMerge:        {"merge", "Bare systemansvarlig kan slå sammen personer.", []Role{RoleAdmin}},
-	CapAdminister:   {"administer", "Bare systemansvarlig har tilgang hit.", []Role{RoleAdmin}},
-	CapAllUnits:     {"all_units", "Rollen din ser bare sin egen enhet.", []Role{RoleAdmin}},
-	CapHoldCaseload: {"hold_caseload", "Personen kan ikke ha en saksportefølje.", []Role{RoleCaseworker, RoleLeader}},
-	CapMineFirst:    {"mine_first", "", []Role{RoleCaseworker}},
+	CapReadCase:       {"read_case", "Rollen din har ikke tilgang til deltakere.", []Role{RoleCaseworker, RoleHealth, RoleHousing, RoleLeader, RoleAdmin}},
+	CapWriteCase:      {"write_case", "Rollen din kan ikke endre deltakere, husstander, frister eller oppgaver.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
+	CapReadNotes:      {"read_notes", "Rollen din har ikke tilgang til saksnotater.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
+	CapWriteNotes:     {"write_notes", "Rollen din kan ikke skrive saksnotater.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
+	CapReadHealth:     {"read_health", "Bare helsepersonell har tilgang til helseoppfølgingen.", []Role{RoleHealth}},
+	CapWriteHealth:    {"write_health", "Bare helsepersonell kan endre helseoppfølgingen.", []Role{RoleHealth}},
+	CapWriteHousing:   {"write_housing", "Rollen din kan ikke endre boliger og leieforhold.", []Role{RoleHousing}},
+	CapLeaderViews:    {"leader_views", "Denne siden er for ledere.", []Role{RoleLeader, RoleAdmin}},
+	CapReassign:       {"reassign", "Rollen din kan ikke fordele saker.", []Role{RoleLeader, RoleAdmin}},
+	CapMerge:          {"merge", "Bare systemansvarlig kan slå sammen personer.", []Role{RoleAdmin}},
+	CapAdminister:     {"administer", "Bare systemansvarlig har tilgang hit.", []Role{RoleAdmin}},
+	CapAllUnits:       {"all_units", "Rollen din ser bare sin egen enhet.", []Role{RoleAdmin}},
+	CapHoldCaseload:   {"hold_caseload", "Personen kan ikke ha en saksportefølje.", []Role{RoleCaseworker, RoleLeader}},
+	CapMineFirst:      {"mine_first", "", []Role{RoleCaseworker}},
+	CapProgramme:      {"programme", "Rollen din har ikke tilgang til introduksjonsprogrammet.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
+	CapPayroll:        {"payroll", "Utbetalingsgrunnlaget er for ledere.", []Role{RoleLeader, RoleAdmin}},
+	CapApprovePayroll: {"approve_payroll", "Bare en leder kan godkjenne utbetalingsgrunnlaget.", []Role{RoleLeader}},
 }
 
 // Can reports whether the role holds the capability.

@@ -9,11 +9,11 @@ import (
 // what must change this test too.
 func TestPermissionTable(t *testing.T) {
 	want := map[Role]string{
-		RoleCaseworker: "read_case write_case read_notes write_notes hold_caseload mine_first",
+		RoleCaseworker: "read_case write_case read_notes write_notes hold_caseload mine_first programme",
 		RoleHealth:     "read_case read_health write_health",
 		RoleHousing:    "read_case write_housing",
-		RoleLeader:     "read_case write_case read_notes write_notes leader_views reassign hold_caseload",
-		RoleAdmin:      "read_case write_case read_notes write_notes leader_views reassign merge administer all_units",
+		RoleLeader:     "read_case write_case read_notes write_notes leader_views reassign hold_caseload programme payroll approve_payroll",
+		RoleAdmin:      "read_case write_case read_notes write_notes leader_views reassign merge administer all_units programme payroll",
 	}
 	for _, r := range Roles() {
 		var got []string

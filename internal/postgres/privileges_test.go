@@ -77,6 +77,11 @@ func TestAppRolePrivileges(t *testing.T) {
 	special := map[string]string{
 		"audit_events":      "SELECT,INSERT",
 		"schema_migrations": "SELECT",
+		// Dated rates: a correction is a new row, never an edit.
+		"rates": "SELECT,INSERT",
+		// An approved payroll month is locked; corrections are later lines.
+		"payroll_approvals": "SELECT,INSERT",
+		"payroll_lines":     "SELECT,INSERT",
 	}
 	rows, err := owner.Pool.Query(ctx, `
 		SELECT c.relname,

@@ -175,3 +175,51 @@ func MergeSearch(personID int64) string { return Merge(personID) + "/search" }
 // MergeWith is the preview of merging the person with other (GET) and the
 // merge itself (POST).
 func MergeWith(personID, otherID int64) string { return Merge(personID) + "/" + id(otherID) }
+
+// PersonProgramme is a person's introduction programme page.
+func PersonProgramme(personID int64) string { return Person(personID) + "/programme" }
+
+// PersonProgrammePart is one of the programme page's forms (GET) and its
+// action (POST): "ruleset", "decision", "plan", "contract", "pause", "end" ….
+func PersonProgrammePart(personID int64, part string) string {
+	return PersonProgramme(personID) + "/" + part
+}
+
+// PersonPlan is a person's weekly plan (its versions) and the new-version form.
+func PersonPlan(personID int64) string { return PersonProgramme(personID) + "/plan" }
+
+// PersonBenefit is a person's benefit month by month, with deductions.
+func PersonBenefit(personID int64) string { return PersonProgramme(personID) + "/benefit" }
+
+// Groups is the list of groups (GET) and where a new group is posted (POST).
+func Groups() string { return "/groups" }
+
+// GroupNew is the new-group form.
+func GroupNew() string { return "/groups/new" }
+
+// Group is a group's page (GET) and its edit action (POST).
+func Group(groupID int64) string { return "/groups/" + id(groupID) }
+
+// Attendance is the weekly attendance grid (for "mine deltakere").
+func Attendance() string { return "/attendance" }
+
+// AttendanceGroupWeek is the grid for a group and an ISO week ("2026-W49").
+func AttendanceGroupWeek(groupID int64, week string) string {
+	v := url.Values{}
+	if groupID > 0 {
+		v.Set("group", id(groupID))
+	}
+	if week != "" {
+		v.Set("week", week)
+	}
+	return WithQuery(Attendance(), v)
+}
+
+// BenefitCalculator is the benefit calculator (stønadskalkulator).
+func BenefitCalculator() string { return "/benefit/calculator" }
+
+// Payroll is the payroll basis for a month and unit (utbetalingsgrunnlag).
+func Payroll() string { return "/reports/payroll" }
+
+// AdminRates is the administrators' page of dated rates and limits.
+func AdminRates() string { return "/admin/rates" }

@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS payroll_lines;
+DROP TABLE IF EXISTS payroll_approvals;
+DROP TABLE IF EXISTS benefit_deductions;
+DROP TABLE IF EXISTS attendance;
+DROP TABLE IF EXISTS programme_group_members;
+DROP TABLE IF EXISTS programme_groups;
+DROP TABLE IF EXISTS plan_elements;
+DROP TABLE IF EXISTS plan_versions;
+DROP TABLE IF EXISTS programme_pauses;
+DROP TABLE IF EXISTS programmes;
+DROP TABLE IF EXISTS rates;
+ALTER TABLE persons DROP COLUMN IF EXISTS permit_date;
