@@ -14,7 +14,7 @@ func TestParseISOWeek(t *testing.T) {
 		{"2026-W01", "2025-12-29", true},
 		{"2020-W53", "2020-12-28", true},
 		{"2026-W53", "2026-12-28", true}, // 2026 starts on a Thursday: 53 weeks
-		{"2025-W53", "", false}, // 2025 has 52
+		{"2025-W53", "", false},          // 2025 has 52
 		{"2026-W00", "", false},
 		{"2026W49", "", false},
 		{"abcd-W01", "", false},
