@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -316,4 +317,161 @@ func formatRat(ore *big.Rat) string {
 		s += ",00"
 	}
 	return s
+}
+
+// ParseMonth reads a month typed as YYYY-MM (what <input type=month> sends)
+// or MM.YYYY into its first day.
+func ParseMonth(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01", "01.2006", "1.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// FormatISOMonth is a month as YYYY-MM, the calculator's and the benefit
+// page's query value.
+func FormatISOMonth(d time.Time) string { return d.Format("2006-01") }
+
+// BenefitCalculatorForm is the benefit calculator's query (stønadskalkulator),
+// as typed.
+type BenefitCalculatorForm struct {
+	Month           string // YYYY-MM
+	BirthDate       string
+	WithParents     string // "1" when living with at least one parent
+	Start, End      string // optional
+	UnexcusedHours  string // "7,5" or "7.5"; empty is none
+	OtherDeductions string // kroner; empty is none
+}
+
+// Validate checks the calculator's query and returns the benefit input,
+// or EINVALID with a Norwegian message per field.
+func (f BenefitCalculatorForm) Validate() (BenefitInput, error) {
+	e := &Error{Code: EINVALID, Message: "Beregningen er ikke gjort. Rett feltene som er markert.", Fields: map[string]string{}}
+	var in BenefitInput
+	month, ok := ParseMonth(f.Month)
+	switch {
+	case strings.TrimSpace(f.Month) == "":
+		e.Fields["month"] = "Skriv måneden som skal beregnes (åååå-mm)."
+	case !ok:
+		e.Fields["month"] = "Skriv måneden som åååå-mm, for eksempel 2025-05."
+	case month.Year() < 1990 || month.Year() > 2100:
+		e.Fields["month"] = "Måneden må være mellom 1990 og 2100."
+	default:
+		in.Month = month
+	}
+	birth, ok := ParseDate(f.BirthDate)
+	switch {
+	case strings.TrimSpace(f.BirthDate) == "":
+		e.Fields["birth_date"] = "Skriv fødselsdatoen (åååå-mm-dd)."
+	case !ok:
+		e.Fields["birth_date"] = "Skriv fødselsdatoen som åååå-mm-dd, for eksempel 2001-03-14."
+	case birth.Year() < 1900:
+		e.Fields["birth_date"] = "Fødselsdatoen kan ikke være før 1900."
+	case !in.Month.IsZero() && birth.After(in.Month.AddDate(0, 1, -1)):
+		e.Fields["birth_date"] = "Fødselsdatoen er etter måneden som beregnes."
+	default:
+		in.BirthDate = birth
+	}
+	switch f.WithParents {
+	case "", "0":
+	case "1":
+		in.WithParents = true
+	default:
+		e.Fields["with_parents"] = "Kryss av hvis deltakeren bor sammen med minst én av foreldrene."
+	}
+	optDate := func(field, s, what string) *time.Time {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, ok := ParseDate(s)
+		if !ok || d.Year() < 1990 || d.Year() > 2100 {
+			e.Fields[field] = "Skriv " + what + " som åååå-mm-dd, eller la feltet stå tomt."
+			return nil
+		}
+		return &d
+	}
+	in.Start = optDate("start", f.Start, "startdatoen")
+	in.End = optDate("end", f.End, "sluttdatoen")
+	if in.Start != nil && in.End != nil && in.End.Before(*in.Start) {
+		e.Fields["end"] = "Sluttdatoen kan ikke være før startdatoen."
+	}
+	if s := strings.TrimSpace(f.UnexcusedHours); s != "" {
+		m, ok := ParseHours(s)
+		switch {
+		case !ok:
+			e.Fields["unexcused_hours"] = "Skriv timer med ugyldig fravær som et tall, for eksempel 7,5."
+		case m > 31*24*60:
+			e.Fields["unexcused_hours"] = "Så mange timer fravær kan det ikke være i én måned."
+		default:
+			in.UnexcusedMinutes = m
+		}
+	}
+	if s := strings.TrimSpace(f.OtherDeductions); s != "" {
+		o, ok := ParseKroner(s)
+		if !ok {
+			e.Fields["other_deductions"] = "Skriv beløpet i kroner, for eksempel 1 500 eller 1 500,50."
+		} else {
+			in.OtherDeductionsOre = o
+		}
+	}
+	if len(e.Fields) > 0 {
+		return BenefitInput{}, e
+	}
+	return in, nil
+}
+
+// BenefitDeduction is another benefit (dagpenger, sykepenger …) deducted
+// from a participant's month.
+type BenefitDeduction struct {
+	ID          int64     `db:"id"`
+	PersonID    int64     `db:"person_id"`
+	Month       time.Time `db:"month"`
+	AmountOre   int64     `db:"amount_ore"`
+	Description string    `db:"description"`
+	CreatedAt   time.Time `db:"created_at"`
+	CreatedBy   *string   `db:"created_by_name"`
+}
+
+// BenefitDeductionForm is a new deduction as typed on the benefit page.
+type BenefitDeductionForm struct {
+	Month       string // YYYY-MM
+	Amount      string // kroner
+	Description string
+}
+
+// Validate checks a new deduction and returns it (PersonID is the caller's).
+func (f BenefitDeductionForm) Validate() (BenefitDeduction, error) {
+	e := &Error{Code: EINVALID, Message: "Trekket er ikke lagret. Rett feltene som er markert.", Fields: map[string]string{}}
+	var d BenefitDeduction
+	month, ok := ParseMonth(f.Month)
+	if !ok || month.Year() < 1990 || month.Year() > 2100 {
+		e.Fields["month"] = "Skriv måneden som åååå-mm, for eksempel 2025-05."
+	}
+	d.Month = month
+	amount, ok := ParseKroner(f.Amount)
+	switch {
+	case strings.TrimSpace(f.Amount) == "":
+		e.Fields["amount"] = "Skriv beløpet som skal trekkes, i kroner."
+	case !ok || amount <= 0:
+		e.Fields["amount"] = "Skriv et beløp i kroner større enn 0, for eksempel 1 500 eller 1 500,50."
+	default:
+		d.AmountOre = amount
+	}
+	desc, msg := lineField("Beskrivelsen", f.Description)
+	switch {
+	case msg != "":
+		e.Fields["description"] = msg
+	case desc == "":
+		e.Fields["description"] = "Skriv hvilken ytelse som trekkes, for eksempel «Sykepenger fra Nav»."
+	case len([]rune(desc)) > 200:
+		e.Fields["description"] = "Beskrivelsen kan ha høyst 200 tegn."
+	}
+	d.Description = desc
+	if len(e.Fields) > 0 {
+		return BenefitDeduction{}, e
+	}
+	return d, nil
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -273,6 +274,71 @@ func TestBirthdayAt(t *testing.T) {
 	} {
 		if got := BirthdayAt(bday(tc.birth), 25); !got.Equal(bday(tc.want)) {
 			t.Errorf("%s: %s", tc.birth, got.Format("2006-01-02"))
+		}
+	}
+}
+
+func TestBenefitCalculatorForm(t *testing.T) {
+	in, err := BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", WithParents: "1", Start: "2025-05-19",
+		UnexcusedHours: "7,5", OtherDeductions: "1 500,50"}.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Month.Equal(bday("2025-05-01")) || !in.BirthDate.Equal(bday("2001-03-14")) || !in.WithParents ||
+		in.Start == nil || !in.Start.Equal(bday("2025-05-19")) || in.End != nil || in.UnexcusedMinutes != 450 || in.OtherDeductionsOre != 150050 {
+		t.Errorf("got %+v", in)
+	}
+	if in, err := (BenefitCalculatorForm{Month: "05.2025", BirthDate: "14.03.2001", UnexcusedHours: "7.5"}).Validate(); err != nil || in.UnexcusedMinutes != 450 {
+		t.Errorf("Norwegian forms: %+v %v", in, err)
+	}
+	for _, tc := range []struct {
+		f     BenefitCalculatorForm
+		field string
+	}{
+		{BenefitCalculatorForm{BirthDate: "2001-03-14"}, "month"},
+		{BenefitCalculatorForm{Month: "2025-13", BirthDate: "2001-03-14"}, "month"},
+		{BenefitCalculatorForm{Month: "mai", BirthDate: "2001-03-14"}, "month"},
+		{BenefitCalculatorForm{Month: "2025-05"}, "birth_date"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-02-30"}, "birth_date"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2025-06-01"}, "birth_date"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", WithParents: "ja"}, "with_parents"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", Start: "19.5"}, "start"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", Start: "2025-05-19", End: "2025-05-18"}, "end"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", UnexcusedHours: "sju"}, "unexcused_hours"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", UnexcusedHours: "-2"}, "unexcused_hours"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", UnexcusedHours: "1000"}, "unexcused_hours"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", OtherDeductions: "-100"}, "other_deductions"},
+		{BenefitCalculatorForm{Month: "2025-05", BirthDate: "2001-03-14", OtherDeductions: "1,234"}, "other_deductions"},
+	} {
+		_, err := tc.f.Validate()
+		var e *Error
+		if !errors.As(err, &e) || e.Fields[tc.field] == "" || len(e.Fields) != 1 {
+			t.Errorf("%+v: want a message on %s, got %v", tc.f, tc.field, err)
+		}
+	}
+}
+
+func TestBenefitDeductionForm(t *testing.T) {
+	d, err := BenefitDeductionForm{Month: "2025-05", Amount: "2 000,50", Description: "  Sykepenger fra Nav "}.Validate()
+	if err != nil || d.AmountOre != 200050 || d.Description != "Sykepenger fra Nav" || !d.Month.Equal(bday("2025-05-01")) {
+		t.Errorf("%+v %v", d, err)
+	}
+	for _, tc := range []struct {
+		f     BenefitDeductionForm
+		field string
+	}{
+		{BenefitDeductionForm{Month: "2025-5x", Amount: "1", Description: "x"}, "month"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "", Description: "x"}, "amount"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "0", Description: "x"}, "amount"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "tusen", Description: "x"}, "amount"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "1", Description: "  "}, "description"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "1", Description: "a\x00b"}, "description"},
+		{BenefitDeductionForm{Month: "2025-05", Amount: "1", Description: strings.Repeat("x", 201)}, "description"},
+	} {
+		_, err := tc.f.Validate()
+		var e *Error
+		if !errors.As(err, &e) || e.Fields[tc.field] == "" || len(e.Fields) != 1 {
+			t.Errorf("%+v: want a message on %s, got %v", tc.f, tc.field, err)
 		}
 	}
 }
