@@ -290,6 +290,12 @@ var auditFieldTable = []auditField{
 	{name: "merged_person_id", label: "Sammenslått registrering"},
 	{name: "moved", label: "Flyttet over"},
 	{name: "household_plan", label: "Husstand ved sammenslåing"},
+	// Issue 8, benefit: dated rates and other benefits deducted.
+	{name: "effective_from", label: "Gjelder fra"},
+	{name: "value", label: "Verdi"},
+	{name: "month", label: "Måned"},
+	{name: "amount", label: "Beløp"},
+	{name: "description", label: "Beskrivelse"},
 }
 
 func findAuditField(name string) (int, bool) {

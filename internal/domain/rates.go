@@ -243,10 +243,15 @@ func (f RateForm) Validate() (Rate, error) {
 	}
 	if ok {
 		v, msg := parseRateValue(info.Unit, strings.TrimSpace(f.Value))
+		if msg == "" {
+			msg = checkRateValue(info, v)
+		}
 		if msg != "" {
 			e.Fields["value"] = msg
 		}
 		r.Value = v
+	} else if strings.TrimSpace(f.Value) == "" {
+		e.Fields["value"] = "Skriv en verdi."
 	}
 	note, msg := lineField("Merknaden", f.Note)
 	switch {
@@ -260,6 +265,48 @@ func (f RateForm) Validate() (Rate, error) {
 		return Rate{}, e
 	}
 	return r, nil
+}
+
+// checkRateValue refuses values a kind cannot have: a share above the
+// whole, a divisor of 0, an age no one reaches.
+func checkRateValue(info RateKindInfo, v int64) string {
+	switch info.Unit {
+	case UnitThirds:
+		if v > 3 {
+			return "Skriv et antall tredjedeler fra 0 til 3 (2 betyr 2/3)."
+		}
+	case UnitPercent:
+		if v > 100 {
+			return "Skriv en prosent fra 0 til 100."
+		}
+	case UnitYears:
+		if v > 120 {
+			return "Skriv et antall år fra 0 til 120."
+		}
+	case UnitMonths:
+		if v > 120 {
+			return "Skriv et antall måneder fra 0 til 120."
+		}
+	case UnitDays:
+		if v > 366 {
+			return "Skriv et antall dager fra 0 til 366."
+		}
+	case UnitWeeks:
+		if v > 104 {
+			return "Skriv et antall uker fra 0 til 104."
+		}
+	}
+	switch info.Kind {
+	case RateBenefitDaysPerYear, RateBenefitHoursPerYear, RateBenefitGMultiple, RateFullRateAge, RateFullTimeMinutes:
+		if v == 0 {
+			return "Verdien må være større enn 0."
+		}
+	case RateDecisionGTwelfths:
+		if v > 12 {
+			return "Skriv et antall tolvdeler fra 0 til 12."
+		}
+	}
+	return ""
 }
 
 func parseRateValue(u RateUnit, s string) (int64, string) {
@@ -281,15 +328,15 @@ func parseRateValue(u RateUnit, s string) (int64, string) {
 		return int64(m), ""
 	case UnitDate:
 		d, ok := ParseDate(s)
-		if !ok {
-			return 0, "Skriv en dato (åååå-mm-dd)."
+		if !ok || d.Year() < 1990 || d.Year() > 2100 {
+			return 0, "Skriv en dato mellom 1990 og 2100 (åååå-mm-dd)."
 		}
 		v, _ := strconv.ParseInt(d.Format("20060102"), 10, 64)
 		return v, ""
 	default:
-		v, err := strconv.ParseInt(s, 10, 64)
+		v, err := strconv.ParseInt(strings.ReplaceAll(s, " ", ""), 10, 64)
 		if err != nil || v < 0 || v > 1_000_000 {
-			return 0, "Skriv et helt tall."
+			return 0, "Skriv et helt tall fra 0 til 1 000 000."
 		}
 		return v, ""
 	}
@@ -321,5 +368,5 @@ func FormatRateValue(u RateUnit, v int64) string {
 	case UnitWeeks:
 		return strconv.FormatInt(v, 10) + " uker"
 	}
-	return strconv.FormatInt(v, 10)
+	return FormatKroner(v) // a plain number, thousands grouped: "1 950"
 }

@@ -199,6 +199,13 @@ func authzMatrix() []authzRoute {
 		{"POST", "/persons/{id}/merge/search", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"GET", "/persons/{id}/merge/{otherID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"POST", "/persons/{id}/merge/{otherID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+
+		// Benefit (issue 8): the calculator and a participant's month for the programme roles; rates for admins.
+		{"GET", "/benefit/calculator", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/benefit", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/benefit/deductions", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 	}
 }
 

@@ -52,6 +52,10 @@ func (s *Server) modules() []module {
 		{name: "closing", routes: s.closingRoutes},
 		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},
+		{name: "benefit", routes: s.benefitRoutes,
+			menu: &menuEntry{"benefit-calculator", "Stønadskalkulator", paths.BenefitCalculator(), domain.CapProgramme}},
+		{name: "rates", routes: s.rateRoutes,
+			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
 	}
 }
 
