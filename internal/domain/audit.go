@@ -290,6 +290,11 @@ var auditFieldTable = []auditField{
 	{name: "merged_person_id", label: "Sammenslått registrering"},
 	{name: "moved", label: "Flyttet over"},
 	{name: "household_plan", label: "Husstand ved sammenslåing"},
+	// Weekly plan versions (issue 8, item 3).
+	{name: "plan_valid_from", label: "Ukeplan gjelder fra"},
+	{name: "plan_self_study", label: "Mye selvstudium"},
+	{name: "plan_comment", label: "Kommentar til ukeplanen"},
+	{name: "plan_elements", label: "Tiltak i ukeplanen"},
 }
 
 func findAuditField(name string) (int, bool) {
