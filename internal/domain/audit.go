@@ -295,6 +295,7 @@ var auditFieldTable = []auditField{
 	{name: "plan_self_study", label: "Mye selvstudium"},
 	{name: "plan_comment", label: "Kommentar til ukeplanen"},
 	{name: "plan_elements", label: "Tiltak i ukeplanen"},
+	{name: "plan_deviation", label: "Avvik fra fulltid"},
 }
 
 func findAuditField(name string) (int, bool) {
