@@ -292,4 +292,3 @@ func TestCreatePlanVersionDoubleSubmitAndAudit(t *testing.T) {
 		t.Errorf("deviation audit rows: %d", n)
 	}
 }
-
