@@ -429,12 +429,15 @@ type WeekRun struct {
 	First, Last WeekSum
 }
 
-// Text is "uke 49: 35 t, 2,5 t under 37,5", or "uke 49–52: …" for a run;
-// the ISO year is added when it is not the year of the first week listed.
+// text is "uke 49: 35 t, 2,5 t under 37,5", or "uke 49–52: …" for a run;
+// the ISO year is added when it is not the year of the first week listed,
+// and to both ends of a run across a new year ("uke 49 2026–3 2027").
 func (r WeekRun) text(year int) string {
+	fy, _ := r.First.Monday.ISOWeek()
+	ly, _ := r.Last.Monday.ISOWeek()
 	label := func(w WeekSum) string {
 		y, n := w.Monday.ISOWeek()
-		if y != year {
+		if y != year || fy != ly {
 			return strconv.Itoa(n) + " " + strconv.Itoa(y)
 		}
 		return strconv.Itoa(n)

@@ -218,7 +218,7 @@ func TestPlanFormValidateWeeks(t *testing.T) {
 	}{
 		{"37,5 h every week", func(*PlanForm, *PlanContext) {}, "", "", nil},
 		{"35 h is refused", func(f *PlanForm, _ *PlanContext) { row(f, ElementSocialStudies).Hours = "5" },
-			"confirm_deviation", "uke 49–47 2027: 35 t, 2,5 t under 37,5", nil},
+			"confirm_deviation", "uke 49 2026–47 2027: 35 t, 2,5 t under 37,5", nil},
 		{"40 h is refused", func(f *PlanForm, _ *PlanContext) { row(f, ElementSocialStudies).Hours = "10" },
 			"confirm_deviation", "40 t, 2,5 t over 37,5", nil},
 		{"35 h confirmed without a comment", func(f *PlanForm, _ *PlanContext) {
@@ -228,7 +228,7 @@ func TestPlanFormValidateWeeks(t *testing.T) {
 		{"35 h confirmed and explained", func(f *PlanForm, _ *PlanContext) {
 			row(f, ElementSocialStudies).Hours = "5"
 			f.ConfirmDeviation, f.Comment = true, "Deltakeren har barn i tilvenning"
-		}, "", "", []string{"uke 49–47 2027: 35 t, 2,5 t under 37,5"}},
+		}, "", "", []string{"uke 49 2026–47 2027: 35 t, 2,5 t under 37,5"}},
 		{"a confirmation without deviation is harmless", func(f *PlanForm, _ *PlanContext) { f.ConfirmDeviation = true }, "", "", nil},
 		{"self-study: 30 h", func(f *PlanForm, _ *PlanContext) {
 			f.SelfStudy = true

@@ -288,7 +288,7 @@ func TestCreatePlanVersionDoubleSubmitAndAudit(t *testing.T) {
 	if err != nil || len(saved.Check.Deviations) != 1 {
 		t.Fatalf("confirmed deviation: %+v, %v", saved, err)
 	}
-	if n := countAudit(t, f, `entity_id = $1 AND changes->'plan_deviation'->>'new' LIKE 'uke 50–%: 35 t, 2,5 t under 37,5'`, saved.ID); n != 1 {
+	if n := countAudit(t, f, `entity_id = $1 AND changes->'plan_deviation'->>'new' LIKE 'uke 50 2026–%: 35 t, 2,5 t under 37,5'`, saved.ID); n != 1 {
 		t.Errorf("deviation audit rows: %d", n)
 	}
 }

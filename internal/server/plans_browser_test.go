@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -151,4 +152,26 @@ func TestBrowserPlan(t *testing.T) {
 		t.Errorf("version heading %q", h)
 	}
 	b.checkPage("plan-version")
+
+	// A later version two hours short, confirmed and explained: the plan
+	// page lists the deviating weeks.
+	r := c.post(paths.PersonPlan(id), url.Values{
+		"form_key": {strings.Repeat("f", 32)}, "valid_from": {"2026-12-07"},
+		"norwegian_hours": {"15"}, "norwegian_days": {"1", "2", "3", "4", "5"},
+		"work_practice_hours": {"15"}, "work_practice_days": {"1", "2", "3"},
+		"social_studies_hours": {"5,5"}, "social_studies_days": {"4", "5"},
+		"confirm_deviation": {"1"}, "comment": {"Henter barn i barnehagen torsdag og fredag"},
+	})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("deviating version: %d\n%.2000s", r.Status, r.Body)
+	}
+	b.open(paths.PersonPlan(id))
+	b.waitVisible(`[data-testid="deviations"]`)
+	if d := b.text(`[data-testid="deviations"]`); !strings.Contains(d, "uke 50 2026–43 2027: 35,5 t, 2 t under 37,5") {
+		t.Errorf("deviations %q", d)
+	}
+	if n := eval[int](b, "deviating rows", `document.querySelectorAll('[data-deviates="true"]').length`); n != 7 {
+		t.Errorf("%d deviating week rows, want 7 (weeks 50–56)", n)
+	}
+	b.checkPage("plan-deviation")
 }

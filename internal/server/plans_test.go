@@ -164,7 +164,7 @@ func TestPlanDeviationNeedsConfirmationAndComment(t *testing.T) {
 	f := plValid(strings.Repeat("d", 32))
 	f.Set("social_studies_hours", "5") // 35 h a week
 	r := kari.post(paths.PersonPlan(id), f)
-	clMust(t, r, http.StatusUnprocessableEntity, "uke 26–24 2027: 35 t, 2,5 t under 37,5", `href="#confirm_deviation"`, `data-testid="form-weeks"`)
+	clMust(t, r, http.StatusUnprocessableEntity, "uke 26 2026–24 2027: 35 t, 2,5 t under 37,5", `href="#confirm_deviation"`, `data-testid="form-weeks"`)
 	f.Set("confirm_deviation", "1")
 	r = kari.post(paths.PersonPlan(id), f)
 	clMust(t, r, http.StatusUnprocessableEntity, "Forklar i kommentaren")
@@ -175,7 +175,7 @@ func TestPlanDeviationNeedsConfirmationAndComment(t *testing.T) {
 	r = kari.post(paths.PersonPlan(id), f)
 	clMust(t, r, http.StatusSeeOther)
 	page := kari.get(r.Location)
-	clMust(t, page, http.StatusOK, "Noen uker avviker fra fulltid", `data-testid="deviations"`, "uke 26–23 2027: 35 t, 2,5 t under 37,5",
+	clMust(t, page, http.StatusOK, "Noen uker avviker fra fulltid", `data-testid="deviations"`, "uke 26 2026–23 2027: 35 t, 2,5 t under 37,5",
 		"Barnehagen har kortere åpningstid i sommer")
 }
 
