@@ -296,6 +296,12 @@ var auditFieldTable = []auditField{
 	{name: "month", label: "Måned"},
 	{name: "amount", label: "Beløp"},
 	{name: "description", label: "Beskrivelse"},
+	// Weekly plan versions (issue 8, item 3).
+	{name: "plan_valid_from", label: "Ukeplan gjelder fra"},
+	{name: "plan_self_study", label: "Mye selvstudium"},
+	{name: "plan_comment", label: "Kommentar til ukeplanen"},
+	{name: "plan_elements", label: "Tiltak i ukeplanen"},
+	{name: "plan_deviation", label: "Avvik fra fulltid"},
 }
 
 func findAuditField(name string) (int, bool) {

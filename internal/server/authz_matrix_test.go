@@ -206,6 +206,11 @@ func authzMatrix() []authzRoute {
 		{"POST", "/persons/{id}/programme/benefit/deductions", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"POST", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		// Weekly plan (ukeplan); {versionID} is a plan version of the person.
+		{"GET", "/persons/{id}/programme/plan", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/plan/new", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/plan", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/plan/{versionID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 
@@ -265,6 +270,7 @@ func authzProblems(routes chi.Routes, table []authzRoute) []string {
 // authzFixture holds the ids the route patterns need.
 type authzFixture struct {
 	person, other, household, note, task int64
+	planVersion                          int64 // a weekly plan version of person
 }
 
 var (
@@ -319,6 +325,10 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT array_agg(kind ORDER BY kind) FROM deadlines WHERE person_id = $1`, fx.person).Scan(&kinds); err != nil {
 		t.Fatal(err)
 	}
+	if err := app.DB.Pool.QueryRow(ctx, `INSERT INTO plan_versions (person_id, valid_from) VALUES ($1, '2026-01-05') RETURNING id`,
+		fx.person).Scan(&fx.planVersion); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range []string{domain.KindProgrammeOffer, domain.KindTBScreening} {
 		if !strings.Contains(" "+strings.Join(kinds, " ")+" ", " "+k+" ") {
 			t.Fatalf("fixture: the person has no %s deadline (has %v)", k, kinds)
@@ -337,6 +347,8 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"noteID":   strconv.FormatInt(fx.note, 10),
 		"taskID":   strconv.FormatInt(fx.task, 10),
 		"kind":     domain.KindProgrammeOffer,
+
+		"versionID": strconv.FormatInt(fx.planVersion, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

@@ -56,6 +56,7 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"benefit-calculator", "Stønadskalkulator", paths.BenefitCalculator(), domain.CapProgramme}},
 		{name: "rates", routes: s.rateRoutes,
 			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
+		{name: "plans", routes: s.planRoutes},
 	}
 }
 

@@ -223,3 +223,12 @@ func Payroll() string { return "/reports/payroll" }
 
 // AdminRates is the administrators' page of dated rates and limits.
 func AdminRates() string { return "/admin/rates" }
+
+// PersonPlanNew is the form for a new version of a person's weekly plan
+// (it posts to PersonPlan).
+func PersonPlanNew(personID int64) string { return PersonPlan(personID) + "/new" }
+
+// PersonPlanVersion is one stored version of a person's weekly plan.
+func PersonPlanVersion(personID, versionID int64) string {
+	return PersonPlan(personID) + "/" + id(versionID)
+}
