@@ -46,10 +46,10 @@ type ProgrammeStaleError = ConflictError[*ProgrammeView]
 
 const programmeStaleMessage = "Programmet er endret av noen andre siden du åpnet skjemaet. Ingenting er lagret."
 
-const programmeColumns = `person_id, rule_set_override, rule_set_reason, mapping_done_on, mapping_by,
-	guidance_done_on, guidance_by, decision, refusal_reason, decision_date, start_date, planned_end,
-	extension_months, end_goal, has_upper_secondary, norwegian_goal, contract_signed_on,
-	lives_with_parents, ended_on, end_reason, end_activity, version, updated_at`
+const programmeColumns = `g.person_id, g.rule_set_override, g.rule_set_reason, g.mapping_done_on, g.mapping_by,
+	g.guidance_done_on, g.guidance_by, g.decision, g.refusal_reason, g.decision_date, g.start_date, g.planned_end,
+	g.extension_months, g.end_goal, g.has_upper_secondary, g.norwegian_goal, g.contract_signed_on,
+	g.lives_with_parents, g.ended_on, g.end_reason, g.end_activity, g.version, g.updated_at`
 
 const pauseColumns = `pa.id, pa.person_id, pa.kind, pa.reason, pa.from_date, pa.to_date, pa.version`
 
@@ -64,7 +64,7 @@ func (db *DB) readProgramme(ctx context.Context, q querier, p *domain.Person, lo
 	if err := q.QueryRow(ctx, `SELECT permit_date FROM persons WHERE id = $1`, p.ID).Scan(&v.PermitDate); err != nil {
 		return nil, err
 	}
-	sql := `SELECT ` + programmeColumns + ` FROM programmes WHERE person_id = $1`
+	sql := `SELECT ` + programmeColumns + ` FROM programmes g WHERE g.person_id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}

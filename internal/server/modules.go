@@ -52,6 +52,7 @@ func (s *Server) modules() []module {
 		{name: "closing", routes: s.closingRoutes},
 		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},
+		{name: "programme", routes: s.programmeRoutes, section: s.programmeSection},
 	}
 }
 
