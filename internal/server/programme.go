@@ -663,6 +663,7 @@ func (s *Server) programmeSectionView(person *domain.Person, sum *postgres.Progr
 		end := fdate(p.EffectiveEnd(sum.Pauses, today))
 		if d, ok := progDuration(v); ok {
 			_, hi := d.AllowedEnd(*p.StartDate, p.ExtensionMonths)
+			hi = domain.AddDays(hi, domain.LeaveDays(sum.Pauses, today)) // leave moves the allowed end as well
 			end += " (tillatt til " + domain.FormatDate(&hi) + ")"
 		}
 		sv.Facts = append(sv.Facts, fact("Planlagt slutt", end, "section-allowed-end"))

@@ -5,6 +5,8 @@
 package programme
 
 import (
+	"strings"
+
 	"ankomst/internal/domain"
 	"ankomst/web/layout"
 )
@@ -86,3 +88,22 @@ type SectionView struct {
 	MissingEndReason bool
 	Facts            []layout.Fact
 }
+
+// softHyphens mark where the programme's long compound words may break on a
+// phone (a soft hyphen shows only at a break).
+var softHyphens = strings.NewReplacer(
+	"Introduksjonsprogram", "Introduksjons\u00adprogram",
+	"Kompetansekartlegging", "Kompetanse\u00adkartlegging",
+	"karriereveiledning", "karriere\u00adveiledning",
+	"Integreringskontrakt", "Integrerings\u00adkontrakt",
+	"integreringsplan", "integrerings\u00adplan",
+	"oppholdstillatelse", "opphold\u00adstillatelse",
+)
+
+// Hyphenate puts soft hyphens into a heading's long words.
+func Hyphenate(s string) string { return softHyphens.Replace(s) }
+
+// requiredFields are the fields marked required (påkrevd) in the forms; a
+// grant's start, planned end and end goal are required unless refused.
+var requiredFields = map[string]bool{"decision_date": true, "start_date": true, "planned_end": true,
+	"from_date": true, "reason": true, "ended_on": true}
