@@ -302,6 +302,32 @@ var auditFieldTable = []auditField{
 	{name: "plan_comment", label: "Kommentar til ukeplanen"},
 	{name: "plan_elements", label: "Tiltak i ukeplanen"},
 	{name: "plan_deviation", label: "Avvik fra fulltid"},
+	// The introduction programme (prog-core): the person's permit date, the
+	// programme's parts and its pauses (kind as pause_kind; reason above).
+	{name: "permit_date", label: "Vedtaksdato for oppholdstillatelse"},
+	{name: "rule_set_override", label: "Overstyrt regelverk", values: ruleSets},
+	{name: "rule_set_reason", label: "Begrunnelse for regelverk"},
+	{name: "mapping_done_on", label: "Kompetansekartlegging utført"},
+	{name: "mapping_by", label: "Kartlagt av"},
+	{name: "guidance_done_on", label: "Karriereveiledning utført"},
+	{name: "guidance_by", label: "Veiledet av"},
+	{name: "decision", label: "Vedtak", values: decisions},
+	{name: "refusal_reason", label: "Begrunnelse for avslag"},
+	{name: "decision_date", label: "Vedtaksdato"},
+	{name: "start_date", label: "Startdato"},
+	{name: "planned_end", label: "Planlagt slutt"},
+	{name: "extension_months", label: "Forlengelse (måneder)"},
+	{name: "end_goal", label: "Sluttmål", values: endGoals},
+	{name: "has_upper_secondary", label: "Fullført videregående"},
+	{name: "norwegian_goal", label: "Norskmål"},
+	{name: "lives_with_parents", label: "Bor med foreldre"},
+	{name: "contract_signed_on", label: "Integreringskontrakt signert"},
+	{name: "ended_on", label: "Programmet avsluttet"},
+	{name: "end_reason", label: "Avslutningsårsak for programmet", values: endReasons},
+	{name: "end_activity", label: "Hovedaktivitet ved avslutning", values: endActivities},
+	{name: "pause_kind", label: "Permisjon eller avbrudd", values: pauseKinds},
+	{name: "from_date", label: "Fra"},
+	{name: "to_date", label: "Til"},
 }
 
 func findAuditField(name string) (int, bool) {

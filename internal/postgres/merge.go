@@ -158,7 +158,17 @@ func householdID(h *MergeHousehold) int64 {
 // new rows for a merged registration (a trigger calling refuse_merged_person,
 // migration 000007; TestMergeMovesAreGuarded checks) and be counted in
 // mergeCounts for the preview.
-func mergeMoves() []string { return []string{"case_notes", "tasks"} }
+func mergeMoves() []string {
+	return []string{"case_notes", "tasks",
+		"programmes", "programme_pauses", // programme (prog-core); see mergeKeepsSurvivors
+	}
+}
+
+// mergeKeepsSurvivors lists the tables of mergeMoves with at most one row per
+// person: the merged registration's row moves only when the survivor has
+// none (the survivor's programme is kept; the other stays on the merged
+// registration, where the audit trail can still find it).
+func mergeKeepsSurvivors() map[string]bool { return map[string]bool{"programmes": true} }
 
 // mergeCounts counts the records of a registration that a merge moves;
 // done marks only of the deadline kinds the user may see.
@@ -345,7 +355,11 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		}
 
 		for _, table := range mergeMoves() {
-			if _, err := tx.Exec(ctx, `UPDATE `+table+` SET person_id = $2 WHERE person_id = $1`, mg.ID, sv.ID); err != nil {
+			sql := `UPDATE ` + table + ` SET person_id = $2 WHERE person_id = $1`
+			if mergeKeepsSurvivors()[table] {
+				sql += ` AND NOT EXISTS (SELECT 1 FROM ` + table + ` WHERE person_id = $2)`
+			}
+			if _, err := tx.Exec(ctx, sql, mg.ID, sv.ID); err != nil {
 				return err
 			}
 		}

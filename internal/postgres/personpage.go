@@ -240,3 +240,107 @@ func (pp *PersonPageBatch) Closure() *Closure {
 	})
 	return out
 }
+
+// ProgrammeSummary is what the person page's programme section shows: the
+// programme and its pauses, the permit date and rates (for the rule set),
+// the plan versions that may be in force this week with their elements, and
+// this month's attendance (minutes present, minutes absent by reason).
+type ProgrammeSummary struct {
+	PermitDate     *time.Time
+	Programme      domain.Programme // Version 0: none yet
+	Pauses         []domain.Pause
+	Rates          domain.RateTable
+	Week           time.Time // Monday of this week
+	Plans          []domain.PlanVersion
+	Month          time.Time // first day of this month
+	PresentMinutes int
+	AbsentMinutes  map[string]int // by reason
+}
+
+// planElementRow is a plan element with its version's id.
+type planElementRow struct {
+	VersionID int64 `db:"plan_version_id"`
+	domain.PlanElement
+}
+
+// Programme queues the programme section's reads (ProgrammeSummary), each
+// scoped by the person's unit.
+func (pp *PersonPageBatch) Programme() *ProgrammeSummary {
+	out := &ProgrammeSummary{Programme: domain.Programme{PersonID: pp.id}, AbsentMinutes: map[string]int{}}
+	out.Week = domain.WeekStart(pp.today)
+	out.Month = time.Date(pp.today.Year(), pp.today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	friday := domain.AddDays(out.Week, 4)
+	queue := func(sql string, args []any, fn func(pgx.Rows) error) {
+		pp.batch.Queue(sql, args...).Query(fn)
+	}
+	where, args := unitScope(pp.s, "p.unit_id", 2)
+	queue(`SELECT p.permit_date FROM persons p WHERE p.id = $1 AND `+where, append([]any{pp.id}, args...), func(rows pgx.Rows) error {
+		d, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[*time.Time])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		out.PermitDate = d
+		return err
+	})
+	queue(`SELECT `+programmeColumns+` FROM programmes g JOIN persons p ON p.id = g.person_id WHERE g.person_id = $1 AND `+where,
+		append([]any{pp.id}, args...), func(rows pgx.Rows) error {
+			g, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[domain.Programme])
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			out.Programme = g
+			return err
+		})
+	queue(`SELECT `+pauseColumns+` FROM programme_pauses pa JOIN persons p ON p.id = pa.person_id
+		WHERE pa.person_id = $1 AND `+where+` ORDER BY pa.from_date, pa.id`, append([]any{pp.id}, args...), func(rows pgx.Rows) error {
+		var err error
+		out.Pauses, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Pause])
+		return err
+	})
+	queueRateTable(&pp.batch, &out.Rates)
+	// The versions that may be in force this week: the last one from before
+	// Monday and any starting by Friday.
+	where4, args4 := unitScope(pp.s, "p.unit_id", 4)
+	weekVersions := `pv.person_id = $1 AND pv.valid_from <= $3 AND pv.valid_from >= coalesce(
+			(SELECT max(valid_from) FROM plan_versions WHERE person_id = $1 AND valid_from <= $2), '-infinity'::date)`
+	queue(`SELECT pv.id, pv.person_id, pv.valid_from, pv.self_study, pv.comment, pv.created_at
+		FROM plan_versions pv JOIN persons p ON p.id = pv.person_id WHERE `+weekVersions+` AND `+where4,
+		append([]any{pp.id, out.Week, friday}, args4...), func(rows pgx.Rows) error {
+			var err error
+			out.Plans, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.PlanVersion])
+			return err
+		})
+	queue(`SELECT pe.plan_version_id, pe.id, pe.kind, pe.description, pe.minutes_per_week, pe.weekdays, pe.from_date, pe.to_date
+		FROM plan_elements pe JOIN plan_versions pv ON pv.id = pe.plan_version_id JOIN persons p ON p.id = pv.person_id
+		WHERE `+weekVersions+` AND `+where4+` ORDER BY pe.plan_version_id, pe.position, pe.id`,
+		append([]any{pp.id, out.Week, friday}, args4...), func(rows pgx.Rows) error {
+			es, err := pgx.CollectRows(rows, pgx.RowToStructByName[planElementRow])
+			for _, e := range es {
+				for i := range out.Plans {
+					if out.Plans[i].ID == e.VersionID {
+						out.Plans[i].Elements = append(out.Plans[i].Elements, e.PlanElement)
+					}
+				}
+			}
+			return err
+		})
+	queue(`SELECT a.reason, sum(a.present_minutes)::int AS present, sum(a.absent_minutes)::int AS absent
+		FROM attendance a JOIN persons p ON p.id = a.person_id
+		WHERE a.person_id = $1 AND a.day >= $2 AND a.day < $3 AND `+where4+` GROUP BY a.reason`,
+		append([]any{pp.id, out.Month, domain.AddMonths(out.Month, 1)}, args4...), func(rows pgx.Rows) error {
+			type row struct {
+				Reason  *string `db:"reason"`
+				Present int     `db:"present"`
+				Absent  int     `db:"absent"`
+			}
+			rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
+			for _, r := range rs {
+				out.PresentMinutes += r.Present
+				if r.Reason != nil {
+					out.AbsentMinutes[*r.Reason] += r.Absent
+				}
+			}
+			return err
+		})
+	return out
+}

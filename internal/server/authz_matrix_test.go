@@ -211,6 +211,22 @@ func authzMatrix() []authzRoute {
 		{"GET", "/persons/{id}/programme/plan/new", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/persons/{id}/programme/plan", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/persons/{id}/programme/plan/{versionID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		// The introduction programme (CapProgramme: caseworker, leader, admin).
+		{"GET", "/persons/{id}/programme", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/ruleset", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/ruleset", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/mapping", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/mapping", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/decision", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/decision", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/contract", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/contract", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/pause", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/pause", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/end", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/end", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/programme/pauses/{pauseID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/programme/pauses/{pauseID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 
@@ -271,6 +287,7 @@ func authzProblems(routes chi.Routes, table []authzRoute) []string {
 type authzFixture struct {
 	person, other, household, note, task int64
 	planVersion                          int64 // a weekly plan version of person
+	pause                                int64 // a leave of the person's programme
 }
 
 var (
@@ -321,6 +338,21 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM tasks WHERE person_id = $1`, fx.person).Scan(&fx.task); err != nil {
 		t.Fatal(err)
 	}
+	// The programme: a grant and a leave (for /programme/pauses/{pauseID}).
+	day := today.Format("2006-01-02")
+	for part, form := range map[string]url.Values{
+		"decision": {"decision": {"granted"}, "decision_date": {day}, "start_date": {day}, "planned_end": {today.AddDate(1, 0, 0).Format("2006-01-02")}, "end_goal": {"work"}, "version": {"0"}},
+	} {
+		if r := c.post("/persons/"+p+"/programme/"+part, form); r.Status != http.StatusSeeOther {
+			t.Fatalf("fixture programme %s: status %d\n%.2000s", part, r.Status, r.Body)
+		}
+	}
+	if r := c.post("/persons/"+p+"/programme/pause", url.Values{"kind": {"leave"}, "reason": {"Fødsel"}, "from_date": {day}, "to_date": {day}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("fixture pause: status %d\n%.2000s", r.Status, r.Body)
+	}
+	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM programme_pauses WHERE person_id = $1`, fx.person).Scan(&fx.pause); err != nil {
+		t.Fatal(err)
+	}
 	var kinds []string
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT array_agg(kind ORDER BY kind) FROM deadlines WHERE person_id = $1`, fx.person).Scan(&kinds); err != nil {
 		t.Fatal(err)
@@ -342,13 +374,13 @@ var azParamRe = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 // path fills a route pattern with the fixture's ids.
 func (fx authzFixture) path(rt authzRoute) (string, error) {
 	params := map[string]string{
-		"personID": strconv.FormatInt(fx.person, 10),
-		"otherID":  strconv.FormatInt(fx.other, 10),
-		"noteID":   strconv.FormatInt(fx.note, 10),
-		"taskID":   strconv.FormatInt(fx.task, 10),
-		"kind":     domain.KindProgrammeOffer,
-
+		"personID":  strconv.FormatInt(fx.person, 10),
+		"otherID":   strconv.FormatInt(fx.other, 10),
+		"noteID":    strconv.FormatInt(fx.note, 10),
+		"taskID":    strconv.FormatInt(fx.task, 10),
+		"kind":      domain.KindProgrammeOffer,
 		"versionID": strconv.FormatInt(fx.planVersion, 10),
+		"pauseID":   strconv.FormatInt(fx.pause, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

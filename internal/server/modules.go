@@ -57,6 +57,7 @@ func (s *Server) modules() []module {
 		{name: "rates", routes: s.rateRoutes,
 			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
 		{name: "plans", routes: s.planRoutes},
+		{name: "programme", routes: s.programmeRoutes, section: s.programmeSection},
 	}
 }
 

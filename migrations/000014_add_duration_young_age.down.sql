@@ -1,0 +1,1 @@
+DELETE FROM rates WHERE kind = 'duration_young_age';
