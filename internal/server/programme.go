@@ -638,9 +638,33 @@ func (s *Server) programmeSection(pg *personPage) func(*domain.Person) (templ.Co
 		return func(*domain.Person) (templ.Component, error) { return nil, nil }
 	}
 	sum := pg.batch.Programme()
+	lastMonth := domain.MonthStart(domain.AddMonths(domain.MonthStart(s.progToday()), -1))
+	benefit := pg.batch.Benefit(lastMonth)
 	return func(p *domain.Person) (templ.Component, error) {
-		return programme.Section(s.programmeSectionView(p, sum)), nil
+		v := s.programmeSectionView(p, sum)
+		if f, ok := benefitFact(p.ID, benefit); ok {
+			v.Facts = append(v.Facts, f)
+		}
+		return programme.Section(v), nil
 	}
+}
+
+// benefitFact is the section's line on last month's benefit: the payment,
+// the deduction and the "krever vedtak" flag (none when the person was not a
+// participant that month).
+func benefitFact(personID int64, b *postgres.PersonBenefit) (layout.Fact, bool) {
+	if b == nil || b.Benefit == nil || b.Benefit.InProgrammeDays == 0 {
+		return layout.Fact{}, false
+	}
+	r := b.Benefit
+	text := domain.FormatKroner(r.PaymentKroner) + " kr"
+	if r.DeductionOre > 0 {
+		text += " (trekk " + domain.FormatOre(r.DeductionOre) + " kr)"
+	}
+	if r.NeedsDecision {
+		text += " – krever vedtak"
+	}
+	return fact("Stønad for "+monthNames[r.Month.Month()-1]+" "+strconv.Itoa(r.Month.Year()), text, "section-benefit"), true
 }
 
 func (s *Server) programmeSectionView(person *domain.Person, sum *postgres.ProgrammeSummary) programme.SectionView {
