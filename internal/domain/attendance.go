@@ -303,6 +303,9 @@ type AttendanceParticipant struct {
 	// the years of the week).
 	Stored  []AttendanceEntry
 	History []AttendanceEntry
+	// HolidayUsed is the holiday days stored in the year of the week (the
+	// grid shows the balance).
+	HolidayUsed int
 }
 
 // InProgramme reports whether day is within the participant's programme.

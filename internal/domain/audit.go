@@ -290,6 +290,13 @@ var auditFieldTable = []auditField{
 	{name: "merged_person_id", label: "Sammenslått registrering"},
 	{name: "moved", label: "Flyttet over"},
 	{name: "household_plan", label: "Husstand ved sammenslåing"},
+	// Groups and attendance (issue 8, items 4–5). An attendance row's
+	// changes are keyed by the day ("tirsdag 01.12"), shown as is.
+	{name: "group_name", label: "Gruppenavn"},
+	{name: "group_contact", label: "Lærer eller kontaktperson"},
+	{name: "group_weekdays", label: "Ukedager"},
+	{name: "group_joined_on", label: "Med i gruppa fra"},
+	{name: "group_left_on", label: "Sluttet i gruppa"},
 }
 
 func findAuditField(name string) (int, bool) {

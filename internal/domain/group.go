@@ -15,16 +15,16 @@ import (
 
 // Group is a group with its unit and its number of active members.
 type Group struct {
-	ID        int64     `db:"id"`
-	UnitID    int64     `db:"unit_id"`
-	UnitName  string    `db:"unit_name"`
-	Name      string    `db:"name"`
-	Contact   string    `db:"contact"`
-	Weekdays  []int16   `db:"weekdays"`
-	Active    bool      `db:"active"`
-	Version   int       `db:"version"`
-	UpdatedAt time.Time `db:"updated_at"`
-	Members   int       `db:"members"` // active members
+	ID          int64     `db:"id"`
+	UnitID      int64     `db:"unit_id"`
+	UnitName    string    `db:"unit_name"`
+	Name        string    `db:"name"`
+	Contact     string    `db:"contact"`
+	Weekdays    []int16   `db:"weekdays"`
+	Active      bool      `db:"active"`
+	Version     int       `db:"version"`
+	UpdatedAt   time.Time `db:"updated_at"`
+	MemberCount int       `db:"members"` // active members
 }
 
 // GroupMember is a membership with its person.
