@@ -279,4 +279,3 @@ func (db *DB) RemoveGroupMember(ctx context.Context, s domain.Scope, groupID, pe
 			PersonID: &personID, Changes: ch, Details: &domain.AuditDetails{JoinedOn: dateStr(&joined)}})
 	})
 }
-
