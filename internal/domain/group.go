@@ -199,12 +199,13 @@ type GroupLeaveForm struct {
 	LeftOn string
 }
 
-// Validate checks the date the member left (empty: today); it cannot be
-// before the member joined (checked by the store with CheckGroupLeftOn).
+// Validate checks the date the member left (required: the form offers
+// today); it cannot be before the member joined (checked by the store with
+// CheckGroupLeftOn).
 func (f GroupLeaveForm) Validate(today time.Time) (time.Time, error) {
 	s := strings.TrimSpace(f.LeftOn)
 	if s == "" {
-		return Date(today), nil
+		return time.Time{}, invalidForm(map[string]string{"left_on": "Skriv datoen personen sluttet i gruppa."})
 	}
 	d, ok := ParseDate(s)
 	if !ok || d.Year() < 1990 || d.Year() > 2100 {

@@ -52,6 +52,10 @@ func (s *Server) modules() []module {
 		{name: "closing", routes: s.closingRoutes},
 		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},
+		{name: "attendance", routes: s.attendanceRoutes,
+			menu: &menuEntry{"attendance", "Oppmøte", paths.Attendance(), domain.CapProgramme}},
+		{name: "groups", routes: s.groupRoutes,
+			menu: &menuEntry{"groups", "Grupper", paths.Groups(), domain.CapProgramme}},
 	}
 }
 
