@@ -235,7 +235,9 @@ func (s *Server) gridView(r *http.Request, g *postgres.AttendanceGrid, posted ma
 					c.Current = "ingenting"
 				}
 			}
-			c.Error = fields[h]
+			// In the cell the message goes without the name and day the
+			// error summary needs.
+			c.Error = strings.TrimPrefix(fields[h], p.Name+" "+domain.DayLabel(d)+": ")
 			if pm, am, reason, msg := domain.CellMinutes(expected, c.Present, c.Reason); msg == "" {
 				present += pm
 				absent += am
@@ -257,7 +259,7 @@ func (s *Server) gridView(r *http.Request, g *postgres.AttendanceGrid, posted ma
 		}
 		for _, c := range row.Cells {
 			if c.Error != "" {
-				v.Summary = append(v.Summary, layout.ErrorItem{Field: c.HName, Message: c.Error})
+				v.Summary = append(v.Summary, layout.ErrorItem{Field: c.HName, Message: fields[c.HName]})
 			}
 		}
 	}

@@ -65,6 +65,19 @@ document.addEventListener("DOMContentLoaded", () => {
     cell.dataset.changed = "1";
   };
 
+  // A key the grid used is not typed into the cell as well (some input
+  // paths deliver the character apart from the keydown).
+  let swallow = false;
+  const swallowChar = (ev) => {
+    if (swallow) {
+      ev.preventDefault();
+      swallow = false;
+    }
+  };
+  grid.addEventListener("keypress", swallowChar);
+  grid.addEventListener("beforeinput", swallowChar);
+  grid.addEventListener("keyup", () => { swallow = false; });
+
   grid.addEventListener("keydown", (ev) => {
     const input = ev.target;
     if (!(input instanceof HTMLInputElement) || !input.matches("[data-hours]")) return;
@@ -97,6 +110,7 @@ document.addEventListener("DOMContentLoaded", () => {
         if (ev.key.length === 1 && reason) {
           setReason(input, reason);
           moved = true;
+          swallow = true;
         }
       }
     }
