@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"html"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/server"
 )
 
 // The week of the tests: 2026-W49, Monday 30 November to Friday 4 December.
@@ -190,4 +193,45 @@ func TestAttendanceGridAndSave(t *testing.T) {
 	}
 	// A bad week in the URL falls back to this week with a notice.
 	clMust(t, c.get("/attendance?week=2026-W60"), http.StatusOK, "finnes ikke")
+}
+
+// The grid reads in one batch (with the session read, the user read and the
+// session write: 4 round trips), and a save's round trips do not grow with
+// the number of participants.
+func TestAttendanceRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	cwU := app.user("cw@ost.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	c.login("cw@ost.no")
+	var ids []int64
+	for i := range 6 {
+		ids = append(ids, grParticipant(t, app, c, 20+i, "Deltaker", []string{"Aas", "Berg", "Dahl", "Lie", "Moe", "Vik"}[i], cwU.ID, "2026-09-01", 2250))
+	}
+	st, rt := pageCost(t, app, logs, c, "/attendance?week="+atWeek, "/attendance")
+	t.Logf("grid of 6: %d statements, %d round trips", st, rt)
+	if rt > 4 {
+		t.Errorf("grid: %d round trips, want at most 4", rt)
+	}
+	saveCost := func(pids []int64, hours string) int {
+		f := newAtForm("")
+		for _, pid := range pids {
+			f.person(pid, hours, hours, hours, hours, hours)
+		}
+		if r := c.post("/attendance", f.v); r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%.2000s", r.Status, r.Body)
+		}
+		m := logs.lastRequestLog(t, "/attendance")
+		return int(m["db_round_trips"].(float64))
+	}
+	saveCost(ids[:1], "7,5") // the first use of each statement prepares it
+	one, six := saveCost(ids[:1], "7"), saveCost(ids[1:], "7,5")
+	t.Logf("save: 1 participant %d round trips, 5 participants %d", one, six)
+	if six > one || six > 8 {
+		t.Errorf("save round trips: %d for one participant, %d for five (want the same, at most 8)", one, six)
+	}
 }
