@@ -328,6 +328,13 @@ var auditFieldTable = []auditField{
 	{name: "pause_kind", label: "Permisjon eller avbrudd", values: pauseKinds},
 	{name: "from_date", label: "Fra"},
 	{name: "to_date", label: "Til"},
+	// Groups and attendance (issue 8, items 4–5). An attendance row's
+	// changes are keyed by the day ("tirsdag 01.12"), shown as is.
+	{name: "group_name", label: "Gruppenavn"},
+	{name: "group_contact", label: "Lærer eller kontaktperson"},
+	{name: "group_weekdays", label: "Ukedager"},
+	{name: "group_joined_on", label: "Med i gruppa fra"},
+	{name: "group_left_on", label: "Sluttet i gruppa"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -27,8 +27,8 @@ package server_test
 // unit). Path parameters: {id} is the person in /persons/… and the household
 // in /households/…, {personID} the household member, {otherID} a second person
 // of Øst (merge), {noteID}/{taskID} the person's note and task, {kind} a
-// legal deadline (programme_offer unless the row says with: "kind=…"), * a
-// static file.
+// legal deadline (programme_offer unless the row says with: "kind=…"),
+// {groupID} a group of Øst (its {personID} the person), * a static file.
 //
 // Write down what the app SHOULD answer. Where it answers something else
 // today, keep the right answer in the table and add the cell, with what it
@@ -227,6 +227,16 @@ func authzMatrix() []authzRoute {
 		{"POST", "/persons/{id}/programme/end", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/persons/{id}/programme/pauses/{pauseID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/persons/{id}/programme/pauses/{pauseID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		// Groups and attendance (programme): caseworkers, leaders and admins; {groupID} is a group of Øst.
+		{"GET", "/attendance", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/attendance", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/groups", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/groups/new", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/groups", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/groups/{groupID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/groups/{groupID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/groups/{groupID}/members", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/groups/{groupID}/members/{personID}/remove", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 
@@ -288,12 +298,14 @@ type authzFixture struct {
 	person, other, household, note, task int64
 	planVersion                          int64 // a weekly plan version of person
 	pause                                int64 // a leave of the person's programme
+	group                                int64 // a group of Øst
 }
 
 var (
 	azPersonRe = regexp.MustCompile(`^/persons/(\d+)$`)
 	azHouseRe  = regexp.MustCompile(`^/households/(\d+)$`)
 	azNoteRe   = regexp.MustCompile(`#note-(\d+)$`)
+	azGroupRe  = regexp.MustCompile(`^/groups/(\d+)$`)
 )
 
 // azCreated posts a form that must redirect to a location matching re and
@@ -334,6 +346,7 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("fixture task: status %d\n%.2000s", r.Status, r.Body)
 	}
+	fx.group = azCreated(t, c, "/groups", url.Values{"name": {"Norsk A2"}, "weekdays": {"1", "3"}}, azGroupRe)
 	ctx := context.Background()
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM tasks WHERE person_id = $1`, fx.person).Scan(&fx.task); err != nil {
 		t.Fatal(err)
@@ -381,6 +394,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"kind":      domain.KindProgrammeOffer,
 		"versionID": strconv.FormatInt(fx.planVersion, 10),
 		"pauseID":   strconv.FormatInt(fx.pause, 10),
+		"groupID":   strconv.FormatInt(fx.group, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):
@@ -479,7 +493,8 @@ func azEndsSession(rt authzRoute) bool {
 func azState(t *testing.T, app *testApp) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, table := range []string{"persons", "households", "household_members", "case_notes", "deadlines", "tasks"} {
+	for _, table := range []string{"persons", "households", "household_members", "case_notes", "deadlines", "tasks",
+		"programme_groups", "programme_group_members", "attendance"} {
 		var n int
 		var sum *string
 		err := app.DB.Pool.QueryRow(context.Background(),

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS attendance_absence_idx;
