@@ -466,10 +466,13 @@ func BenchCaseload(ctx context.Context, db *postgres.DB, email string, n int, ou
 	if n <= 0 {
 		return fmt.Errorf("demo: the caseload must be positive")
 	}
-	id, name, members, err := db.DemoBenchCaseload(ctx, email, n)
+	id, name, members, have, err := db.DemoBenchCaseload(ctx, email, n)
 	if err != nil {
 		return fmt.Errorf("demo: bench caseload for %s: %w", email, err)
 	}
-	fmt.Fprintf(out, "%s has %d active persons; %d of them are running participants of group %d %q.\n", email, n, members, id, name)
+	fmt.Fprintf(out, "%s has %d active persons; %d of them are participants in group %d %q.\n", email, have, members, id, name)
+	if have != n {
+		return fmt.Errorf("demo: %s has %d active persons, want %d (too few active persons in the unit?)", email, have, n)
+	}
 	return nil
 }
