@@ -87,21 +87,21 @@ WITH base AS (
 		hashint8(c.id * 16 + 7) & 2147483647 AS r7, hashint8(c.id * 16 + 8) & 2147483647 AS r8
 	FROM permitted c
 	WHERE c.birth_date <= (c.permit - interval '18 years')::date AND c.birth_date > (c.permit - interval '61 years')::date
-	ORDER BY c.h0 % 1000 + ($1::date - c.s), c.id
+	ORDER BY c.h0 % 200 + ($1::date - c.s), c.id
 	LIMIT (SELECT greatest(0, (SELECT count(*) FROM persons) / 5 - (SELECT count(*) FROM programmes)))
 ), decided AS (
 	SELECT c.*,
 		c.s + (CASE WHEN c.r1 % 100 < 12 THEN 95 + c.r2 % 75 ELSE 20 + c.r2 % 50 END)::int AS dd,
 		CASE WHEN c.r5 % 100 < 40 THEN 'work' WHEN c.r5 % 100 < 55 THEN 'upper_secondary'
-			WHEN c.r5 % 100 < 65 THEN 'higher_education' ELSE 'other' END AS goal
+			WHEN c.r5 % 100 < 61 THEN 'higher_education' ELSE 'other' END AS goal
 	FROM chosen c
 ), planned AS (
 	SELECT d.*,
 		dd <= $1::date AS has_decision,
 		dd <= $1::date AND d.r3 % 100 < 3 AS refused,
 		dd + (7 + d.r4 % 15)::int AS start,
-		(goal = 'higher_education' OR (goal = 'work' AND d.r6 % 100 < 30)) AS upsec,
-		CASE WHEN goal = 'higher_education' OR (goal = 'work' AND d.r6 % 100 < 30) THEN 6
+		(goal = 'higher_education' OR (goal = 'work' AND d.r6 % 100 < 15)) AS upsec,
+		CASE WHEN goal = 'higher_education' OR (goal = 'work' AND d.r6 % 100 < 15) THEN 6
 			WHEN goal = 'upper_secondary' THEN 30 + (d.r7 % 7)::int
 			ELSE 18 + (d.r7 % 7)::int END AS months
 	FROM decided d
@@ -118,7 +118,7 @@ WITH base AS (
 		CASE WHEN NOT f.has_decision OR f.refused OR f.start >= $1::date THEN NULL
 			ELSE least(
 				CASE WHEN f.pend <= $1::date THEN f.pend END,
-				CASE WHEN f.r8 % 100 < 10 AND f.start + 120 < $1::date
+				CASE WHEN f.r8 % 100 < 6 AND f.start + 120 < $1::date
 					THEN f.start + (90 + f.r8 % greatest(1, least(f.pend, $1::date) - f.start - 90))::int END,
 				CASE WHEN f.status = 'closed' THEN greatest(f.start, coalesce(f.closed_on, f.start)) END)
 		END AS ended_on
