@@ -8,8 +8,12 @@
 #
 # Steps: migrate up; load `demo --persons 100000 --notes 1000000 --if-empty`
 # (on a database loaded before notes existed, --if-empty still adds the
-# notes); create the bench caseworker (bench.caseworker@ost.demo, once; the
-# load generator gives them exactly 150 active persons); start `ankomst
+# notes, and on one loaded before the programme existed the programme
+# data); create the bench caseworker (bench.caseworker@ost.demo, once) and
+# give them their 150 active persons with `ankomst demo --bench-caseworker`:
+# 30 of them running participants of one programme group (the attendance
+# grid's 25-participant group; idempotent, and the load generator then finds
+# the caseload complete and leaves it alone); start `ankomst
 # serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a demo
 # caseworker as a smoke test; run the Go load generator (TestBenchPersonList
 # and TestBenchCasework in internal/server/bench_test.go), which logs in
@@ -78,6 +82,7 @@ if ! out=$(printf '%s\n' "$CASEWORKER_PASSWORD" | "$BIN" user create --email "$C
 else
   echo "$out"
 fi
+"$BIN" demo --bench-caseworker "$CASEWORKER" --bench-caseload "${ANKOMST_BENCH_CASELOAD:-150}"
 
 if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
   echo "bench: something already answers on $ADDR; stop it or set BENCH_ADDR" >&2

@@ -3,6 +3,7 @@
 //	ankomst serve [--addr HOST:PORT] [--migrate]
 //	ankomst migrate up|down|version
 //	ankomst demo [--persons N] [--notes N] [--if-empty]
+//	ankomst demo --bench-caseworker EMAIL [--bench-caseload N]
 //	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
 //
 // DATABASE_URL selects the database and the role the server runs as (the app
@@ -38,6 +39,9 @@ const usage = `Usage:
   ankomst migrate up|down|version                   manage the database schema
   ankomst demo [--persons N] [--notes N] [--if-empty]
                                                     load synthetic demo data
+  ankomst demo --bench-caseworker EMAIL [--bench-caseload N]
+                                                    give a benchmark caseworker N active persons,
+                                                    30 of them running participants of one group
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
   ankomst user end-sessions --email E               log the user out everywhere
@@ -249,14 +253,19 @@ func demoCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	n := fs.Int("persons", 500, "number of synthetic persons")
 	notes := fs.Int("notes", 0, "number of synthetic case notes over the persons")
-	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes)")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes, and the programme data if it has no programmes)")
 	seed := fs.Int64("seed", 1, "random seed")
+	benchCaseworker := fs.String("bench-caseworker", "", "instead of loading: give this caseworker --bench-caseload active persons, 30 of them running participants of one group")
+	benchCaseload := fs.Int("bench-caseload", 150, "the caseload for --bench-caseworker")
 	fs.Parse(args) //nolint:errcheck
 	db, err := openCurrentDB(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if *benchCaseworker != "" {
+		return demo.BenchCaseload(ctx, db, *benchCaseworker, *benchCaseload, os.Stdout)
+	}
 	return demo.Load(ctx, db, demo.Options{Persons: *n, Notes: *notes, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
 }
 

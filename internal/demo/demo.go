@@ -71,7 +71,8 @@ var Staff = []StaffMember{
 // Load fills the database with demo units, users and persons, and Notes
 // case notes over the persons. With IfEmpty it loads nothing if any user
 // exists, except the notes when the database has persons but no case notes
-// yet (so a database loaded before notes existed gets them). Without
+// yet, and the programme data when it has persons but no programmes (so a
+// database loaded before notes or programmes existed gets them). Without
 // IfEmpty, it reuses demo users that exist and adds Persons more persons,
 // avoiding identity numbers in use, and Notes more notes.
 func Load(ctx context.Context, db *postgres.DB, o Options) error {
@@ -101,6 +102,18 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		}
 		if n > 0 {
 			fmt.Fprintln(out, "Demo data already loaded.")
+			// A database loaded before the programme existed gets it once.
+			if progs, err := db.CountProgrammes(ctx); err != nil {
+				return err
+			} else if persons, err := db.CountPersons(ctx); err != nil {
+				return err
+			} else if progs == 0 && persons > 0 {
+				line, err := loadProgramme(ctx, db, today)
+				if err != nil {
+					return fmt.Errorf("demo: programme: %w", err)
+				}
+				fmt.Fprintln(out, line)
+			}
 			if o.Notes > 0 {
 				notes, err := db.CountNotes(ctx)
 				if err != nil {
@@ -243,6 +256,9 @@ func moduleSteps(today time.Time) []demoStep {
 		}},
 		{"closed cases", func(ctx context.Context, db *postgres.DB) (string, error) {
 			return "", db.DemoCloseDates(ctx, today)
+		}},
+		{"programme", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return loadProgramme(ctx, db, today)
 		}},
 	}
 }
