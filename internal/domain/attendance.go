@@ -133,6 +133,9 @@ func CellMinutes(expected int, present, reason string) (p, a int, r string, msg 
 	return p, missing, reason, ""
 }
 
+// msgFutureDay refuses hours present on a day that has not come yet.
+const msgFutureDay = "Dagen har ikke vært ennå. På forhånd kan bare ferie eller velferdspermisjon føres, uten timer til stede."
+
 // nextWeekday is the weekday after day (Friday → Monday).
 func nextWeekday(day time.Time) time.Time {
 	d := AddDays(day, 1)
@@ -359,7 +362,10 @@ type AttendanceWeek struct {
 // differs from the one it was loaded with is a conflict. Field errors (422)
 // come back as an EINVALID *Error whose Fields are keyed by CellField("h",
 // …) or RowField; conflicts are only reported when there are no errors.
-func CheckAttendanceWeek(r Rates, monday time.Time, parts map[int64]*AttendanceParticipant, cells []AttendanceCellForm) (AttendanceWeek, error) {
+//
+// Days after today take only a planned absence (holiday or welfare leave,
+// no hours present): attendance is registered when it has happened.
+func CheckAttendanceWeek(r Rates, monday, today time.Time, parts map[int64]*AttendanceParticipant, cells []AttendanceCellForm) (AttendanceWeek, error) {
 	var out AttendanceWeek
 	fields := map[string]string{}
 	newByPerson := map[int64][]AttendanceEntry{}
@@ -384,6 +390,10 @@ func CheckAttendanceWeek(r Rates, monday time.Time, parts map[int64]*AttendanceP
 		pm, am, reason, msg := CellMinutes(p.Expected(c.Day), c.Present, c.Reason)
 		if msg != "" {
 			fields[field] = p.Name + " " + DayLabel(c.Day) + ": " + msg
+			continue
+		}
+		if c.Day.After(today) && (pm > 0 || (reason != ReasonHoliday && reason != ReasonWelfareLeave)) && !(has && stored.Same(AttendanceEntry{PersonID: c.PersonID, Day: c.Day, Present: pm, Absent: am, Reason: reason})) {
+			fields[field] = p.Name + " " + DayLabel(c.Day) + ": " + msgFutureDay
 			continue
 		}
 		e := AttendanceEntry{PersonID: c.PersonID, Day: c.Day, Present: pm, Absent: am, Reason: reason}

@@ -170,6 +170,7 @@ func TestCheckDaysPerYear(t *testing.T) {
 func TestCheckAttendanceWeek(t *testing.T) {
 	r := testRates()
 	monday := atDay("2026-11-30")
+	after := atDay("2026-12-31") // "today" after the week: every day has come
 	plan := PlanVersion{ID: 1, ValidFrom: atDay("2026-01-01"), Elements: []PlanElement{{Kind: ElementNorwegian, MinutesPerWeek: 2250, Weekdays: []int16{1, 2, 3, 4, 5}}}}
 	newPart := func() map[int64]*AttendanceParticipant {
 		return map[int64]*AttendanceParticipant{
@@ -182,13 +183,13 @@ func TestCheckAttendanceWeek(t *testing.T) {
 	}
 
 	t.Run("unchanged cells are no change whatever their version", func(t *testing.T) {
-		w, err := CheckAttendanceWeek(r, monday, newPart(), []AttendanceCellForm{cell("2026-12-01", "7,5", "", 1)})
+		w, err := CheckAttendanceWeek(r, monday, after, newPart(), []AttendanceCellForm{cell("2026-12-01", "7,5", "", 1)})
 		if err != nil || len(w.Changes) != 0 || len(w.Conflicts) != 0 {
 			t.Fatalf("%+v %v", w, err)
 		}
 	})
 	t.Run("a new cell and a changed cell", func(t *testing.T) {
-		w, err := CheckAttendanceWeek(r, monday, newPart(), []AttendanceCellForm{
+		w, err := CheckAttendanceWeek(r, monday, after, newPart(), []AttendanceCellForm{
 			cell("2026-11-30", "7,5", "", 0), cell("2026-12-01", "0", ReasonUnexcused, 3), cell("2026-12-02", "", "", 0)})
 		if err != nil || len(w.Changes) != 2 || len(w.Conflicts) != 0 {
 			t.Fatalf("%+v %v", w, err)
@@ -198,7 +199,7 @@ func TestCheckAttendanceWeek(t *testing.T) {
 		}
 	})
 	t.Run("a changed cell loaded with an old version is a conflict naming it", func(t *testing.T) {
-		w, err := CheckAttendanceWeek(r, monday, newPart(), []AttendanceCellForm{cell("2026-12-01", "6", ReasonIllness, 2)})
+		w, err := CheckAttendanceWeek(r, monday, after, newPart(), []AttendanceCellForm{cell("2026-12-01", "6", ReasonIllness, 2)})
 		if err != nil || len(w.Conflicts) != 1 || len(w.Changes) != 0 {
 			t.Fatalf("%+v %v", w, err)
 		}
@@ -209,7 +210,7 @@ func TestCheckAttendanceWeek(t *testing.T) {
 	t.Run("a cell stored meanwhile by someone else is a conflict", func(t *testing.T) {
 		p := newPart()
 		p[7].Stored = append(p[7].Stored, AttendanceEntry{PersonID: 7, Day: atDay("2026-12-02"), Present: 300, Absent: 150, Reason: ReasonIllness, Version: 1})
-		w, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{cell("2026-12-02", "7,5", "", 0)})
+		w, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{cell("2026-12-02", "7,5", "", 0)})
 		if err != nil || len(w.Conflicts) != 1 {
 			t.Fatalf("%+v %v", w, err)
 		}
@@ -217,7 +218,7 @@ func TestCheckAttendanceWeek(t *testing.T) {
 	t.Run("errors are keyed by cell and row", func(t *testing.T) {
 		p := newPart()
 		p[7].Start = atDay("2026-11-01") // less than 8 weeks
-		_, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{
+		_, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{
 			cell("2026-11-30", "5", "", 0), cell("2026-12-02", "", ReasonSelfCertified, 0)})
 		fields := err.(*Error).Fields
 		if !strings.Contains(fields["h-7-20261130"], "Velg årsak") || !strings.Contains(fields["row-7"], "først etter 8 uker") {
@@ -228,7 +229,7 @@ func TestCheckAttendanceWeek(t *testing.T) {
 		p := newPart()
 		end := atDay("2026-12-01")
 		p[7].Ended = &end
-		_, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{cell("2026-12-02", "7,5", "", 0)})
+		_, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{cell("2026-12-02", "7,5", "", 0)})
 		if err == nil || !strings.Contains(err.(*Error).Fields["h-7-20261202"], "ikke i programmet") {
 			t.Fatalf("%v", err)
 		}
@@ -238,7 +239,7 @@ func TestCheckAttendanceWeek(t *testing.T) {
 		for _, d := range weekdaysFrom(atDay("2026-06-01"), 25) {
 			p[7].History = append(p[7].History, AttendanceEntry{PersonID: 7, Day: d, Absent: 450, Reason: ReasonHoliday})
 		}
-		_, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonHoliday, 0)})
+		_, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonHoliday, 0)})
 		if err == nil || !strings.Contains(err.(*Error).Fields["row-7"], "Ferie: høyst 25 dager") {
 			t.Fatalf("%v", err)
 		}
@@ -249,12 +250,37 @@ func TestCheckAttendanceWeek(t *testing.T) {
 		for _, d := range weekdaysFrom(atDay("2026-02-02"), 19) {
 			p[7].History = append(p[7].History, AttendanceEntry{PersonID: 7, Day: d, Absent: 450, Reason: ReasonSickChild})
 		}
-		if _, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonSickChild, 0)}); err != nil {
+		if _, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonSickChild, 0)}); err != nil {
 			t.Fatalf("the 20th day: %v", err)
 		}
-		_, err := CheckAttendanceWeek(r, monday, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonSickChild, 0), cell("2026-12-02", "", ReasonSickChild, 0)})
+		_, err := CheckAttendanceWeek(r, monday, after, p, []AttendanceCellForm{cell("2026-11-30", "", ReasonSickChild, 0), cell("2026-12-02", "", ReasonSickChild, 0)})
 		if err == nil || !strings.Contains(err.(*Error).Fields["row-7"], "Sykt barn: høyst 20 dager") {
 			t.Fatalf("the 21st day: %v", err)
+		}
+	})
+
+	t.Run("days that have not come take only a planned absence", func(t *testing.T) {
+		today := atDay("2026-12-01") // Tuesday
+		for _, tc := range []struct {
+			c  AttendanceCellForm
+			ok bool
+		}{
+			{cell("2026-12-01", "7,5", "", 3), true},              // today: hours present are fine
+			{cell("2026-12-02", "7,5", "", 0), false},             // tomorrow: no hours present yet
+			{cell("2026-12-02", "0", ReasonIllness, 0), false},    // nor illness ahead
+			{cell("2026-12-02", "0", ReasonUnexcused, 0), false},  // nor unexcused absence
+			{cell("2026-12-02", "0", ReasonHoliday, 0), true},     // holiday may be planned
+			{cell("2026-12-04", "", ReasonWelfareLeave, 0), true}, // and welfare leave
+			{cell("2026-12-03", "2", ReasonHoliday, 0), false},    // but with no hours present
+			{cell("2026-12-03", "", "", 0), true},                 // an empty future cell is skipped
+		} {
+			_, err := CheckAttendanceWeek(r, monday, today, newPart(), []AttendanceCellForm{tc.c})
+			if (err == nil) != tc.ok {
+				t.Errorf("%s %q %q: err = %v, want ok %v", tc.c.Day.Format("2006-01-02"), tc.c.Present, tc.c.Reason, err, tc.ok)
+			}
+			if err != nil && !strings.Contains(err.(*Error).Fields[CellField("h", 7, tc.c.Day)], "ikke vært ennå") {
+				t.Errorf("%s: message %q", tc.c.Day.Format("2006-01-02"), err.(*Error).Fields[CellField("h", 7, tc.c.Day)])
+			}
 		}
 	})
 }

@@ -318,7 +318,7 @@ func (db *DB) SaveAttendanceWeek(ctx context.Context, s domain.Scope, monday tim
 				return domain.Errorf(domain.ENOTFOUND, "Fant ikke deltakeren.")
 			}
 		}
-		week, err := domain.CheckAttendanceWeek(rates.RatesOn(monday), monday, w.byID, cells)
+		week, err := domain.CheckAttendanceWeek(rates.RatesOn(monday), monday, domain.Today(db.Now()), w.byID, cells)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func atCount(t *testing.T, f *fixture, sql string, args ...any) int {
 
 func TestAttendanceGridScope(t *testing.T) {
 	f := newFixture(t)
+	f.db.Now = afterTestWeek
 	ctx := context.Background()
 	monday := date("2026-11-30")
 	kari := f.participant(t, f.cwA, "Kari", "Nordmann", "2026-09-01", 2250)
@@ -85,6 +86,7 @@ func TestAttendanceGridScope(t *testing.T) {
 
 func TestSaveAttendanceWeek(t *testing.T) {
 	f := newFixture(t)
+	f.db.Now = afterTestWeek
 	ctx := context.Background()
 	monday := date("2026-11-30")
 	kari := f.participant(t, f.cwA, "Kari", "Nordmann", "2026-09-01", 2250)
@@ -166,6 +168,7 @@ func fieldErrs(err error) map[string]string {
 
 func TestAttendanceRulesFromStoredRows(t *testing.T) {
 	f := newFixture(t)
+	f.db.Now = afterTestWeek
 	ctx := context.Background()
 	kari := f.participant(t, f.cwA, "Kari", "Nordmann", "2025-01-06", 2250)
 	// Four self-certified spells already this year, and 25 holiday days.
@@ -223,3 +226,7 @@ func TestAttendanceRulesFromStoredRows(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+// afterTestWeek is the clock of the attendance tests: Monday 7 December
+// 2026, so every day of the week they save (2026-W49) has come.
+func afterTestWeek() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) }

@@ -192,6 +192,7 @@ func (s *Server) gridView(r *http.Request, g *postgres.AttendanceGrid, posted ma
 	}
 	rates := g.Rates.RatesOn(monday)
 	year := domain.AddDays(monday, 3).Year()
+	today := s.today()
 	type key struct {
 		pid int64
 		day time.Time
@@ -223,9 +224,10 @@ func (s *Server) gridView(r *http.Request, g *postgres.AttendanceGrid, posted ma
 			switch {
 			case has:
 				c.Present, c.Reason, c.Version = domain.FormatHours(stored.Present), stored.Reason, strconv.Itoa(stored.Version)
-			case expected > 0:
-				c.Present = c.Expected
+			case expected > 0 && !d.After(today):
+				c.Present = c.Expected // a day that has come: prefilled from the plan
 			}
+			c.Future = d.After(today)
 			if pc, ok := posted[h]; ok {
 				c.Present, c.Reason, c.Version = pc.present, pc.reason, pc.version
 			}

@@ -22,6 +22,7 @@ import (
 func TestBrowserAttendance(t *testing.T) {
 	skipUnlessBrowser(t)
 	app := newTestApp(t)
+	app.DB.Now = afterTestWeek
 	cw := app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
 	c := app.client()
 	c.login("kari@kommune.no")

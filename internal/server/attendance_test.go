@@ -66,6 +66,7 @@ func atRows(t *testing.T, app *testApp) int {
 
 func TestAttendanceGridAndSave(t *testing.T) {
 	app := newTestApp(t)
+	app.DB.Now = afterTestWeek
 	cwU := app.user("cw@ost.no", domain.RoleCaseworker, "Øst")
 	app.user("cw2@ost.no", domain.RoleCaseworker, "Øst")
 	app.user("cw@vest.no", domain.RoleCaseworker, "Vest")
@@ -200,6 +201,7 @@ func TestAttendanceGridAndSave(t *testing.T) {
 // the number of participants.
 func TestAttendanceRoundTrips(t *testing.T) {
 	app := newTestApp(t)
+	app.DB.Now = afterTestWeek
 	logs := &syncBuffer{}
 	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
 	ts := httptest.NewServer(srv.Routes())
@@ -235,3 +237,7 @@ func TestAttendanceRoundTrips(t *testing.T) {
 		t.Errorf("save round trips: %d for one participant, %d for four (want the same, at most 8)", one, many)
 	}
 }
+
+// afterTestWeek is the clock of the attendance tests: Monday 7 December
+// 2026, so every day of the week they save (atWeek, 2026-W49) has come.
+func afterTestWeek() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) }

@@ -64,6 +64,7 @@ type Row struct {
 // Cell is one participant's day.
 type Cell struct {
 	Outside  bool   // not in the programme that day: no input
+	Future   bool   // a day that has not come: not prefilled, only planned absence
 	HName    string // hours present: field name and element id
 	RName    string // reason: field name and element id
 	VName    string // the version it was loaded with
