@@ -276,6 +276,7 @@ type paidSoFar struct {
 	given, family                   string
 	days, minutes                   int
 	gross, deduction, other, amount int64
+	flagged                         bool // krever vedtak on an approved line
 }
 
 // adjustmentLines recomputes the unit's approved months in the lookback
@@ -299,7 +300,7 @@ func adjustmentLines(ctx context.Context, q querier, s domain.Scope, rates domai
 	for _, m := range months {
 		paid := map[int64]*paidSoFar{}
 		rows, err := q.Query(ctx, `SELECT l.person_id, p.given_name, p.family_name, sum(l.days)::int, sum(l.unexcused_minutes)::int,
-			sum(l.gross_ore)::bigint, sum(l.deduction_ore)::bigint, sum(l.other_deduction_ore)::bigint, sum(l.amount_ore)::bigint
+			sum(l.gross_ore)::bigint, sum(l.deduction_ore)::bigint, sum(l.other_deduction_ore)::bigint, sum(l.amount_ore)::bigint, bool_or(l.needs_decision)
 			FROM payroll_lines l JOIN payroll_approvals a ON a.id = l.approval_id JOIN persons p ON p.id = l.person_id
 			WHERE a.unit_id = $1 AND a.month < $2 AND l.for_month = $3
 			GROUP BY l.person_id, p.given_name, p.family_name`, unitID, first, m)
@@ -309,7 +310,7 @@ func adjustmentLines(ctx context.Context, q querier, s domain.Scope, rates domai
 		for rows.Next() {
 			var id int64
 			var p paidSoFar
-			if err := rows.Scan(&id, &p.given, &p.family, &p.days, &p.minutes, &p.gross, &p.deduction, &p.other, &p.amount); err != nil {
+			if err := rows.Scan(&id, &p.given, &p.family, &p.days, &p.minutes, &p.gross, &p.deduction, &p.other, &p.amount, &p.flagged); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -340,6 +341,7 @@ func adjustmentLines(ctx context.Context, q querier, s domain.Scope, rates domai
 			d.OtherOre -= p.other
 			d.AbsenceOre = d.DeductionOre - d.OtherOre
 			d.AmountOre -= p.amount
+			d.NeedsDecision = l.NeedsDecision && !p.flagged // newly krever vedtak
 			adj = append(adj, d)
 			return nil
 		})

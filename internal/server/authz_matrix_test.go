@@ -206,6 +206,12 @@ func authzMatrix() []authzRoute {
 		{"POST", "/persons/{id}/programme/benefit/deductions", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"POST", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+
+		// Payroll basis (issue 8): leaders (own unit) and admins (any unit) read and export; only leaders approve.
+		{"GET", "/reports/payroll", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/payroll.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/payroll.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/reports/payroll/approve", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: forbidden}},
 	}
 }
 

@@ -56,6 +56,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"benefit-calculator", "Stønadskalkulator", paths.BenefitCalculator(), domain.CapProgramme}},
 		{name: "rates", routes: s.rateRoutes,
 			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
+		{name: "payroll", routes: s.payrollRoutes,
+			menu: &menuEntry{"payroll", "Utbetalingsgrunnlag", paths.Payroll(), domain.CapPayroll}},
 	}
 }
 
