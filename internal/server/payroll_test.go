@@ -229,5 +229,3 @@ func TestPayrollHTTP(t *testing.T) {
 	}
 	_ = admin
 }
-
-

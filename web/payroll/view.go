@@ -39,19 +39,19 @@ type Totals struct {
 
 // View is the page's model (GET /reports/payroll).
 type View struct {
-	User       *domain.User
-	Flash      string
-	Conflict   string // why a POST was refused with 409
-	Month      string // YYYY-MM
-	MonthLabel string // "oktober 2026"
-	MonthError string
-	UnitID     string
-	UnitName   string
-	Units      []domain.Option // the units an admin may choose; nil for leaders
-	Columns    []Column
-	Rows       []Row // this page
-	Count      int   // the month's participants (all pages)
-	Totals     Totals
+	User        *domain.User
+	Flash       string
+	Conflict    string // why a POST was refused with 409
+	Month       string // YYYY-MM
+	MonthLabel  string // "oktober 2026"
+	MonthError  string
+	UnitID      string
+	UnitName    string
+	Units       []domain.Option // the units an admin may choose; nil for leaders
+	Columns     []Column
+	Rows        []Row // this page
+	Count       int   // the month's participants (all pages)
+	Totals      Totals
 	Adjustments []Adjustment
 	AdjustTotal string
 	GrandTotal  string // the month's amount plus the adjustments
