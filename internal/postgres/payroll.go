@@ -162,10 +162,8 @@ const payrollCountSQL = `
 // computeLines streams the unit's computed lines for month through each.
 func computeLines(ctx context.Context, q querier, s domain.Scope, rates domain.RateTable, unitID int64, month time.Time, each func(PayrollLine) error) error {
 	first := domain.MonthStart(month)
-	last := first.AddDate(0, 1, -1)
-	where, args := unitScope(s, "p.unit_id", 4)
-	rows, err := q.Query(ctx, payrollSQL+where+` ORDER BY p.family_key, p.given_key, p.id`,
-		append([]any{unitID, first, last}, args...)...)
+	sql, args := PayrollSQL(s, unitID, first)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return err
 	}
@@ -566,4 +564,13 @@ func capitalizeFirst(s string) string {
 		r[0] -= 'a' - 'A'
 	}
 	return string(r)
+}
+
+// PayrollSQL is the basis query of a unit's month with its arguments, for
+// the benchmark's EXPLAIN (ANALYZE) (payroll_bench_test.go).
+func PayrollSQL(s domain.Scope, unitID int64, month time.Time) (string, []any) {
+	first := domain.MonthStart(month)
+	where, args := unitScope(s, "p.unit_id", 4)
+	return payrollSQL + where + ` ORDER BY p.family_key, p.given_key, p.id`,
+		append([]any{unitID, first, first.AddDate(0, 1, -1)}, args...)
 }
