@@ -87,3 +87,10 @@ func stateTag(state string) (label, color string) {
 }
 
 func itoa(n int) string { return domain.FormatKroner(int64(n)) }
+
+func rowsWord(n int) string {
+	if n == 1 {
+		return "rad"
+	}
+	return "rader"
+}
