@@ -132,7 +132,7 @@ func Page(v View) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Units != nil {
-				templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "unit", Label: "Enhet", Value: v.UnitID, Options: v.Units}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "unit", Label: "Enhet", Value: v.UnitID, Options: v.Units, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
