@@ -494,10 +494,17 @@ type AuditDetails struct {
 	MergedPersonID int64        `json:"merged_person_id,omitempty"` // merge: the registration merged into the survivor
 	Moved          []AuditCount `json:"moved,omitempty"`            // merge: the records moved to the survivor
 	HouseholdPlan  string       `json:"household_plan,omitempty"`   // merge: what became of the households
+	// Payroll basis (issue 8): the unit and month exported or approved, the
+	// export's format and how many lines it held.
+	UnitID int64  `json:"unit_id,omitempty"`
+	Month  string `json:"month,omitempty"`  // YYYY-MM
+	Format string `json:"format,omitempty"` // csv, xlsx
+	Rows   int    `json:"rows,omitempty"`
 }
 
 // IsZero reports whether there are no details.
 func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
-		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "")
+		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
+		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0)
 }

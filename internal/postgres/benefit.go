@@ -148,29 +148,13 @@ func (r *benefitReads) result() PersonBenefit {
 	case g.PlannedEnd != nil:
 		pb.End = g.PlannedEnd
 	}
-	first := r.month
-	last := first.AddDate(0, 1, -1)
-	var paused []time.Time
-	for _, p := range r.pauses {
-		to := last
-		if p.To != nil && p.To.Before(to) {
-			to = *p.To
-		}
-		for d := p.From; !d.After(to); d = d.AddDate(0, 0, 1) {
-			if !d.Before(first) {
-				paused = append(paused, d)
-			}
-		}
-	}
 	var other int64
 	for _, d := range pb.Deductions {
 		other += d.AmountOre
 	}
-	b, err := domain.ComputeBenefit(domain.BenefitInput{
-		Month: first, BirthDate: pb.BirthDate, WithParents: g.LivesWithParents,
-		Start: pb.Start, End: pb.End, PausedDays: paused,
-		UnexcusedMinutes: r.minutes, OtherDeductionsOre: other,
-	}, r.rates)
+	// The same input as the payroll basis builds (benefitInput, payroll.go).
+	b, err := domain.ComputeBenefit(benefitInput(r.month, pb.BirthDate, g.LivesWithParents, pb.Start, pb.End,
+		r.pauses, r.minutes, other), r.rates)
 	if err != nil {
 		pb.Problem = domain.ErrorMessage(err)
 		return pb

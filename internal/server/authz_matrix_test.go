@@ -237,6 +237,12 @@ func authzMatrix() []authzRoute {
 		{"POST", "/groups/{groupID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/groups/{groupID}/members", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/groups/{groupID}/members/{personID}/remove", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
+		// Payroll basis (issue 8): leaders (own unit) and admins (any unit) read and export; only leaders approve.
+		{"GET", "/reports/payroll", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/payroll.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/payroll.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/reports/payroll/approve", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: forbidden}},
 	}
 }
 

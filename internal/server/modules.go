@@ -62,6 +62,8 @@ func (s *Server) modules() []module {
 		{name: "merge", routes: s.mergeRoutes},
 		{name: "rates", routes: s.rateRoutes,
 			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
+		{name: "payroll", routes: s.payrollRoutes,
+			menu: &menuEntry{"payroll", "Utbetalingsgrunnlag", paths.Payroll(), domain.CapPayroll}},
 	}
 }
 
