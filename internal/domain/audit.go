@@ -302,7 +302,7 @@ var auditFieldTable = []auditField{
 	{name: "plan_comment", label: "Kommentar til ukeplanen"},
 	{name: "plan_elements", label: "Tiltak i ukeplanen"},
 	{name: "plan_deviation", label: "Avvik fra fulltid"},
-	// The introduction programme (prog-core): the person's permit date, the
+	// The introduction programme: the person's permit date, the
 	// programme's parts and its pauses (kind as pause_kind; reason above).
 	{name: "permit_date", label: "Vedtaksdato for oppholdstillatelse"},
 	{name: "rule_set_override", label: "Overstyrt regelverk", values: ruleSets},

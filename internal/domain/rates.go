@@ -50,7 +50,7 @@ const (
 	RateSickChildDays       RateKind = "sick_child_days"       // 10 days a year
 	RateSickChildDaysMany   RateKind = "sick_child_days_many"  // 15 with more than two children
 	RateSickChildSoleFactor RateKind = "sick_child_sole_factor"
-	// Programme (prog-core, migration 000014).
+	// Programme (migration 000014).
 	RateDurationYoungAge RateKind = "duration_young_age" // under this age without upper-secondary: the long duration
 )
 
@@ -109,7 +109,7 @@ var rateKinds = []RateKindInfo{
 	{RateSickChildDays, "Sykt barn: dager per år", UnitDays, "Fravær og ferie"},
 	{RateSickChildDaysMany, "Sykt barn, mer enn to barn: dager per år", UnitDays, "Fravær og ferie"},
 	{RateSickChildSoleFactor, "Sykt barn, alene om omsorgen: ganger", UnitCount, "Fravær og ferie"},
-	// Programme (prog-core).
+	// Programme.
 	{RateDurationYoungAge, "Varighet: under denne alderen uten videregående gir lang varighet", UnitYears, "Varighet"},
 }
 

@@ -160,15 +160,30 @@ func householdID(h *MergeHousehold) int64 {
 // mergeCounts for the preview.
 func mergeMoves() []string {
 	return []string{"case_notes", "tasks",
-		"programmes", "programme_pauses", // programme (prog-core); see mergeKeepsSurvivors
+		// The programme: plan versions before programmes (they follow the
+		// programme), then the facts about the person whatever programme
+		// survives; see mergeOnlyIf.
+		"plan_versions", "programmes", "programme_pauses", "benefit_deductions",
+		"attendance", "programme_group_members",
 	}
 }
 
-// mergeKeepsSurvivors lists the tables of mergeMoves with at most one row per
-// person: the merged registration's row moves only when the survivor has
-// none (the survivor's programme is kept; the other stays on the merged
-// registration, where the audit trail can still find it).
-func mergeKeepsSurvivors() map[string]bool { return map[string]bool{"programmes": true} }
+// mergeOnlyIf limits the move of a table of mergeMoves to the merged
+// registration's rows (alias m) for which the condition holds ($2 is the
+// survivor): rows unique per person move only where the survivor has none.
+// The survivor's programme is kept, with its weekly plan; the other stays
+// on the merged registration, where the audit trail can still find it. A
+// day of attendance or a group membership the survivor has already is kept
+// as the survivor's.
+func mergeOnlyIf() map[string]string {
+	noProgramme := `NOT EXISTS (SELECT 1 FROM programmes s WHERE s.person_id = $2)`
+	return map[string]string{
+		"plan_versions":           noProgramme,
+		"programmes":              noProgramme,
+		"attendance":              `NOT EXISTS (SELECT 1 FROM attendance s WHERE s.person_id = $2 AND s.day = m.day)`,
+		"programme_group_members": `NOT EXISTS (SELECT 1 FROM programme_group_members s WHERE s.person_id = $2 AND s.group_id = m.group_id)`,
+	}
+}
 
 // mergeCounts counts the records of a registration that a merge moves;
 // done marks only of the deadline kinds the user may see.
@@ -355,9 +370,9 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		}
 
 		for _, table := range mergeMoves() {
-			sql := `UPDATE ` + table + ` SET person_id = $2 WHERE person_id = $1`
-			if mergeKeepsSurvivors()[table] {
-				sql += ` AND NOT EXISTS (SELECT 1 FROM ` + table + ` WHERE person_id = $2)`
+			sql := `UPDATE ` + table + ` AS m SET person_id = $2 WHERE m.person_id = $1`
+			if cond := mergeOnlyIf()[table]; cond != "" {
+				sql += ` AND ` + cond
 			}
 			if _, err := tx.Exec(ctx, sql, mg.ID, sv.ID); err != nil {
 				return err

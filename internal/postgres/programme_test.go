@@ -288,8 +288,35 @@ func TestProgrammeMergedAndMerge(t *testing.T) {
 	if _, err := f.db.AddPause(ctx, s, dup, domain.PauseInput{Kind: domain.PauseLeave, Reason: "Syk", From: date("2026-03-11"), To: ptr(date("2026-03-12"))}); err != nil {
 		t.Fatal(err)
 	}
+	// Both have attendance on 12 March; the merged one also on 13 March, a
+	// plan and a deduction.
+	if _, err := f.db.Pool.Exec(ctx, `INSERT INTO attendance (person_id, day, present_minutes) VALUES
+			($1, '2026-03-12', 450), ($2, '2026-03-12', 300), ($2, '2026-03-13', 420)`, keep, dup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Pool.Exec(ctx, `INSERT INTO plan_versions (person_id, valid_from) VALUES ($1, '2026-03-10')`, dup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Pool.Exec(ctx, `INSERT INTO benefit_deductions (person_id, month, amount_ore, description) VALUES ($1, '2026-03-01', 10000, 'Dagpenger')`, dup); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.db.MergePersons(ctx, admin, keep, dup, mgInput(t, f, keep, dup)); err != nil {
 		t.Fatal(err)
+	}
+	var att []int
+	if err := f.db.Pool.QueryRow(ctx, `SELECT array_agg(present_minutes ORDER BY day) FROM attendance WHERE person_id = $1`, keep).Scan(&att); err != nil {
+		t.Fatal(err)
+	}
+	if len(att) != 2 || att[0] != 450 || att[1] != 420 {
+		t.Errorf("survivor's attendance %v, want its own 12 March (450) and the merged one's 13 March (420)", att)
+	}
+	var plans, deductions int
+	if err := f.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM plan_versions WHERE person_id = $1),
+			(SELECT count(*) FROM benefit_deductions WHERE person_id = $1)`, keep).Scan(&plans, &deductions); err != nil {
+		t.Fatal(err)
+	}
+	if plans != 0 || deductions != 1 {
+		t.Errorf("survivor with its own programme: %d plan versions (want 0: the plan follows the programme), %d deductions (want 1)", plans, deductions)
 	}
 	v, err := f.db.GetProgramme(ctx, s, keep)
 	if err != nil {
@@ -307,5 +334,8 @@ func TestProgrammeMergedAndMerge(t *testing.T) {
 	}
 	if v, err = f.db.GetProgramme(ctx, s, third); err != nil || v.Programme.Version == 0 || len(v.Pauses) != 1 {
 		t.Errorf("third: %v %+v", err, v)
+	}
+	if err := f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM attendance WHERE person_id = $1`, third).Scan(&plans); err != nil || plans != 2 {
+		t.Errorf("third: %d attendance days, want the 2 that moved with the programme (%v)", plans, err)
 	}
 }
