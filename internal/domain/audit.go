@@ -158,6 +158,9 @@ type auditEntity struct {
 	label  string
 	create string // timeline title of its create event, when not "<label> opprettet"
 	update string // timeline title of its update event, when not "<label> endret"
+	// timeline titles of its add_member and remove_member events, when not
+	// the household's (the action's own title)
+	added, removed string
 }
 
 var auditEntityTable = []auditEntity{
@@ -174,7 +177,7 @@ var auditEntityTable = []auditEntity{
 	{name: EntityProgrammePause, label: "Permisjon eller avbrudd"},
 	{name: EntityPlanVersion, label: "Ukeplan", create: "Ny versjon av ukeplanen"},
 	{name: EntityGroup, label: "Gruppe"},
-	{name: EntityGroupMember, label: "Gruppemedlemskap"},
+	{name: EntityGroupMember, label: "Gruppemedlemskap", added: "Lagt til i gruppe", removed: "Fjernet fra gruppe"},
 	{name: EntityAttendance, label: "Oppmøte", update: "Oppmøte registrert"},
 	{name: EntityBenefitDeduction, label: "Trekk i stønaden"},
 	{name: EntityPayroll, label: "Utbetalingsgrunnlag"},
@@ -200,6 +203,14 @@ func EntityLabel(entity string) string {
 // ChangeTitle describes an audited change of a person in a few Norwegian
 // words, for the timeline.
 func ChangeTitle(action, entity string) string {
+	if e, found := findAuditEntity(entity); found {
+		switch {
+		case action == ActionAddMember && e.added != "":
+			return e.added
+		case action == ActionRemoveMember && e.removed != "":
+			return e.removed
+		}
+	}
 	a, ok := findAuditAction(action)
 	if ok && a.title != "" {
 		return a.title

@@ -398,6 +398,9 @@ func TestChangeLabelsAndValues(t *testing.T) {
 		{"close", "person", "Saken ble avsluttet"},
 		{"update", "task", "Oppgave endret"},
 		{"create", "household", "Husstand opprettet"},
+		{"add_member", "household", "Lagt til i husstand"},
+		{"add_member", "group_member", "Lagt til i gruppe"},
+		{"remove_member", "group_member", "Fjernet fra gruppe"},
 		{"archive", "thing", "Thing: archive"},
 	} {
 		if got := ChangeTitle(tc.action, tc.entity); got != tc.want {
