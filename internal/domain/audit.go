@@ -365,9 +365,16 @@ func AuditFieldNames() []string {
 // AuditFieldLabel is the Norwegian label of an audited field, for the
 // timeline, the access log and the "Endret av andre" marker alike; a field
 // another module added without a label shows as its name with spaces.
+//
+// A field named by an ISO date (a day of attendance) shows as the day
+// ("Tirsdag 10.11.2026"); such fields sort by date.
 func AuditFieldLabel(field string) string {
 	if i, ok := findAuditField(field); ok {
 		return auditFieldTable[i].label
+	}
+	if d, err := time.Parse("2006-01-02", field); err == nil {
+		l := DayLabel(d) + "." + d.Format("2006")
+		return strings.ToUpper(l[:1]) + l[1:]
 	}
 	s := strings.ReplaceAll(field, "_", " ")
 	if s == "" {

@@ -139,3 +139,14 @@ func TestAuditLabels(t *testing.T) {
 		t.Error("field labels")
 	}
 }
+
+func TestAuditFieldLabelOfADay(t *testing.T) {
+	if got := AuditFieldLabel("2026-11-10"); got != "Tirsdag 10.11.2026" {
+		t.Errorf("AuditFieldLabel(2026-11-10) = %q", got)
+	}
+	fs := []FieldChange{{Field: "2026-11-13"}, {Field: "2026-11-09"}, {Field: "2026-11-10"}}
+	SortFieldChanges(fs)
+	if fs[0].Field != "2026-11-09" || fs[2].Field != "2026-11-13" {
+		t.Errorf("days sort as %v, want by date", fs)
+	}
+}

@@ -425,7 +425,7 @@ func writeAttendance(ctx context.Context, tx pgx.Tx, s domain.Scope, parts map[i
 			if i := slices.IndexFunc(p.Stored, func(e domain.AttendanceEntry) bool { return e.Day.Equal(c.Day) }); i >= 0 {
 				old = p.Stored[i].Describe()
 			}
-			ch.Set(domain.DayLabel(c.Day), old, c.Describe())
+			ch.Set(c.Day.Format("2006-01-02"), old, c.Describe()) // a day as its ISO date: listed in order, labelled by AuditFieldLabel
 		}
 		b, err := json.Marshal(ch)
 		if err != nil {
