@@ -113,6 +113,21 @@ func AuditActionNames() []string {
 	return out
 }
 
+// AuditEventLabel is what the user did, for the access log: the action's
+// label, or the entity's own where it has one (joining a group is not
+// joining a household).
+func AuditEventLabel(action, entity string) string {
+	if e, ok := findAuditEntity(entity); ok {
+		switch {
+		case action == ActionAddMember && e.addedLabel != "":
+			return e.addedLabel
+		case action == ActionRemoveMember && e.removedLabel != "":
+			return e.removedLabel
+		}
+	}
+	return AuditActionLabel(action)
+}
+
 // AuditActionLabel is an audit action in Norwegian; an action another module
 // added without a label shows as itself.
 func AuditActionLabel(action string) string {
@@ -159,8 +174,9 @@ type auditEntity struct {
 	create string // timeline title of its create event, when not "<label> opprettet"
 	update string // timeline title of its update event, when not "<label> endret"
 	// timeline titles of its add_member and remove_member events, when not
-	// the household's (the action's own title)
-	added, removed string
+	// the household's (the action's own title), and their access-log labels
+	added, removed           string
+	addedLabel, removedLabel string
 }
 
 var auditEntityTable = []auditEntity{
@@ -177,7 +193,8 @@ var auditEntityTable = []auditEntity{
 	{name: EntityProgrammePause, label: "Permisjon eller avbrudd"},
 	{name: EntityPlanVersion, label: "Ukeplan", create: "Ny versjon av ukeplanen"},
 	{name: EntityGroup, label: "Gruppe"},
-	{name: EntityGroupMember, label: "Gruppemedlemskap", added: "Lagt til i gruppe", removed: "Fjernet fra gruppe"},
+	{name: EntityGroupMember, label: "Gruppemedlemskap", added: "Lagt til i gruppe", removed: "Fjernet fra gruppe",
+		addedLabel: "La til i gruppe", removedLabel: "Fjernet fra gruppe"},
 	{name: EntityAttendance, label: "Oppmøte", update: "Oppmøte registrert"},
 	{name: EntityBenefitDeduction, label: "Trekk i stønaden"},
 	{name: EntityPayroll, label: "Utbetalingsgrunnlag"},

@@ -150,3 +150,16 @@ func TestAuditFieldLabelOfADay(t *testing.T) {
 		t.Errorf("days sort as %v, want by date", fs)
 	}
 }
+
+func TestAuditEventLabel(t *testing.T) {
+	for _, c := range []struct{ action, entity, want string }{
+		{ActionAddMember, EntityGroupMember, "La til i gruppe"},
+		{ActionRemoveMember, EntityGroupMember, "Fjernet fra gruppe"},
+		{ActionAddMember, "household_member", "La til i husstand"},
+		{ActionUpdate, EntityAttendance, "Endret"},
+	} {
+		if got := AuditEventLabel(c.action, c.entity); got != c.want {
+			t.Errorf("AuditEventLabel(%s, %s) = %q, want %q", c.action, c.entity, got, c.want)
+		}
+	}
+}

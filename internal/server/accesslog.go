@@ -106,7 +106,7 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 		name, role := auditUser(e)
 		v.Rows = append(v.Rows, caseload.AuditRow{
 			At: e.At.In(domain.Oslo).Format("02.01.2006 15:04:05"), User: name, Role: role,
-			Action: domain.AuditActionLabel(e.Action), What: auditWhat(e, id), Fields: auditFields(e), Ref: e.RequestID,
+			Action: domain.AuditEventLabel(e.Action, e.Entity), What: auditWhat(e, id), Fields: auditFields(e), Ref: e.RequestID,
 		})
 	}
 	if page.HasMore && len(page.Events) > 0 {
@@ -165,7 +165,7 @@ func (s *Server) personAuditCSV(w http.ResponseWriter, r *http.Request) {
 		if what == "" {
 			what = "personopplysninger"
 		}
-		row := []string{e.At.In(domain.Oslo).Format("2006-01-02 15:04:05"), name, role, domain.AuditActionLabel(e.Action),
+		row := []string{e.At.In(domain.Oslo).Format("2006-01-02 15:04:05"), name, role, domain.AuditEventLabel(e.Action, e.Entity),
 			what, auditFields(e), e.RequestID}
 		for i := range row {
 			row[i] = csvSafeCell(row[i])
