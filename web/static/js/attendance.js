@@ -13,13 +13,13 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const rows = () => [...grid.querySelectorAll("tr")].map((tr) => [...tr.querySelectorAll("input[data-hours]")]);
 
-  // The reasons by key, read from the first cell's select ("Sykdom (s)").
+  // The reasons by key, read from the first cell's select (each option's
+  // data-key, the key the legend shows).
   const keys = {};
   const firstSelect = grid.querySelector("select[data-reason]");
   if (firstSelect) {
     for (const o of firstSelect.options) {
-      const m = /\((.)\)$/.exec(o.textContent.trim());
-      if (m && o.value) keys[m[1].toLowerCase()] = o.value;
+      if (o.value && o.dataset.key) keys[o.dataset.key.toLowerCase()] = o.value;
     }
   }
 
