@@ -128,7 +128,10 @@ func ParseHours(s string) (int, bool) {
 }
 
 // FormatHours shows minutes as hours the Norwegian way: 450 → "7,5",
-// 2250 → "37,5", 480 → "8", 20 → "0,33".
+// 2250 → "37,5", 480 → "8", 21 → "0,35". Minutes that two decimals cannot
+// hold exactly (a multiple of 3 minutes is 0,05 h) show as hours and
+// minutes, 333 → "5:33", so what is shown in a form reads back as the same
+// minutes (FuzzParseHours).
 func FormatHours(minutes int) string {
 	neg := minutes < 0
 	if neg {
@@ -136,7 +139,9 @@ func FormatHours(minutes int) string {
 	}
 	h, m := minutes/60, minutes%60
 	s := strconv.Itoa(h)
-	if m != 0 {
+	if m%3 != 0 {
+		s += ":" + twoDigits(int64(m))
+	} else if m != 0 {
 		frac := strconv.FormatFloat(float64(m)/60, 'f', 2, 64) // "0.50"
 		frac = strings.TrimRight(frac[2:], "0")
 		s += "," + frac
