@@ -55,6 +55,13 @@ const (
 	EntityBenefitDeduction = "benefit_deduction" // another benefit deducted from a month
 	EntityPayroll          = "payroll"           // a unit's payroll month
 	EntityRate             = "rate"              // a dated rate or limit
+	// Work-practice placements.
+	EntityEmployer            = "employer"             // an employer of the register
+	EntityWorksite            = "worksite"             // a worksite of an employer
+	EntityEmployerContact     = "employer_contact"     // a contact person or supervisor
+	EntityPlacement           = "placement"            // a participant's placement
+	EntityPlacementFollowup   = "placement_followup"   // a follow-up conversation
+	EntityPlacementEvaluation = "placement_evaluation" // the end evaluation
 )
 
 // auditAction is one row of the action table.
@@ -199,6 +206,12 @@ var auditEntityTable = []auditEntity{
 	{name: EntityBenefitDeduction, label: "Trekk i stønaden"},
 	{name: EntityPayroll, label: "Utbetalingsgrunnlag"},
 	{name: EntityRate, label: "Sats"},
+	{name: EntityEmployer, label: "Arbeidsgiver"},
+	{name: EntityWorksite, label: "Arbeidssted"},
+	{name: EntityEmployerContact, label: "Kontaktperson"},
+	{name: EntityPlacement, label: "Praksisplass"},
+	{name: EntityPlacementFollowup, label: "Oppfølgingssamtale", create: "Oppfølgingssamtale i praksis"},
+	{name: EntityPlacementEvaluation, label: "Sluttevaluering av praksis"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {

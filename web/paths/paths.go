@@ -232,3 +232,27 @@ func PersonPlanNew(personID int64) string { return PersonPlan(personID) + "/new"
 func PersonPlanVersion(personID, versionID int64) string {
 	return PersonPlan(personID) + "/" + id(versionID)
 }
+
+// Employers is the employer register (GET, with search) and where a new
+// employer is posted (POST).
+func Employers() string { return "/employers" }
+
+// EmployerNew is the new-employer form (its organisation-number field is orgnr).
+func EmployerNew() string { return "/employers/new" }
+
+// Employer is an employer's page with its worksites and contacts.
+func Employer(employerID int64) string { return "/employers/" + id(employerID) }
+
+// Worksite is a worksite's page with its participants (in the user's scope).
+func Worksite(worksiteID int64) string { return "/worksites/" + id(worksiteID) }
+
+// PlacementsCapacity is the capacity page: free places now and in the next 8 weeks.
+func PlacementsCapacity() string { return "/placements/capacity" }
+
+// PersonPlacements is a person's placements (history, new placement).
+func PersonPlacements(personID int64) string { return Person(personID) + "/placements" }
+
+// Placement is one placement of a person (follow-ups, evaluation, status).
+func Placement(personID, placementID int64) string {
+	return PersonPlacements(personID) + "/" + id(placementID)
+}
