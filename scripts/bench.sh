@@ -16,16 +16,21 @@
 # the caseload complete and leaves it alone); start `ankomst
 # serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a demo
 # caseworker as a smoke test; run the Go load generator (TestBenchPersonList
-# and TestBenchCasework in internal/server/bench_test.go), which logs in
-# itself, measures each scenario over HTTP and through the store, and prints
-# the tables and EXPLAIN (ANALYZE, BUFFERS) of the queries.
+# and TestBenchCasework in internal/server/bench_test.go, TestBenchProgramme
+# in internal/server/bench_programme_test.go: the attendance grid and week
+# save of a 25-participant group, the programme, plan, benefit and person
+# pages), which logs in itself, measures each scenario over HTTP and through
+# the store, and prints the tables and EXPLAIN (ANALYZE, BUFFERS) of the
+# queries.
 #
 # Knobs: BENCH_PERSONS (100000), BENCH_NOTES (1000000), BENCH_ADDR
 # (127.0.0.1:18080), BENCH_EMAIL (saksbehandler1@ost.demo),
 # BENCH_CASEWORKER (bench.caseworker@ost.demo), BENCH_CASEWORKER_PASSWORD,
 # ANKOMST_BENCH_CASELOAD (150), ANKOMST_BENCH_REQUESTS (2000),
 # ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
-# BENCH_TESTS (a go test -run pattern, default both benchmarks),
+# ANKOMST_BENCH_SAVES (500 attendance saves per run), ANKOMST_BENCH_GROUP_SIZE
+# (25), BENCH_TESTS (go test -run patterns, run one after the other; default
+# all three benchmarks, the programme's last: its saves write audit rows),
 # BENCH_OUT (also write the report to this file).
 set -euo pipefail
 
@@ -38,7 +43,7 @@ PERSONS="${BENCH_PERSONS:-100000}"
 NOTES="${BENCH_NOTES:-1000000}"
 CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
 CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
-TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework)\$}"
+TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework)\$ ^TestBenchProgramme\$}"
 ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
 EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
 PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"
@@ -123,9 +128,12 @@ export ANKOMST_BENCH_URL="$BASE" ANKOMST_BENCH_EMAIL="$EMAIL" ANKOMST_BENCH_PASS
 # The server's request log: statements and round trips per page.
 export ANKOMST_BENCH_LOG="$WORK/server.log"
 export ANKOMST_BENCH_CASEWORKER="$CASEWORKER" ANKOMST_BENCH_CASEWORKER_PASSWORD="$CASEWORKER_PASSWORD"
-if [[ -n ${BENCH_OUT:-} ]]; then
-  go test ./internal/server -run "$TESTS" -count=1 -v -timeout 60m | tee "$BENCH_OUT"
-else
-  go test ./internal/server -run "$TESTS" -count=1 -v -timeout 60m
-fi
+[[ -n ${BENCH_OUT:-} ]] && : >"$BENCH_OUT"
+for pattern in $TESTS; do
+  if [[ -n ${BENCH_OUT:-} ]]; then
+    go test ./internal/server -run "$pattern" -count=1 -v -timeout 60m | tee -a "$BENCH_OUT"
+  else
+    go test ./internal/server -run "$pattern" -count=1 -v -timeout 60m
+  fi
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"

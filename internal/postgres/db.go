@@ -44,6 +44,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "ankomst"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// No JIT: the app's statements are short, and JIT compiling one whose
+	// estimate crosses jit_above_cost (the timeline's audit rows, when a few
+	// persons hold most of them) cost 30 ms for a 1 ms query.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	cfg.ConnConfig.Tracer = countingTracer{} // per-request counts (WithQueryCount)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

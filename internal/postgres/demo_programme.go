@@ -46,10 +46,12 @@ func (db *DB) CountProgrammes(ctx context.Context) (int64, error) {
 }
 
 // AnalyzeProgramme refreshes the planner statistics of the programme tables
-// (after a bulk load).
+// (after a bulk load), and of the households the attendance rules read
+// (without them an attendance save's household statement scanned the whole
+// active-member index per participant: 50 ms instead of 0.4).
 func (db *DB) AnalyzeProgramme(ctx context.Context) error {
 	_, err := db.Pool.Exec(ctx, `ANALYZE persons, programmes, programme_pauses, plan_versions, plan_elements,
-		programme_groups, programme_group_members, attendance, benefit_deductions, deadlines`)
+		programme_groups, programme_group_members, attendance, benefit_deductions, deadlines, households, household_members`)
 	return err
 }
 

@@ -283,6 +283,7 @@ func newBenchSetup(t *testing.T) *benchSetup {
 	cfg.MaxConns = max(cfg.MaxConns, 8)
 	cfg.ConnConfig.RuntimeParams["application_name"] = "ankomst-bench"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	cfg.ConnConfig.RuntimeParams["jit"] = "off" // as the server's pool
 	cfg.ConnConfig.Tracer = benchTracer{}
 	b.pool, err = pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
