@@ -93,23 +93,67 @@ func (db *DB) readProgramme(ctx context.Context, q querier, p *domain.Person, lo
 	return v, err
 }
 
-// GetProgramme reads a person's programme within scope and audits the read.
+// GetProgramme reads a person's programme within scope and audits the read,
+// in one round trip: the person, the permit date, the programme, its pauses
+// and the rates, then the audit row (written only for a person in scope), in
+// one pgx.Batch (an implicit transaction).
 func (db *DB) GetProgramme(ctx context.Context, s domain.Scope, personID int64) (*ProgrammeView, error) {
 	if err := s.Role.Require(domain.CapProgramme); err != nil {
 		return nil, err
 	}
-	var out *ProgrammeView
-	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		p, err := db.getPerson(ctx, tx, s, personID, false)
-		if err != nil {
+	var (
+		b     pgx.Batch
+		p     *domain.Person
+		v     = &ProgrammeView{Programme: domain.Programme{PersonID: personID}}
+		where string
+		args  []any
+	)
+	where, args = unitScope(s, "p.unit_id", 2)
+	b.Queue(`SELECT `+personColumns+` FROM `+personFrom+` WHERE p.id = $1 AND `+where, append([]any{personID}, args...)...).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			p, err = pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[domain.Person])
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
 			return err
+		})
+	// The reads below are of the person's own rows; they are used only when
+	// the person above is in scope.
+	b.Queue(`SELECT permit_date FROM persons WHERE id = $1`, personID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&v.PermitDate)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
 		}
-		if out, err = db.readProgramme(ctx, tx, p, false); err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: domain.EntityProgramme, EntityID: &personID, PersonID: &personID})
+		return err
 	})
-	return out, err
+	b.Queue(`SELECT `+programmeColumns+` FROM programmes g WHERE g.person_id = $1`, personID).Query(func(rows pgx.Rows) error {
+		prog, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[domain.Programme])
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil
+		case err != nil:
+			return err
+		}
+		v.Programme = prog
+		return nil
+	})
+	b.Queue(`SELECT `+pauseColumns+` FROM programme_pauses pa WHERE pa.person_id = $1 ORDER BY pa.from_date, pa.id`, personID).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			v.Pauses, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Pause])
+			return err
+		})
+	queueRateTable(&b, &v.Rates)
+	queueViewAudit(&b, s, domain.EntityProgramme, personID)
+	if err := db.Pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke personen.")
+	}
+	v.Person = p
+	return v, nil
 }
 
 // ProgrammeInScope reports whether the person is in scope for the programme

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
@@ -81,6 +82,37 @@ func TestPersonPageRoundTrips(t *testing.T) {
 		t.Logf("timeline as %s: %d statements, %d round trips", c.who, st, rt)
 		if rt > 4 {
 			t.Errorf("timeline as %s: %d round trips (%d statements), want at most 4", c.who, rt, st)
+		}
+	}
+}
+
+// The programme's pages read in one batch each, with their audit rows: the
+// programme overview (person, permit date, programme, pauses, rates, view
+// audit), the weekly plan and a participant's benefit month.
+func TestProgrammePagesRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	app.user("cw@kommune.no", domain.RoleCaseworker, "Øst")
+	cw := app.client()
+	cw.login("cw@kommune.no")
+	p := createPerson(t, cw, validPersonForm(nid(1)))
+	if _, err := app.DB.Pool.Exec(context.Background(), `INSERT INTO programmes (person_id, decision, decision_date, start_date, planned_end, end_goal)
+		SELECT id, 'granted', '2026-01-05', '2026-01-12', '2027-12-31', 'work' FROM persons`); err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range []struct{ path, route string }{
+		{p + "/programme", "/persons/{id}/programme"},
+		{p + "/programme/plan", "/persons/{id}/programme/plan"},
+		{p + "/programme/benefit", "/persons/{id}/programme/benefit"},
+	} {
+		st, rt := pageCost(t, app, logs, cw, pg.path, pg.route)
+		t.Logf("%s: %d statements, %d round trips", pg.route, st, rt)
+		if rt > 4 {
+			t.Errorf("%s: %d round trips (%d statements), want at most 4", pg.route, rt, st)
 		}
 	}
 }
