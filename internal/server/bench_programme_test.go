@@ -435,7 +435,7 @@ func (b *benchSetup) explainInTx(t *testing.T, qs []benchQuery) (plans [][]strin
 				ex, _ = strconv.ParseFloat(m[1], 64)
 			}
 		}
-		plans = append(plans, append([]string{"SQL: " + strings.Join(strings.Fields(q.SQL), " "), fmt.Sprintf("args: %v", q.Args)}, plan...))
+		plans = append(plans, append([]string{"SQL: " + strings.Join(strings.Fields(q.SQL), " "), benchArgs(q.Args)}, plan...))
 		execMS = append(execMS, ex)
 	}
 	return plans, execMS
@@ -763,4 +763,21 @@ func TestBenchProgramme(t *testing.T) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// benchArgs shows a statement's arguments for the report, each cut to 120
+// characters (a save's arrays and audit JSON would fill pages).
+func benchArgs(args []any) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		s := fmt.Sprintf("%v", a)
+		if b, ok := a.([][]byte); ok {
+			s = fmt.Sprintf("[%d JSON values]", len(b))
+		}
+		if r := []rune(s); len(r) > 120 {
+			s = string(r[:120]) + "…"
+		}
+		parts[i] = s
+	}
+	return "args: " + strings.Join(parts, " | ")
 }
