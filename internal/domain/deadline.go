@@ -46,7 +46,7 @@ const (
 	// follow-up conversation for PlacementFollowupWeeks (placement.go). Not
 	// computed from the person's dates: the placements module keeps it.
 	KindPlacementFollowup = "placement_followup"
-	KindTask           = "task"            // manuell oppgave
+	KindTask              = "task" // manuell oppgave
 )
 
 // The rule periods. Each is the law's (or the guideline's) number; the
