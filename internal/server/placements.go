@@ -420,7 +420,7 @@ func (s *Server) placementEvaluation(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		msg := "Sluttevalueringen er lagret."
 		if ev.GotJob {
-			msg += " Deltakeren fikk jobb: du kan avslutte programmet med årsaken «Overgang til arbeid» under."
+			msg += " Deltakeren fikk jobb: du kan nå avslutte programmet med årsaken «Overgang til arbeid»."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
 		http.Redirect(w, r, paths.Placement(id, pid), http.StatusSeeOther)
