@@ -65,6 +65,16 @@ func TestBrowserPlacement(t *testing.T) {
 		t.Errorf("supervisor %q", got)
 	}
 	b.checkPage("placement-show")
+	back := b.location()
+
+	// The weekly plan counts the placement's hours.
+	b.open(paths.PersonPlan(id))
+	b.waitVisible(`[data-testid="week-practice"]`)
+	if got := b.text(`[data-testid="week-practice"]`); got != "Praksis: Kafé Nord (Kafé Nord AS) 7,5 t" {
+		t.Errorf("plan week shows %q", got)
+	}
+	b.checkPage("plan-with-placement")
+	b.open(strings.TrimPrefix(back, app.TS.URL))
 
 	// A follow-up conversation.
 	b.do("open follow-up", chromedp.Click(chromedp.CSS(`[data-testid="open-followup"]`)))
