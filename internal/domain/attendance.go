@@ -298,6 +298,7 @@ type AttendanceParticipant struct {
 	Start           time.Time  // programme start
 	Ended           *time.Time // programme end, if ended
 	Plans           []PlanVersion
+	Placements      []Placement // work-practice placements in the week (placement.go)
 	ChildrenUnder12 int
 	SoleCarer       bool
 	// Stored are the stored entries of the week; History the stored
@@ -316,12 +317,11 @@ func (p AttendanceParticipant) InProgramme(day time.Time) bool {
 	return !day.Before(p.Start) && (p.Ended == nil || !day.After(*p.Ended))
 }
 
-// Expected is the participant's planned minutes on day (0 without a plan).
+// Expected is the participant's planned minutes on day (0 without a plan):
+// the plan's, plus the placements' (their work practice replacing the
+// plan's work_practice elements in the week; DayMinutes).
 func (p AttendanceParticipant) Expected(day time.Time) int {
-	if v := VersionOn(p.Plans, day); v != nil {
-		return v.ExpectedMinutes(day)
-	}
-	return 0
+	return DayMinutes(p.Plans, p.Placements, day)
 }
 
 func (p AttendanceParticipant) stored(day time.Time) (AttendanceEntry, bool) {

@@ -376,6 +376,28 @@ var auditFieldTable = []auditField{
 	{name: "group_weekdays", label: "Ukedager"},
 	{name: "group_joined_on", label: "Med i gruppa fra"},
 	{name: "group_left_on", label: "Sluttet i gruppa"},
+	// Placements (issue 9, items 2, 3 and 5): a placement, its follow-up
+	// conversations and its end evaluation.
+	{name: "placement_worksite", label: "Arbeidssted"},
+	{name: "placement_supervisor", label: "Veileder"},
+	{name: "placement_hours", label: "Timer per uke i praksis"},
+	{name: "placement_weekdays", label: "Ukedager i praksis"},
+	{name: "placement_start", label: "Praksis fra"},
+	{name: "placement_planned_end", label: "Praksis planlagt til"},
+	{name: "placement_ended_on", label: "Praksis sluttet"},
+	{name: "placement_goal", label: "Mål for praksis", values: placementGoals},
+	{name: "placement_status", label: "Status for praksis", values: placementStatuses},
+	{name: "placement_abort_reason", label: "Årsak til avbrudd"},
+	{name: "followup_held_on", label: "Oppfølgingssamtale holdt"},
+	{name: "followup_participants", label: "Deltakere i samtalen"},
+	{name: "followup_interpreter", label: "Tolk brukt i samtalen"},
+	{name: "followup_summary", label: "Referat"},
+	{name: "evaluation_date", label: "Evaluert"},
+	{name: "evaluation_attendance", label: "Oppmøte i praksis"},
+	{name: "evaluation_language", label: "Bruk av norsk"},
+	{name: "evaluation_tasks", label: "Oppgaver deltakeren mestrer"},
+	{name: "evaluation_recommendation", label: "Anbefaling"},
+	{name: "evaluation_got_job", label: "Fikk jobb"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -42,7 +42,11 @@ const (
 	KindTBScreening    = "tb_screening"    // tuberkuloseundersøkelse
 	KindHealthCheck    = "health_check"    // helsekartlegging
 	KindNIRSettlement  = "nir_settlement"  // NIR: registrering av bosetting
-	KindTask           = "task"            // manuell oppgave
+	// KindPlacementFollowup: an active work-practice placement without a
+	// follow-up conversation for PlacementFollowupWeeks (placement.go). Not
+	// computed from the person's dates: the placements module keeps it.
+	KindPlacementFollowup = "placement_followup"
+	KindTask              = "task" // manuell oppgave
 )
 
 // The rule periods. Each is the law's (or the guideline's) number; the
@@ -79,6 +83,20 @@ var deadlineRules = []DeadlineRule{
 	{KindNIRSettlement, "NIR: registrer bosetting", false},
 	{KindTBScreening, "TB-undersøkelse", true},
 	{KindHealthCheck, "Helsekartlegging", true},
+	{KindPlacementFollowup, "Oppfølging i arbeidspraksis", false},
+}
+
+// ComputedDeadlineKinds lists the kinds ComputeDeadlines owns (computed
+// from the person's dates): refreshing them must leave the other kinds
+// (placement_followup, kept by the placements module) alone.
+func ComputedDeadlineKinds() []string {
+	var out []string
+	for _, r := range deadlineRules {
+		if r.Kind != KindPlacementFollowup {
+			out = append(out, r.Kind)
+		}
+	}
+	return out
 }
 
 // DeadlineRuleOf returns the rule of a computed kind.

@@ -331,6 +331,9 @@ type WeekSum struct {
 	Minutes   int
 	Target    int
 	HasTarget bool // false: the rates have no full-time figure that week
+	// Practice is the placements' part of Minutes (PlacementWeekSums;
+	// placement.go), with the work_practice elements they replace left out.
+	Practice int
 }
 
 // Diff is the planned minutes less the target (negative: below).
@@ -381,10 +384,19 @@ func weeklyTarget(rates RateTable, monday time.Time, selfStudy bool) (int, bool)
 // self-study figure for days whose version has self-study), pro rata by
 // weekdays: 3 days of 37,5 h is 22,5 h.
 func PlanWeekSums(versions []PlanVersion, rates RateTable, from, to time.Time) []WeekSum {
+	return PlacementWeekSums(versions, nil, rates, from, to)
+}
+
+// PlacementWeekSums is PlanWeekSums with the person's placements: on each
+// day counted, the placements' minutes are added (Practice) and in a week a
+// placement runs the plan's work_practice elements are left out (they are
+// the same hours; see placement.go).
+func PlacementWeekSums(versions []PlanVersion, ps []Placement, rates RateTable, from, to time.Time) []WeekSum {
 	var out []WeekSum
 	from, to = Date(from), Date(to)
 	for monday := WeekStart(from); !monday.After(to); monday = AddDays(monday, 7) {
 		w := WeekSum{Monday: monday, HasTarget: true}
+		replaced := PracticeInWeek(ps, monday)
 		var full, self int // weekdays per target kind
 		for i := 0; i < 5; i++ {
 			d := AddDays(monday, i)
@@ -396,7 +408,10 @@ func PlanWeekSums(versions []PlanVersion, rates RateTable, from, to time.Time) [
 				continue
 			}
 			w.Days++
-			w.Minutes += v.ExpectedMinutes(d)
+			w.Minutes += planMinutesOn(v, d, replaced)
+			for _, p := range ps {
+				w.Practice += p.MinutesOn(d)
+			}
 			if v.SelfStudy {
 				self++
 			} else {
@@ -406,6 +421,7 @@ func PlanWeekSums(versions []PlanVersion, rates RateTable, from, to time.Time) [
 		if w.Days == 0 {
 			continue
 		}
+		w.Minutes += w.Practice
 		for _, part := range []struct {
 			days int
 			self bool

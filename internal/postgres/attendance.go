@@ -154,6 +154,27 @@ func (w *weekReads) queue(b *pgx.Batch, monday time.Time, cte func(a *sqlArgs) s
 		}
 		return rows.Err()
 	})
+	w.queuePlacements(b, monday, cte)
+}
+
+// queuePlacements queues, into a grid's or a save's batch, the
+// participants' placements that hold some day of the week: their minutes
+// count in the expected minutes (domain.DayMinutes).
+func (w *weekReads) queuePlacements(b *pgx.Batch, monday time.Time, cte func(a *sqlArgs) string) {
+	var a sqlArgs
+	sql := cte(&a) + ` ` + placementSelect + ` JOIN part ON part.id = pl.person_id
+		WHERE pl.start_date <= ` + a.add(domain.AddDays(monday, 4)) + `::date AND coalesce(pl.ended_on, pl.planned_end) >= ` + a.add(monday) + `::date
+		  AND (pl.status IN ('planned', 'active', 'paused') OR pl.ended_on IS NOT NULL)
+		ORDER BY pl.person_id, pl.start_date, pl.id`
+	b.Queue(sql, a.list...).Query(func(rows pgx.Rows) error {
+		ps, err := pgx.CollectRows(rows, pgx.RowToStructByName[domain.Placement])
+		for _, p := range ps {
+			if part := w.byID[p.PersonID]; part != nil {
+				part.Placements = append(part.Placements, p)
+			}
+		}
+		return err
+	})
 }
 
 // yearBounds are the first day of the year of monday's week's Thursday (the

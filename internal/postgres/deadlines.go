@@ -23,7 +23,9 @@ const (
 
 // refreshDeadlines recomputes a person's deadlines from the person's dates
 // with the domain rules, in the caller's transaction: due dates are upserted,
-// kinds that no longer apply are deleted, and done dates are kept. Person
+// computed kinds that no longer apply are deleted (only those:
+// domain.ComputedDeadlineKinds; placement_followup is the placements
+// module's), and done dates are kept. Person
 // create and update call it, so the stored deadlines never lag the dates.
 func refreshDeadlines(ctx context.Context, tx pgx.Tx, personID int64) error {
 	var f domain.DeadlineFacts
@@ -42,14 +44,14 @@ func refreshDeadlines(ctx context.Context, tx pgx.Tx, personID int64) error {
 			SELECT w.kind, w.due_date FROM unnest($2::text[], $3::date[]) AS w (kind, due_date)
 		), gone AS (
 			DELETE FROM deadlines d
-			WHERE d.person_id = $1 AND NOT EXISTS (SELECT 1 FROM want WHERE want.kind = d.kind)
+			WHERE d.person_id = $1 AND d.kind = ANY($4::text[]) AND NOT EXISTS (SELECT 1 FROM want WHERE want.kind = d.kind)
 		)
 		INSERT INTO deadlines (person_id, kind, due_date)
 		SELECT $1, kind, due_date FROM want
 		ON CONFLICT (person_id, kind) DO UPDATE
 			SET due_date = EXCLUDED.due_date, version = deadlines.version + 1, updated_at = now()
 			WHERE deadlines.due_date IS DISTINCT FROM EXCLUDED.due_date`,
-		personID, kinds, dues)
+		personID, kinds, dues, domain.ComputedDeadlineKinds())
 	return err
 }
 
@@ -110,7 +112,8 @@ func (db *DB) RefreshAllDeadlines(ctx context.Context) error {
 		}
 		if _, err := tx.Exec(ctx, `
 			DELETE FROM deadlines d
-			WHERE NOT EXISTS (SELECT 1 FROM deadlines_want w WHERE w.person_id = d.person_id AND w.kind = d.kind)`); err != nil {
+			WHERE d.kind = ANY($1::text[])
+			  AND NOT EXISTS (SELECT 1 FROM deadlines_want w WHERE w.person_id = d.person_id AND w.kind = d.kind)`, domain.ComputedDeadlineKinds()); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `

@@ -165,6 +165,8 @@ func mergeMoves() []string {
 		// survives; see mergeOnlyIf.
 		"plan_versions", "programmes", "programme_pauses", "benefit_deductions",
 		"attendance", "programme_group_members",
+		// Placements (their follow-ups and evaluations follow them).
+		"placements",
 	}
 }
 
@@ -406,6 +408,9 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		// Deadlines: the survivor's follow its (new) dates; a kind both had
 		// done keeps the earlier date; the merged registration's go.
 		if err := refreshDeadlines(ctx, tx, sv.ID); err != nil {
+			return err
+		}
+		if err := refreshPlacementDeadline(ctx, tx, sv.ID); err != nil {
 			return err
 		}
 		doneAll, doneMoved, err := mergeDoneMarks(ctx, tx, s, mg.ID, sv.ID)

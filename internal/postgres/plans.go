@@ -26,6 +26,9 @@ type PlanData struct {
 	PersonName string
 	Programme  domain.PlanContext
 	Versions   []domain.PlanVersionInfo
+	// Placements are the person's work-practice placements that hold some
+	// day (their hours count in the week sums; placement.go).
+	Placements []domain.Placement
 }
 
 // Plain returns the versions without their creators, for the domain's
@@ -188,6 +191,13 @@ func (db *DB) PersonPlan(ctx context.Context, s domain.Scope, personID int64) (*
 		return err
 	})
 	queueRateTable(&b, &out.Programme.Rates)
+	var pa sqlArgs
+	b.Queue(placementsOfPersonSQL(&pa, s, personID, time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)),
+		pa.list...).Query(func(rows pgx.Rows) error {
+		var err error
+		out.Placements, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Placement])
+		return err
+	})
 	queueViewAudit(&b, s, domain.EntityPlanVersion, personID)
 	if err := db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, err

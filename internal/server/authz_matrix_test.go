@@ -28,7 +28,8 @@ package server_test
 // in /households/…, {personID} the household member, {otherID} a second person
 // of Øst (merge), {noteID}/{taskID} the person's note and task, {kind} a
 // legal deadline (programme_offer unless the row says with: "kind=…"),
-// {groupID} a group of Øst (its {personID} the person), * a static file.
+// {groupID} a group of Øst (its {personID} the person), {placementID} a
+// placement of the person, * a static file.
 //
 // Write down what the app SHOULD answer. Where it answers something else
 // today, keep the right answer in the table and add the cell, with what it
@@ -237,6 +238,14 @@ func authzMatrix() []authzRoute {
 		{"POST", "/groups/{groupID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/groups/{groupID}/members", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/groups/{groupID}/members/{personID}/remove", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		// Placements (issue 9): a person's work practice, CapProgramme; {placementID} is a placement of the person.
+		{"GET", "/persons/{id}/placements", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/placements/new", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/placements", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/placements/{placementID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/placements/{placementID}", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/placements/{placementID}/followups", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/placements/{placementID}/evaluation", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 
 		// Payroll basis (issue 8): leaders (own unit) and admins (any unit) read and export; only leaders approve.
 		{"GET", "/reports/payroll", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
@@ -305,6 +314,7 @@ type authzFixture struct {
 	planVersion                          int64 // a weekly plan version of person
 	pause                                int64 // a leave of the person's programme
 	group                                int64 // a group of Øst
+	placement                            int64 // a placement of person (its worksite inserted by SQL)
 }
 
 var (
@@ -385,6 +395,13 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 			t.Fatalf("fixture: the person has no %s deadline (has %v)", k, kinds)
 		}
 	}
+	// A placement of the person at a worksite of the register (by SQL).
+	if err := app.DB.Pool.QueryRow(ctx, `WITH e AS (INSERT INTO employers (name, orgnr, name_key, sector) VALUES ('Kafé Nord AS', '974760673', 'kafe nord as', 'kitchen') RETURNING id),
+			w AS (INSERT INTO worksites (employer_id, name, places) SELECT id, 'Kafé Nord', 3 FROM e RETURNING id)
+		INSERT INTO placements (person_id, worksite_id, minutes_per_week, weekdays, start_date, planned_end, goal, status)
+		SELECT $1, w.id, 600, '{1,2}', $2::date, $2::date + 60, 'language', 'active' FROM w RETURNING id`, fx.person, day).Scan(&fx.placement); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -393,14 +410,15 @@ var azParamRe = regexp.MustCompile(`\{([^}:]+)(:[^}]*)?\}`)
 // path fills a route pattern with the fixture's ids.
 func (fx authzFixture) path(rt authzRoute) (string, error) {
 	params := map[string]string{
-		"personID":  strconv.FormatInt(fx.person, 10),
-		"otherID":   strconv.FormatInt(fx.other, 10),
-		"noteID":    strconv.FormatInt(fx.note, 10),
-		"taskID":    strconv.FormatInt(fx.task, 10),
-		"kind":      domain.KindProgrammeOffer,
-		"versionID": strconv.FormatInt(fx.planVersion, 10),
-		"pauseID":   strconv.FormatInt(fx.pause, 10),
-		"groupID":   strconv.FormatInt(fx.group, 10),
+		"personID":    strconv.FormatInt(fx.person, 10),
+		"otherID":     strconv.FormatInt(fx.other, 10),
+		"noteID":      strconv.FormatInt(fx.note, 10),
+		"taskID":      strconv.FormatInt(fx.task, 10),
+		"kind":        domain.KindProgrammeOffer,
+		"versionID":   strconv.FormatInt(fx.planVersion, 10),
+		"pauseID":     strconv.FormatInt(fx.pause, 10),
+		"groupID":     strconv.FormatInt(fx.group, 10),
+		"placementID": strconv.FormatInt(fx.placement, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

@@ -48,6 +48,7 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"deadlines", "Frister", paths.Deadlines(), domain.CapReadCase}},
 		{name: "programme", routes: s.programmeRoutes, section: s.programmeSection},
 		{name: "plans", routes: s.planRoutes},
+		{name: "placements", routes: s.placementRoutes},
 		{name: "attendance", routes: s.attendanceRoutes,
 			menu: &menuEntry{"attendance", "Oppmøte", paths.Attendance(), domain.CapProgramme}},
 		{name: "groups", routes: s.groupRoutes,

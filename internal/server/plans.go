@@ -64,6 +64,22 @@ func planWeekRows(ws []domain.WeekSum, today time.Time) []plans.WeekRow {
 	return out
 }
 
+// planPracticeLines lists the placements' hours in the week starting
+// monday: "Praksis: Kafé Nord (Nord AS) 15 t".
+func planPracticeLines(ps []domain.Placement, monday time.Time) []string {
+	var out []string
+	for _, p := range ps {
+		m := 0
+		for i := 0; i < 5; i++ {
+			m += p.MinutesOn(domain.AddDays(monday, i))
+		}
+		if m > 0 {
+			out = append(out, "Praksis: "+p.Name()+" "+domain.FormatHours(m)+" t")
+		}
+	}
+	return out
+}
+
 // planElementRows formats a version's elements.
 func planElementRows(v domain.PlanVersion) []plans.ElementRow {
 	out := make([]plans.ElementRow, 0, len(v.Elements))
@@ -185,10 +201,15 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		if end := pd.Programme.PlannedEnd; end != nil && end.Before(last) {
 			last = *end
 		}
-		v.Weeks = planWeekRows(domain.PlanWeekSums(versions, pd.Programme.Rates, monday, last), today)
-		all := domain.PlanWeekSums(versions, pd.Programme.Rates, monday, planHorizonFrom(pd, monday))
+		weeks := domain.PlacementWeekSums(versions, pd.Placements, pd.Programme.Rates, monday, last)
+		v.Weeks = planWeekRows(weeks, today)
+		for i, w := range weeks {
+			v.Weeks[i].Practice = planPracticeLines(pd.Placements, w.Monday)
+		}
+		all := domain.PlacementWeekSums(versions, pd.Placements, pd.Programme.Rates, monday, planHorizonFrom(pd, monday))
 		v.Deviations = domain.DeviationTexts(domain.Deviations(all))
 	}
+	v.PlacementsURL = paths.PersonPlacements(id)
 	inForce := domain.VersionOn(versions, today)
 	for _, pv := range pd.Versions {
 		h := plans.HistoryRow{

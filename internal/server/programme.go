@@ -415,6 +415,11 @@ func (s *Server) programmePartForm(part string) http.HandlerFunc {
 		if part == "end" && fv.Values["ended_on"] == "" {
 			fv.Values["ended_on"] = fv.Today
 		}
+		// ?end_reason= preselects a reason (the placement's "fikk jobb"
+		// offer links here with "work"); it never saves anything.
+		if q := r.URL.Query().Get("end_reason"); part == "end" && fv.Values["end_reason"] == "" && domain.Label(domain.EndReasons(), q) != q {
+			fv.Values["end_reason"] = q
+		}
 		s.render(w, r, http.StatusOK, programme.Form(fv))
 	}
 }

@@ -27,6 +27,9 @@ type WeekRow struct {
 	Deviates bool   // a whole week off its target
 	Partial  bool   // only some weekdays in force
 	Current  bool   // this week
+	// Practice lists the work-practice placements' hours in the week
+	// ("Praksis: Kafé Nord 15 t"); they are part of Planned.
+	Practice []string
 }
 
 // VersionView is a version's facts and elements.
@@ -61,6 +64,8 @@ type PageView struct {
 	Weeks        []WeekRow
 	Deviations   []string // the whole weeks off target from this week on
 	History      []HistoryRow
+	// PlacementsURL is the person's work-practice placements.
+	PlacementsURL string
 }
 
 // VersionPageView is one stored version with its weeks.
