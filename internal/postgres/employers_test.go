@@ -91,7 +91,7 @@ func TestEmployerRegisterSearchDuplicatesAndLocking(t *testing.T) {
 		{"", "", "Bølgen Ærlig Kafé|Østre Solsikke barnehage|Solsiden sykehjem"}, // by folded name, as persons: ø sorts as o
 		{"sol", "", "Østre Solsikke barnehage|Solsiden sykehjem"},
 		{"SOLSIDEN", "", "Solsiden sykehjem"},
-		{"bolgen", "", "Bølgen Ærlig Kafé"},   // ø folds to o
+		{"bolgen", "", "Bølgen Ærlig Kafé"},      // ø folds to o
 		{"aerlig kafe", "", "Bølgen Ærlig Kafé"}, // æ, é fold
 		{"østre", "", "Østre Solsikke barnehage"},
 		{"974 760 673", "", "Solsiden sykehjem"}, // orgnr with spaces
