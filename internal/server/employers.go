@@ -237,11 +237,8 @@ func (s *Server) employerShow(w http.ResponseWriter, r *http.Request) {
 
 func employerStored(prefix string, facts ...string) string {
 	out := prefix
-	for i, f := range facts {
-		if i > 0 {
-			out += ", "
-		}
-		out += f
+	for _, f := range facts {
+		out += ", " + f
 	}
 	return out + ". Skjemaet viser det du skrev og bygger nå på den nyeste versjonen: lagre på nytt for å beholde dine endringer."
 }
