@@ -203,7 +203,7 @@ func List(v ListView) templ.Component {
 						}()
 					}
 					ctx = templ.InitializeContext(ctx)
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<thead><tr><th scope=\"col\">Arbeidsgiver</th><th scope=\"col\">Org.nr.</th><th scope=\"col\" class=\"hide-narrow\">Bransje</th><th scope=\"col\" class=\"hide-narrow\">Adresse</th><th scope=\"col\" class=\"hide-narrow\">Arbeidssteder</th><th scope=\"col\">Plasser</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<thead><tr><th scope=\"col\">Arbeidsgiver</th><th scope=\"col\" class=\"hide-narrow\">Org.nr.</th><th scope=\"col\" class=\"hide-narrow\">Bransje</th><th scope=\"col\" class=\"hide-narrow\">Adresse</th><th scope=\"col\" class=\"hide-narrow\">Arbeidssteder</th><th scope=\"col\">Plasser</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -253,14 +253,14 @@ func List(v ListView) templ.Component {
 								return templ_7745c5c3_Err
 							}
 						}
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</td><td class=\"app-nowrap\">")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</td><td class=\"app-nowrap hide-narrow\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var13 string
 						templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(r.OrgNr)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `employers/employers.templ`, Line: 59, Col: 40}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `employers/employers.templ`, Line: 59, Col: 52}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 						if templ_7745c5c3_Err != nil {
