@@ -535,9 +535,14 @@ func (db *DB) GetWorksite(ctx context.Context, s domain.Scope, id int64) (*domai
 	})
 	var a sqlArgs
 	idp := a.add(id)
+	// The worksite's placements first (a few hundred at most), each person
+	// looked up by its key: the LATERAL's OFFSET 0 keeps the planner from
+	// hashing every person of the unit instead.
 	b.Queue(`SELECT pl.id, pl.person_id, p.given_name, p.family_name, pl.start_date, pl.planned_end, pl.ended_on, pl.status, pl.minutes_per_week
-		FROM placements pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.worksite_id = `+idp+` AND p.status <> 'merged' AND `+a.scope(s, "p.unit_id")+`
+		FROM placements pl
+		CROSS JOIN LATERAL (SELECT p.given_name, p.family_name FROM persons p
+			WHERE p.id = pl.person_id AND p.status <> 'merged' AND `+a.scope(s, "p.unit_id")+` OFFSET 0) p
+		WHERE pl.worksite_id = `+idp+`
 		ORDER BY pl.start_date DESC, pl.id DESC
 		LIMIT 500`, a.list...).Query(func(rows pgx.Rows) error {
 		var err error
