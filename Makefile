@@ -18,7 +18,7 @@ DEMO_PERSONS ?= 500
 TESTFLAGS    ?=
 FUZZTIME     ?= 5s
 FUZZ_PKG     := ./internal/domain
-FUZZ_TARGETS := FuzzParseNationalID FuzzParseDUF FuzzSyntheticNationalID FuzzNormalizeName FuzzFoldName FuzzCleanLine FuzzCleanText FuzzParseHours FuzzParseKroner
+FUZZ_TARGETS := FuzzParseNationalID FuzzParseDUF FuzzSyntheticNationalID FuzzNormalizeName FuzzFoldName FuzzCleanLine FuzzCleanText FuzzParseHours FuzzParseKroner FuzzOrgNumber
 
 # Files of the tree, without node_modules/ and the private database in .data/;
 # append -name PATTERN -print.

@@ -398,6 +398,26 @@ var auditFieldTable = []auditField{
 	{name: "evaluation_tasks", label: "Oppgaver deltakeren mestrer"},
 	{name: "evaluation_recommendation", label: "Anbefaling"},
 	{name: "evaluation_got_job", label: "Fikk jobb"},
+	// Placements: employers, their worksites and contact people (issue 9).
+	{name: "employer_name", label: "Navn på arbeidsgiver"},
+	{name: "employer_orgnr", label: "Organisasjonsnummer"},
+	{name: "employer_address", label: "Adresse til arbeidsgiveren"},
+	{name: "employer_sector", label: "Bransje", values: sectors},
+	{name: "employer_notes", label: "Notater om arbeidsgiveren"},
+	{name: "employer_active", label: "Aktiv arbeidsgiver"},
+	{name: "worksite_name", label: "Navn på arbeidssted"},
+	{name: "worksite_address", label: "Adresse til arbeidsstedet"},
+	{name: "worksite_area", label: "Område"},
+	{name: "worksite_places", label: "Praksisplasser"},
+	{name: "worksite_languages", label: "Språk på arbeidsstedet", values: languages, list: true},
+	{name: "worksite_notes", label: "Notater om samarbeidet"},
+	{name: "worksite_active", label: "Aktivt arbeidssted"},
+	{name: "contact_name", label: "Navn på kontaktperson"},
+	{name: "contact_phone", label: "Telefon"},
+	{name: "contact_email", label: "E-post"},
+	{name: "contact_supervisor", label: "Veileder"},
+	{name: "contact_worksite", label: "Kontaktpersonens arbeidssted"},
+	{name: "contact_active", label: "Aktiv kontaktperson"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -247,6 +247,19 @@ func authzMatrix() []authzRoute {
 		{"POST", "/persons/{id}/placements/{placementID}/followups", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/persons/{id}/placements/{placementID}/evaluation", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 
+		// Employers and worksites (issue 9): a register shared by every unit, so another unit's caseworker gets ok;
+		// {id} is the fixture's employer under /employers/, its worksite under /worksites/, {contactID} its contact.
+		{"GET", "/employers", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/employers/new", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/employers", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/employers/{id}", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/employers/{id}", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/employers/{id}/worksites", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/employers/{id}/contacts", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/employers/{id}/contacts/{contactID}", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/worksites/{id}", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/worksites/{id}", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
 		// Payroll basis (issue 8): leaders (own unit) and admins (any unit) read and export; only leaders approve.
 		{"GET", "/reports/payroll", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/reports/payroll.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
@@ -315,6 +328,7 @@ type authzFixture struct {
 	pause                                int64 // a leave of the person's programme
 	group                                int64 // a group of Øst
 	placement                            int64 // a placement of person (its worksite inserted by SQL)
+	employer, worksite, contact          int64 // the register's employer, its worksite and contact (issue 9)
 }
 
 var (
@@ -322,6 +336,7 @@ var (
 	azHouseRe  = regexp.MustCompile(`^/households/(\d+)$`)
 	azNoteRe   = regexp.MustCompile(`#note-(\d+)$`)
 	azGroupRe  = regexp.MustCompile(`^/groups/(\d+)$`)
+	azEmpRe    = regexp.MustCompile(`^/employers/(\d+)$`)
 )
 
 // azCreated posts a form that must redirect to a location matching re and
@@ -390,13 +405,26 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 		fx.person).Scan(&fx.planVersion); err != nil {
 		t.Fatal(err)
 	}
+	// The employer register: an employer with a worksite and a supervisor.
+	fx.employer = azCreated(t, c, "/employers", url.Values{"name": {"Solsiden sykehjem"}, "orgnr": {"974760673"}, "sector": {"nursing_home"}}, azEmpRe)
+	emp := "/employers/" + strconv.FormatInt(fx.employer, 10)
+	if r := c.post(emp+"/worksites", url.Values{"name": {"Kjøkkenet"}, "places": {"2"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("fixture worksite: status %d\n%.2000s", r.Status, r.Body)
+	}
+	if r := c.post(emp+"/contacts", url.Values{"name": {"Kari Veileder"}, "supervisor": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("fixture contact: status %d\n%.2000s", r.Status, r.Body)
+	}
+	if err := app.DB.Pool.QueryRow(ctx, `SELECT (SELECT id FROM worksites WHERE employer_id = $1), (SELECT id FROM employer_contacts WHERE employer_id = $1)`,
+		fx.employer).Scan(&fx.worksite, &fx.contact); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range []string{domain.KindProgrammeOffer, domain.KindTBScreening} {
 		if !strings.Contains(" "+strings.Join(kinds, " ")+" ", " "+k+" ") {
 			t.Fatalf("fixture: the person has no %s deadline (has %v)", k, kinds)
 		}
 	}
 	// A placement of the person at a worksite of the register (by SQL).
-	if err := app.DB.Pool.QueryRow(ctx, `WITH e AS (INSERT INTO employers (name, orgnr, name_key, sector) VALUES ('Kafé Nord AS', '974760673', 'kafe nord as', 'kitchen') RETURNING id),
+	if err := app.DB.Pool.QueryRow(ctx, `WITH e AS (INSERT INTO employers (name, orgnr, name_key, sector) VALUES ('Kafé Nord AS', '987654325', 'kafe nord as', 'kitchen') RETURNING id),
 			w AS (INSERT INTO worksites (employer_id, name, places) SELECT id, 'Kafé Nord', 3 FROM e RETURNING id)
 		INSERT INTO placements (person_id, worksite_id, minutes_per_week, weekdays, start_date, planned_end, goal, status)
 		SELECT $1, w.id, 600, '{1,2}', $2::date, $2::date + 60, 'language', 'active' FROM w RETURNING id`, fx.person, day).Scan(&fx.placement); err != nil {
@@ -419,12 +447,17 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"pauseID":     strconv.FormatInt(fx.pause, 10),
 		"groupID":     strconv.FormatInt(fx.group, 10),
 		"placementID": strconv.FormatInt(fx.placement, 10),
+		"contactID":   strconv.FormatInt(fx.contact, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):
 		params["id"] = strconv.FormatInt(fx.person, 10)
 	case strings.HasPrefix(rt.pattern, "/households/"):
 		params["id"] = strconv.FormatInt(fx.household, 10)
+	case strings.HasPrefix(rt.pattern, "/employers/"):
+		params["id"] = strconv.FormatInt(fx.employer, 10)
+	case strings.HasPrefix(rt.pattern, "/worksites/"):
+		params["id"] = strconv.FormatInt(fx.worksite, 10)
 	}
 	if rt.want.with != "" {
 		for _, kv := range strings.Split(rt.want.with, ",") {
@@ -518,7 +551,7 @@ func azState(t *testing.T, app *testApp) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, table := range []string{"persons", "households", "household_members", "case_notes", "deadlines", "tasks",
-		"programme_groups", "programme_group_members", "attendance"} {
+		"programme_groups", "programme_group_members", "attendance", "employers", "worksites", "employer_contacts"} {
 		var n int
 		var sum *string
 		err := app.DB.Pool.QueryRow(context.Background(),

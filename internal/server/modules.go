@@ -53,6 +53,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"attendance", "Oppmøte", paths.Attendance(), domain.CapProgramme}},
 		{name: "groups", routes: s.groupRoutes,
 			menu: &menuEntry{"groups", "Grupper", paths.Groups(), domain.CapProgramme}},
+		{name: "employers", routes: s.employerRoutes,
+			menu: &menuEntry{"employers", "Arbeidsgivere", paths.Employers(), domain.CapProgramme}},
 		{name: "benefit", routes: s.benefitRoutes,
 			menu: &menuEntry{"benefit-calculator", "Stønadskalkulator", paths.BenefitCalculator(), domain.CapProgramme}},
 		{name: "notes", routes: s.noteRoutes, section: s.timelineSection},
