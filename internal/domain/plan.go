@@ -297,6 +297,9 @@ type PlanContext struct {
 	// before a later stored version), or nil.
 	Until *time.Time
 	Rates RateTable
+	// Placements are the person's placements: their hours count in the
+	// weeks they run, in place of the plan's work-practice elements.
+	Placements []Placement
 }
 
 // PlanNotGranted is the refusal of a plan for a person without a granted
@@ -574,7 +577,7 @@ func (f PlanForm) Validate(c PlanContext) (PlanCheck, error) {
 		return check, e
 	}
 	last := PlanHorizon(v.ValidFrom, c.PlannedEnd, c.Until)
-	check.Weeks = PlanWeekSums([]PlanVersion{*v}, c.Rates, v.ValidFrom, last)
+	check.Weeks = PlacementWeekSums([]PlanVersion{*v}, c.Placements, c.Rates, v.ValidFrom, last)
 	check.Deviations = Deviations(check.Weeks)
 	if len(check.Deviations) > 0 {
 		target := "fulltid"

@@ -253,6 +253,16 @@ func TestPlanFormValidateWeeks(t *testing.T) {
 		{"a part week at the end is not refused", func(f *PlanForm, c *PlanContext) {
 			c.PlannedEnd = ptr(day("2027-06-30")) // a Wednesday: 24 h that week
 		}, "", "", nil},
+		{"a placement's hours replace the plan's work practice", func(f *PlanForm, c *PlanContext) {
+			c.PlannedEnd = ptr(day("2027-01-31"))
+			c.Placements = []Placement{{ID: 1, WorksiteName: "Kafé Nord", MinutesPerWeek: 900, Weekdays: []int16{1, 2, 3},
+				Start: day("2026-12-07"), PlannedEnd: day("2027-01-31"), Status: PlacementActive}}
+		}, "", "", nil},
+		{"a placement over the plan's work practice is refused", func(f *PlanForm, c *PlanContext) {
+			c.PlannedEnd = ptr(day("2027-01-31"))
+			c.Placements = []Placement{{ID: 1, WorksiteName: "Kafé Nord", MinutesPerWeek: 1200, Weekdays: []int16{1, 2, 3},
+				Start: day("2026-12-07"), PlannedEnd: day("2027-01-31"), Status: PlacementActive}}
+		}, "confirm_deviation", "42,5 t, 5 t over 37,5", nil},
 		{"a later version ends the check", func(f *PlanForm, c *PlanContext) {
 			c.Until = ptr(day("2026-12-06"))
 			row(f, ElementSocialStudies).Hours = "5"

@@ -304,6 +304,15 @@ func (db *DB) CreatePlanVersion(ctx context.Context, s domain.Scope, personID in
 		if c.Rates, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Rate]); err != nil {
 			return err
 		}
+		// The placements count in the plan's weeks (issue 9): a new plan
+		// may not push a week with a placement over full time either.
+		if rows, err = tx.Query(ctx, placementSelect+` WHERE pl.person_id = $1
+				AND (pl.status IN ('planned', 'active', 'paused') OR pl.ended_on IS NOT NULL)`, personID); err != nil {
+			return err
+		}
+		if c.Placements, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Placement]); err != nil {
+			return err
+		}
 		check, err := f.Validate(c)
 		out.Check = check
 		if err != nil {
