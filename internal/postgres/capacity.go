@@ -18,13 +18,10 @@ import (
 // Monday–Friday). The counts are across all units; the page shows no person
 // data, so no unit scope applies, only the capability.
 //
-// One batch, one round trip: the distinct areas and languages for the
-// filter form, and the page. The page's query makes one pass over the
-// placements that hold a place (the partial index placements_worksite_idx
-// covers exactly them) and overlap the 9-week window, grouped by worksite
-// with one count per week, joins it to the filtered worksites, sorts by free
-// places now (then employer, worksite) and cuts the page with an offset
-// (at most CapacityMaxPage pages).
+// One batch, one round trip: the distinct areas for the filter form and the
+// page (CapacitySQL), sorted by free places now, then employer and worksite,
+// cut with an offset (at most CapacityMaxPage pages). The language filter
+// offers domain.Languages (the languages of the participants).
 
 // CapacityPageSize is the number of worksites on a page of the capacity page.
 const CapacityPageSize = 50
@@ -63,18 +60,23 @@ func (r CapacityRow) Free() []int { return domain.FreeFromUsed(r.Places, r.Used)
 
 // CapacityPage is the capacity page's data.
 type CapacityPage struct {
-	Weeks     []time.Time // the Mondays of the columns
-	Rows      []CapacityRow
-	Total     int // worksites matching the filter
-	Page      int
-	Limit     int
-	HasNext   bool
-	Areas     []string // distinct areas of active worksites, for the filter
-	Languages []string // distinct languages of active worksites, for the filter
+	Weeks   []time.Time // the Mondays of the columns
+	Rows    []CapacityRow
+	Total   int // worksites matching the filter
+	Page    int
+	Limit   int
+	HasNext bool
+	Areas   []string // distinct areas of active worksites, for the filter
 }
 
 // CapacitySQL is the capacity page's query for the week of monday (exported
-// for the benchmark's EXPLAIN).
+// for the benchmark's EXPLAIN). Sorting needs the free places now of every
+// worksite the filter lets through, so the query counts the placements
+// holding a place this week per worksite (one bitmap scan of the partial
+// index placements_worksite_idx), ranks the narrow rows (id, free now, the
+// name keys, and the count over all of them) and cuts the page; only the
+// page's worksites then get their nine weekly counts, each from an index
+// scan of placements_worksite_idx on (worksite_id, start_date, end).
 func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	var a sqlArgs
 	mon := a.add(domain.WeekStart(monday))
@@ -83,7 +85,6 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 		counts = append(counts, fmt.Sprintf("count(*) FILTER (WHERE pl.start_date <= %s::date + %d AND coalesce(pl.ended_on, pl.planned_end) >= %s::date + %d)::int",
 			mon, 7*i+4, mon, 7*i))
 	}
-	zeros := strings.TrimSuffix(strings.Repeat("0,", domain.CapacityWeekCount), ",")
 	var where []string
 	if q.Sector != "" {
 		where = append(where, "e.sector = "+a.add(q.Sector))
@@ -94,13 +95,12 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	if q.Language != "" {
 		where = append(where, "w.languages @> ARRAY["+a.add(q.Language)+"::text]")
 	}
+	if q.OnlyFree {
+		where = append(where, "w.places - coalesce(u.n, 0) > 0")
+	}
 	filter := ""
 	if len(where) > 0 {
 		filter = " AND " + strings.Join(where, " AND ")
-	}
-	free := ""
-	if q.OnlyFree {
-		free = "WHERE s.free_now > 0"
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -109,36 +109,42 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	page := min(max(q.Page, 1), CapacityMaxPage)
 	// The status list is literal: the planner proves the partial index's
 	// predicate only from constants.
-	sql := `WITH used AS (
-		SELECT pl.worksite_id, ARRAY[` + strings.Join(counts, ",\n\t\t\t") + `] AS used
+	sql := `WITH now_used AS (
+		SELECT pl.worksite_id, count(*)::int AS n
 		FROM placements pl
 		WHERE pl.status IN ('planned', 'active', 'paused')
-		  AND pl.start_date <= ` + mon + `::date + ` + fmt.Sprint(7*(domain.CapacityWeekCount-1)+4) + `
-		  AND coalesce(pl.ended_on, pl.planned_end) >= ` + mon + `::date
+		  AND pl.start_date <= ` + mon + `::date + 4 AND coalesce(pl.ended_on, pl.planned_end) >= ` + mon + `::date
 		GROUP BY pl.worksite_id
-	), sites AS (
-		SELECT w.id, w.name, w.employer_id, e.name AS employer, e.name_key, e.sector, w.area, w.languages, w.places,
-			coalesce(u.used, '{` + zeros + `}'::int[]) AS used, w.places - coalesce(u.used[1], 0) AS free_now
+	), ranked AS (
+		SELECT w.id, w.places - coalesce(u.n, 0) AS free_now, e.name_key, w.employer_id, w.name, count(*) OVER () AS total
 		FROM worksites w JOIN employers e ON e.id = w.employer_id
-		LEFT JOIN used u ON u.worksite_id = w.id
+		LEFT JOIN now_used u ON u.worksite_id = w.id
 		WHERE w.active AND e.active` + filter + `
+		ORDER BY free_now DESC, e.name_key, w.employer_id, w.name, w.id
+		LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add((page-1)*limit) + `
 	)
-	SELECT s.id, s.name, s.employer_id, s.employer, s.sector, s.area, s.languages, s.places, s.used,
-		count(*) OVER ()::int AS total
-	FROM sites s ` + free + `
-	ORDER BY s.free_now DESC, s.name_key, s.employer_id, s.name, s.id
-	LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add((page-1)*limit)
+	SELECT r.id, w.name, w.employer_id, e.name AS employer, e.sector, w.area, w.languages, w.places, r.total::int AS total,
+		(SELECT ARRAY[` + strings.Join(counts, ",\n\t\t\t") + `]
+		 FROM placements pl
+		 WHERE pl.worksite_id = r.id AND pl.status IN ('planned', 'active', 'paused')
+		   AND pl.start_date <= ` + mon + `::date + ` + fmt.Sprint(7*(domain.CapacityWeekCount-1)+4) + `
+		   AND coalesce(pl.ended_on, pl.planned_end) >= ` + mon + `::date) AS used
+	FROM ranked r JOIN worksites w ON w.id = r.id JOIN employers e ON e.id = w.employer_id
+	ORDER BY r.free_now DESC, r.name_key, r.employer_id, r.name, r.id`
 	return sql, a.list
 }
 
-// CapacityFilterSQL are the filter form's lists: distinct areas and
-// languages of the active worksites of active employers.
-const (
-	capacityAreasSQL = `SELECT DISTINCT w.area FROM worksites w JOIN employers e ON e.id = w.employer_id
-		WHERE w.active AND e.active AND w.area <> '' ORDER BY 1`
-	capacityLanguagesSQL = `SELECT DISTINCT l FROM worksites w JOIN employers e ON e.id = w.employer_id, unnest(w.languages) l
-		WHERE w.active AND e.active ORDER BY 1`
-)
+// capacityAreasSQL lists the distinct areas of the active worksites for the
+// filter: a loose scan of worksites_area_idx (one index probe per area).
+// An area whose worksites all belong to inactive employers still shows (it
+// filters to an empty page).
+const capacityAreasSQL = `WITH RECURSIVE a AS (
+		(SELECT area FROM worksites WHERE active AND area > '' ORDER BY area LIMIT 1)
+		UNION ALL
+		SELECT (SELECT w.area FROM worksites w WHERE w.active AND w.area > a.area ORDER BY w.area LIMIT 1)
+		FROM a WHERE a.area IS NOT NULL
+	)
+	SELECT area FROM a WHERE area IS NOT NULL`
 
 // CapacityPage reads the capacity page for the week of today (one batch).
 // It needs CapProgramme.
@@ -156,11 +162,6 @@ func (db *DB) CapacityPage(ctx context.Context, s domain.Scope, q CapacityQuery)
 	b.Queue(capacityAreasSQL).Query(func(rows pgx.Rows) error {
 		var err error
 		out.Areas, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		return err
-	})
-	b.Queue(capacityLanguagesSQL).Query(func(rows pgx.Rows) error {
-		var err error
-		out.Languages, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
 	})
 	sql, args := CapacitySQL(q, today)

@@ -106,14 +106,11 @@ func capacityView(u *domain.User, p capacityParams, page *postgres.CapacityPage)
 	if p.Area != "" && !slices.Contains(page.Areas, p.Area) {
 		v.Areas = append(v.Areas, domain.Option{Value: p.Area, Label: p.Area})
 	}
-	langs := page.Languages
-	if p.Language != "" && !slices.Contains(langs, p.Language) {
-		langs = append(slices.Clone(langs), p.Language)
+	// The participants' languages (a list of the app, no query).
+	v.Langs = domain.Languages()
+	if p.Language != "" && !slices.ContainsFunc(v.Langs, func(o domain.Option) bool { return o.Value == p.Language }) {
+		v.Langs = append(v.Langs, domain.Option{Value: p.Language, Label: languageLabel(p.Language)})
 	}
-	for _, l := range langs {
-		v.Langs = append(v.Langs, domain.Option{Value: l, Label: languageLabel(l)})
-	}
-	slices.SortFunc(v.Langs, func(a, b domain.Option) int { return strings.Compare(a.Label, b.Label) })
 	for _, mon := range page.Weeks {
 		v.Weeks = append(v.Weeks, capacityWeek(mon))
 	}
