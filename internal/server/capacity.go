@@ -160,8 +160,8 @@ func capacityView(u *domain.User, p capacityParams, page *postgres.CapacityPage)
 func capacityWeek(mon time.Time) capacity.Week {
 	_, n := mon.ISOWeek()
 	fri := domain.AddDays(mon, 4)
-	return capacity.Week{Number: strconv.Itoa(n),
-		Title: "Uke " + strconv.Itoa(n) + ": " + mon.Format("02.01.") + "–" + fri.Format("02.01.2006")}
+	dates := mon.Format("02.01.") + "–" + fri.Format("02.01.2006")
+	return capacity.Week{Number: strconv.Itoa(n), Title: "Uke " + strconv.Itoa(n) + ": " + dates, Dates: dates}
 }
 
 // languageLabel is a language code's Norwegian name (the code itself when

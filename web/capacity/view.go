@@ -63,6 +63,7 @@ type Tag struct {
 type Week struct {
 	Number string // "49"
 	Title  string // "Uke 49: 30.11.–04.12.2026"
+	Dates  string // "30.11.–04.12.2026"
 }
 
 // Cell is a worksite's free places in one week.
