@@ -8,15 +8,16 @@
 #
 # Steps: migrate up; load `demo --persons 100000 --notes 1000000 --if-empty`
 # (on a database loaded before notes existed, --if-empty still adds the
-# notes, and on one loaded before the programme existed the programme
-# data); create the bench caseworker (bench.caseworker@ost.demo, once) and
+# notes, on one loaded before the programme existed the programme data,
+# and on one without employers the placements); create the bench caseworker (bench.caseworker@ost.demo, once) and
 # give them their 150 active persons with `ankomst demo --bench-caseworker`:
 # 30 of them running participants of one programme group (the attendance
 # grid's 25-participant group; idempotent, and the load generator then finds
 # the caseload complete and leaves it alone); start `ankomst
 # serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a demo
 # caseworker as a smoke test; run the Go load generator (TestBenchPersonList
-# and TestBenchCasework in internal/server/bench_test.go), which logs in
+# and TestBenchCasework in internal/server/bench_test.go, TestBenchPlacements
+# in bench_placements_test.go: the capacity and worksite pages), which logs in
 # itself, measures each scenario over HTTP and through the store, and prints
 # the tables and EXPLAIN (ANALYZE, BUFFERS) of the queries.
 #
@@ -25,7 +26,7 @@
 # BENCH_CASEWORKER (bench.caseworker@ost.demo), BENCH_CASEWORKER_PASSWORD,
 # ANKOMST_BENCH_CASELOAD (150), ANKOMST_BENCH_REQUESTS (2000),
 # ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
-# BENCH_TESTS (a go test -run pattern, default both benchmarks),
+# BENCH_TESTS (a go test -run pattern, default the three benchmarks),
 # BENCH_OUT (also write the report to this file).
 set -euo pipefail
 
