@@ -8,16 +8,17 @@
 #
 # Steps: migrate up; load `demo --persons 100000 --notes 1000000 --if-empty`
 # (on a database loaded before notes existed, --if-empty still adds the
-# notes, and on one loaded before the programme existed the programme
-# data); create the bench caseworker (bench.caseworker@ost.demo, once) and
+# notes, on one loaded before the programme existed the programme data,
+# and on one without employers the placements); create the bench caseworker (bench.caseworker@ost.demo, once) and
 # give them their 150 active persons with `ankomst demo --bench-caseworker`:
 # 30 of them running participants of one programme group (the attendance
 # grid's 25-participant group; idempotent, and the load generator then finds
 # the caseload complete and leaves it alone); start `ankomst
 # serve` on 127.0.0.1:18080 (stopped on exit); log in with curl as a demo
 # caseworker as a smoke test; run the Go load generator (TestBenchPersonList
-# and TestBenchCasework in internal/server/bench_test.go, TestBenchProgramme
-# in internal/server/bench_programme_test.go: the attendance grid and week
+# and TestBenchCasework in internal/server/bench_test.go, TestBenchPlacements
+# in bench_placements_test.go: the capacity and worksite pages,
+# TestBenchProgramme in bench_programme_test.go: the attendance grid and week
 # save of a 25-participant group, the programme, plan, benefit and person
 # pages), which logs in itself, measures each scenario over HTTP and through
 # the store, and prints the tables and EXPLAIN (ANALYZE, BUFFERS) of the
@@ -30,7 +31,7 @@
 # ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
 # ANKOMST_BENCH_SAVES (500 attendance saves per run), ANKOMST_BENCH_GROUP_SIZE
 # (25), BENCH_TESTS (go test -run patterns, run one after the other; default
-# all three benchmarks, the programme's last: its saves write audit rows),
+# all four benchmarks, the programme's last: its saves write audit rows),
 # BENCH_OUT (also write the report to this file).
 set -euo pipefail
 
@@ -43,7 +44,7 @@ PERSONS="${BENCH_PERSONS:-100000}"
 NOTES="${BENCH_NOTES:-1000000}"
 CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
 CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
-TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework)\$ ^TestBenchProgramme\$}"
+TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework|Placements)\$ ^TestBenchProgramme\$}"
 ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
 EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
 PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"

@@ -114,6 +114,18 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 				}
 				fmt.Fprintln(out, line)
 			}
+			// And one loaded before placements existed gets those once.
+			if emps, err := db.CountEmployers(ctx); err != nil {
+				return err
+			} else if progs, err := db.CountProgrammes(ctx); err != nil {
+				return err
+			} else if emps == 0 && progs > 0 {
+				line, err := loadPlacements(ctx, db, today)
+				if err != nil {
+					return fmt.Errorf("demo: placements: %w", err)
+				}
+				fmt.Fprintln(out, line)
+			}
 			if o.Notes > 0 {
 				notes, err := db.CountNotes(ctx)
 				if err != nil {
@@ -259,6 +271,9 @@ func moduleSteps(today time.Time) []demoStep {
 		}},
 		{"programme", func(ctx context.Context, db *postgres.DB) (string, error) {
 			return loadProgramme(ctx, db, today)
+		}},
+		{"placements", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return loadPlacements(ctx, db, today)
 		}},
 	}
 }

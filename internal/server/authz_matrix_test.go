@@ -265,6 +265,9 @@ func authzMatrix() []authzRoute {
 		{"GET", "/reports/payroll.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/reports/payroll.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/reports/payroll/approve", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: forbidden}},
+
+		// Capacity (issue 9): the worksites' free places, no person data (every unit the same).
+		{"GET", "/placements/capacity", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 

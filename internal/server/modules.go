@@ -57,6 +57,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"employers", "Arbeidsgivere", paths.Employers(), domain.CapProgramme}},
 		{name: "benefit", routes: s.benefitRoutes,
 			menu: &menuEntry{"benefit-calculator", "Stønadskalkulator", paths.BenefitCalculator(), domain.CapProgramme}},
+		{name: "capacity", routes: s.capacityRoutes, section: s.placementHistorySection,
+			menu: &menuEntry{"capacity", "Praksisplasser", paths.PlacementsCapacity(), domain.CapProgramme}},
 		{name: "notes", routes: s.noteRoutes, section: s.timelineSection},
 		{name: "reassign", routes: s.reassignRoutes,
 			menu: &menuEntry{"caseload", "Saksfordeling", paths.Caseload(), domain.CapReassign}},

@@ -1,0 +1,119 @@
+// Package capacity holds the capacity page (free places at the worksites
+// now and in the next 8 weeks) and the person page's placement history.
+package capacity
+
+import "ankomst/internal/domain"
+
+// Sectors are the employers' sectors (employers.sector) with their
+// Norwegian labels.
+//
+// TEMPORARY: the employer module (domain/employer.go) defines the sectors;
+// until the branches merge this page keeps its own copy of the codes of
+// migration 000020's CHECK. The lead switches SectorLabel and SectorOptions
+// to the employer module's list when merging.
+var sectors = []domain.Option{
+	{Value: "nursing_home", Label: "Sykehjem"},
+	{Value: "home_care", Label: "Hjemmetjeneste"},
+	{Value: "kindergarten", Label: "Barnehage"},
+	{Value: "school", Label: "Skole/SFO"},
+	{Value: "workshop", Label: "Verksted"},
+	{Value: "shop", Label: "Butikk"},
+	{Value: "kitchen", Label: "Storkjøkken"},
+	{Value: "hotel", Label: "Hotell"},
+	{Value: "cleaning", Label: "Renhold"},
+	{Value: "caretaking", Label: "Vaktmester/drift"},
+	{Value: "parks", Label: "Park og anlegg"},
+	{Value: "industry", Label: "Industri"},
+	{Value: "other", Label: "Annet"},
+}
+
+// SectorOptions are the sector filter's options.
+func SectorOptions() []domain.Option { return append([]domain.Option(nil), sectors...) }
+
+// SectorLabel is a sector code's Norwegian label (the code itself when
+// unknown). Temporary: see sectors.
+func SectorLabel(code string) string { return domain.Label(sectors, code) }
+
+// Placement statuses (placements.status) and their tags. TEMPORARY like
+// sectors: the placement module (domain/placement.go) owns the statuses.
+var statusTags = map[string]Tag{
+	"planned": {"Planlagt", "info"},
+	"active":  {"Aktiv", "success"},
+	"paused":  {"Pause", "warning"},
+	"ended":   {"Avsluttet", "neutral"},
+	"aborted": {"Avbrutt", "danger"},
+}
+
+// StatusTag is a placement status's tag.
+func StatusTag(status string) Tag {
+	if t, ok := statusTags[status]; ok {
+		return t
+	}
+	return Tag{status, "neutral"}
+}
+
+// Tag is a status tag (ds-tag): its text and Designsystemet colour.
+type Tag struct {
+	Label string
+	Color string
+}
+
+// Week is a week column: its number as the heading, the full week (with
+// its dates) as the title.
+type Week struct {
+	Number string // "49"
+	Title  string // "Uke 49: 30.11.–04.12.2026"
+	Dates  string // "30.11.–04.12.2026"
+}
+
+// Cell is a worksite's free places in one week.
+type Cell struct {
+	Free int
+	None bool // no free place (0, or overbooked): highlighted
+}
+
+// Row is one worksite of the capacity page.
+type Row struct {
+	URL       string // paths.Worksite
+	Worksite  string
+	Employer  string
+	Sector    string
+	Area      string
+	Languages string
+	Places    int
+	Weeks     []Cell // this week first
+}
+
+// PageView is the capacity page.
+type PageView struct {
+	User *domain.User
+	// The filter, as chosen.
+	Sector, Area, Language string
+	OnlyFree               bool
+	Sectors, Areas, Langs  []domain.Option
+	Filtered               bool   // any filter set
+	ResetURL               string // the page without filters
+	Weeks                  []Week
+	Rows                   []Row
+	Count                  string // "812 arbeidssteder"
+	Showing                string // "Viser 1–50"
+	PrevURL, NextURL       string
+	FirstURL               string // shown when a page past the end is empty
+}
+
+// HistoryRow is one of a person's placements on the person page.
+type HistoryRow struct {
+	WorksiteURL string
+	Worksite    string
+	Employer    string
+	Period      string
+	Hours       string // "15 t/uke"
+	Status      Tag
+}
+
+// SectionView is the person page's "Praksisplasser" section.
+type SectionView struct {
+	URL  string // paths.PersonPlacements
+	Rows []HistoryRow
+	More bool // older placements are on the placements page
+}
