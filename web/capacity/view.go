@@ -4,52 +4,30 @@ package capacity
 
 import "ankomst/internal/domain"
 
-// Sectors are the employers' sectors (employers.sector) with their
-// Norwegian labels.
-//
-// TEMPORARY: the employer module (domain/employer.go) defines the sectors;
-// until the branches merge this page keeps its own copy of the codes of
-// migration 000020's CHECK. The lead switches SectorLabel and SectorOptions
-// to the employer module's list when merging.
-var sectors = []domain.Option{
-	{Value: "nursing_home", Label: "Sykehjem"},
-	{Value: "home_care", Label: "Hjemmetjeneste"},
-	{Value: "kindergarten", Label: "Barnehage"},
-	{Value: "school", Label: "Skole/SFO"},
-	{Value: "workshop", Label: "Verksted"},
-	{Value: "shop", Label: "Butikk"},
-	{Value: "kitchen", Label: "Storkjøkken"},
-	{Value: "hotel", Label: "Hotell"},
-	{Value: "cleaning", Label: "Renhold"},
-	{Value: "caretaking", Label: "Vaktmester/drift"},
-	{Value: "parks", Label: "Park og anlegg"},
-	{Value: "industry", Label: "Industri"},
-	{Value: "other", Label: "Annet"},
-}
+// SectorOptions are the sector filter's options (the employer module's
+// sectors).
+func SectorOptions() []domain.Option { return domain.Sectors() }
 
-// SectorOptions are the sector filter's options.
-func SectorOptions() []domain.Option { return append([]domain.Option(nil), sectors...) }
+// SectorLabel is a sector code's Norwegian label.
+func SectorLabel(code string) string { return domain.SectorLabel(code) }
 
-// SectorLabel is a sector code's Norwegian label (the code itself when
-// unknown). Temporary: see sectors.
-func SectorLabel(code string) string { return domain.Label(sectors, code) }
-
-// Placement statuses (placements.status) and their tags. TEMPORARY like
-// sectors: the placement module (domain/placement.go) owns the statuses.
-var statusTags = map[string]Tag{
-	"planned": {"Planlagt", "info"},
-	"active":  {"Aktiv", "success"},
-	"paused":  {"Pause", "warning"},
-	"ended":   {"Avsluttet", "neutral"},
-	"aborted": {"Avbrutt", "danger"},
+// statusColors are the tag colours of the placement statuses, whose labels
+// are the placement module's (domain.PlacementStatuses).
+var statusColors = map[string]string{
+	domain.PlacementPlanned: "info",
+	domain.PlacementActive:  "success",
+	domain.PlacementPaused:  "warning",
+	domain.PlacementEnded:   "neutral",
+	domain.PlacementAborted: "danger",
 }
 
 // StatusTag is a placement status's tag.
 func StatusTag(status string) Tag {
-	if t, ok := statusTags[status]; ok {
-		return t
+	color, ok := statusColors[status]
+	if !ok {
+		color = "neutral"
 	}
-	return Tag{status, "neutral"}
+	return Tag{domain.Label(domain.PlacementStatuses(), status), color}
 }
 
 // Tag is a status tag (ds-tag): its text and Designsystemet colour.
