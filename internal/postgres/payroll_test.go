@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,5 +176,52 @@ func TestPayroll(t *testing.T) {
 	if err := f.db.ExportPayroll(ctx, f.admin.Scope(), f.unitA, date("2025-05-01"), "xlsx", func(postgres.PayrollHead, int) error { return nil },
 		func(l postgres.PayrollLine) error { got = append(got, l); return nil }); err != nil || len(got) != 2 || got[1].AmountOre != 600900 {
 		t.Errorf("export of approved May: %+v %v", got, err)
+	}
+}
+
+// Two leaders approving the same month at the same moment: exactly one
+// approval is stored, the other gets the clear 409, and the lines are
+// written once.
+func TestPayrollParallelApprovals(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.db.Now = func() time.Time { return time.Date(2025, 7, 3, 10, 0, 0, 0, time.UTC) }
+	for _, name := range []string{"Amina", "Bilal", "Dawit"} {
+		id := clCreate(t, f, f.cwA, input(name, "Haidari", f.cwA))
+		bfProgramme(t, f, id, "granted", "2025-01-06", "2027-01-05")
+	}
+	const n = 6
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.db.ApprovePayroll(ctx, f.leaderA.Scope(), date("2025-05-01"))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok, conflicts := 0, 0
+	for err := range errs {
+		switch domain.ErrorCode(err) {
+		case "":
+			ok++
+		case domain.ECONFLICT:
+			conflicts++
+		default:
+			t.Errorf("approval: %v", err)
+		}
+	}
+	if ok != 1 || conflicts != n-1 {
+		t.Errorf("%d approvals and %d conflicts of %d, want 1 and %d", ok, conflicts, n, n-1)
+	}
+	var approvals, lines int
+	if err := f.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM payroll_approvals), (SELECT count(*) FROM payroll_lines)`).Scan(&approvals, &lines); err != nil {
+		t.Fatal(err)
+	}
+	if approvals != 1 || lines != 3 {
+		t.Errorf("%d approvals with %d lines stored, want 1 with 3", approvals, lines)
 	}
 }
