@@ -223,10 +223,10 @@ func (s *Server) renderPlacement(w http.ResponseWriter, r *http.Request, id, pid
 		supervisor = "–"
 	}
 	v.Facts = []layout.Fact{
-		{Label: "Arbeidssted", Value: p.Name(), TestID: "fact-worksite"},
+		{Label: "Arbeidssted", Value: p.Name(), TestID: "fact-worksite", Content: placements.WorksiteLink(paths.Worksite(p.WorksiteID), p.Name())},
 		{Label: "Veileder", Value: supervisor, TestID: "fact-supervisor"},
 		{Label: "Timer per uke", Value: domain.FormatHours(p.MinutesPerWeek) + " t, " + domain.FormatWeekdays(p.Weekdays), TestID: "fact-hours"},
-		{Label: "Periode", Value: domain.FormatDate(&p.Start) + "–" + domain.FormatDate(&p.PlannedEnd) + " (planlagt)", TestID: "fact-period"},
+		{Label: "Periode", Value: placementPeriod(p), TestID: "fact-period"},
 		{Label: "Mål", Value: domain.Label(domain.PlacementGoals(), p.Goal)},
 	}
 	if p.EndedOn != nil {
@@ -420,11 +420,19 @@ func (s *Server) placementEvaluation(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		msg := "Sluttevalueringen er lagret."
 		if ev.GotJob {
-			msg += " Deltakeren fikk jobb: du kan nå avslutte programmet med årsaken «Overgang til arbeid»."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
 		http.Redirect(w, r, paths.Placement(id, pid), http.StatusSeeOther)
 		return
 	}
 	s.placementRefused(w, r, id, pid, placementState{evaluation: &f, err: err})
+}
+
+// placementPeriod is a placement's period: to its last day once it has
+// ended, else to its planned end, marked as planned.
+func placementPeriod(p *domain.Placement) string {
+	if p.EndedOn != nil {
+		return p.Period()
+	}
+	return domain.FormatDate(&p.Start) + "–" + domain.FormatDate(&p.PlannedEnd) + " (planlagt)"
 }
