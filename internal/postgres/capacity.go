@@ -72,11 +72,15 @@ type CapacityPage struct {
 // CapacitySQL is the capacity page's query for the week of monday (exported
 // for the benchmark's EXPLAIN). Sorting needs the free places now of every
 // worksite the filter lets through, so the query counts the placements
-// holding a place this week per worksite (one bitmap scan of the partial
-// index placements_worksite_idx), ranks the narrow rows (id, free now, the
-// name keys, and the count over all of them) and cuts the page; only the
-// page's worksites then get their nine weekly counts, each from an index
-// scan of placements_worksite_idx on (worksite_id, start_date, end).
+// holding a place this week per worksite (an index-only scan of the partial
+// index placements_holding_idx, migration 000024: no heap visits), ranks
+// the narrow rows (id, free now, the name keys) and cuts the page; only the
+// page's worksites then get their nine weekly counts, each an index-only
+// scan of placements_holding_idx on (worksite_id, start_date). The total is
+// counted once, apart (an InitPlan): a window count(*) OVER () over the
+// ranked rows cost more (every row spooled), and the count needs no
+// employer's name, only an anti-join on the inactive employers (or a
+// semi-join on the sector's).
 func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	var a sqlArgs
 	mon := a.add(domain.WeekStart(monday))
@@ -85,9 +89,12 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 		counts = append(counts, fmt.Sprintf("count(*) FILTER (WHERE pl.start_date <= %s::date + %d AND coalesce(pl.ended_on, pl.planned_end) >= %s::date + %d)::int",
 			mon, 7*i+4, mon, 7*i))
 	}
+	// where filters the worksites (alias w, with u the places in use now);
+	// sector the employer (alias e).
 	var where []string
+	sector := ""
 	if q.Sector != "" {
-		where = append(where, "e.sector = "+a.add(q.Sector))
+		sector = "e.sector = " + a.add(q.Sector)
 	}
 	if q.Area != "" {
 		where = append(where, "w.area = "+a.add(q.Area))
@@ -102,6 +109,10 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	if len(where) > 0 {
 		filter = " AND " + strings.Join(where, " AND ")
 	}
+	rankFilter := filter
+	if sector != "" {
+		rankFilter += " AND " + sector
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = CapacityPageSize
@@ -109,21 +120,35 @@ func CapacitySQL(q CapacityQuery, monday time.Time) (string, []any) {
 	page := min(max(q.Page, 1), CapacityMaxPage)
 	// The status list is literal: the planner proves the partial index's
 	// predicate only from constants.
-	sql := `WITH now_used AS (
-		SELECT pl.worksite_id, count(*)::int AS n
+	nowUsed := `SELECT pl.worksite_id, count(*)::int AS n
 		FROM placements pl
 		WHERE pl.status IN ('planned', 'active', 'paused')
 		  AND pl.start_date <= ` + mon + `::date + 4 AND coalesce(pl.ended_on, pl.planned_end) >= ` + mon + `::date
-		GROUP BY pl.worksite_id
+		GROUP BY pl.worksite_id`
+	// The total needs no employer's name: a semi-join on the sector's
+	// employers, or an anti-join on the (few) inactive employers, is
+	// cheaper than joining all of them.
+	total := `SELECT count(*)::int FROM worksites w`
+	if q.OnlyFree {
+		total += ` LEFT JOIN now_used u ON u.worksite_id = w.id`
+	}
+	total += ` WHERE w.active` + filter
+	if sector != "" {
+		total += ` AND EXISTS (SELECT FROM employers e WHERE e.id = w.employer_id AND e.active AND ` + sector + `)`
+	} else {
+		total += ` AND NOT EXISTS (SELECT FROM employers e WHERE e.id = w.employer_id AND NOT e.active)`
+	}
+	sql := `WITH now_used AS (` + nowUsed + `
 	), ranked AS (
-		SELECT w.id, w.places - coalesce(u.n, 0) AS free_now, e.name_key, w.employer_id, w.name, count(*) OVER () AS total
+		SELECT w.id, w.places - coalesce(u.n, 0) AS free_now, e.name_key, w.employer_id, w.name
 		FROM worksites w JOIN employers e ON e.id = w.employer_id
 		LEFT JOIN now_used u ON u.worksite_id = w.id
-		WHERE w.active AND e.active` + filter + `
+		WHERE w.active AND e.active` + rankFilter + `
 		ORDER BY free_now DESC, e.name_key, w.employer_id, w.name, w.id
 		LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add((page-1)*limit) + `
 	)
-	SELECT r.id, w.name, w.employer_id, e.name AS employer, e.sector, w.area, w.languages, w.places, r.total::int AS total,
+	SELECT r.id, w.name, w.employer_id, e.name AS employer, e.sector, w.area, w.languages, w.places,
+		(` + total + `) AS total,
 		(SELECT ARRAY[` + strings.Join(counts, ",\n\t\t\t") + `]
 		 FROM placements pl
 		 WHERE pl.worksite_id = r.id AND pl.status IN ('planned', 'active', 'paused')

@@ -140,6 +140,12 @@ func TestCapacityPage(t *testing.T) {
 		{postgres.CapacityQuery{Language: "uk", Sector: "nursing_home"}, []int64{home[1]}},
 		{postgres.CapacityQuery{OnlyFree: true}, []int64{shop[0], home[0]}},
 		{postgres.CapacityQuery{OnlyFree: true, Area: "Nord"}, nil},
+		// The total is counted apart from the page (pl-speed): the inactive
+		// employer's worksite stays out of a sector's count too.
+		{postgres.CapacityQuery{Sector: "shop"}, []int64{shop[0]}},
+		{postgres.CapacityQuery{Sector: "shop", OnlyFree: true}, []int64{shop[0]}},
+		{postgres.CapacityQuery{Sector: "nursing_home", OnlyFree: true}, []int64{home[0]}},
+		{postgres.CapacityQuery{Area: "Øst"}, nil},
 		{postgres.CapacityQuery{Limit: 2}, []int64{shop[0], home[0]}},
 		{postgres.CapacityQuery{Limit: 2, Page: 2}, []int64{home[1]}},
 	} {
@@ -153,6 +159,9 @@ func TestCapacityPage(t *testing.T) {
 		}
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%+v: %v, want %v", c.q, got, c.want)
+		}
+		if c.q.Limit == 0 && len(got) > 0 && page.Total != len(got) {
+			t.Errorf("%+v: total %d, want %d", c.q, page.Total, len(got))
 		}
 		if c.q.Limit == 2 && (page.Total != 3 || page.HasNext != (c.q.Page < 2)) {
 			t.Errorf("%+v: total %d, next %v", c.q, page.Total, page.HasNext)

@@ -52,7 +52,7 @@ func (e *DuplicateOrgNrError) Unwrap() error {
 // placesInUse is the SQL predicate of a placement holding a place at its
 // worksite on the day $today: planned, active or paused, and its period
 // covering the day. The status list is literal, so the planner matches the
-// partial index placements_worksite_idx.
+// partial index placements_holding_idx.
 func placesInUse(alias, today string) string {
 	return alias + `.status IN ('planned', 'active', 'paused') AND ` + alias + `.start_date <= ` + today +
 		` AND coalesce(` + alias + `.ended_on, ` + alias + `.planned_end) >= ` + today

@@ -368,7 +368,7 @@ func TestWorksitesContactsAndTheWorksitePageScope(t *testing.T) {
 }
 
 // TestWorksiteInUseCountUsesItsIndex: the count of places in use matches
-// the partial index placements_worksite_idx (literal statuses).
+// the partial index placements_holding_idx (literal statuses).
 func TestWorksiteInUseCountUsesItsIndex(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -393,7 +393,7 @@ func TestWorksiteInUseCountUsesItsIndex(t *testing.T) {
 		}
 		plan += l + "\n"
 	}
-	if !strings.Contains(plan, "placements_worksite_idx") {
-		t.Errorf("the in-use count does not use placements_worksite_idx:\n%s", plan)
+	if !strings.Contains(plan, "placements_holding_idx") {
+		t.Errorf("the in-use count does not use placements_holding_idx:\n%s", plan)
 	}
 }

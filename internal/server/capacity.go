@@ -106,8 +106,10 @@ func capacityView(u *domain.User, p capacityParams, page *postgres.CapacityPage)
 	if p.Area != "" && !slices.Contains(page.Areas, p.Area) {
 		v.Areas = append(v.Areas, domain.Option{Value: p.Area, Label: p.Area})
 	}
-	// The participants' languages (a list of the app, no query).
+	// The participants' languages (a list of the app, no query; one copy
+	// serves the labels of all rows too).
 	v.Langs = domain.Languages()
+	langs := v.Langs
 	if p.Language != "" && !slices.ContainsFunc(v.Langs, func(o domain.Option) bool { return o.Value == p.Language }) {
 		v.Langs = append(v.Langs, domain.Option{Value: p.Language, Label: languageLabel(p.Language)})
 	}
@@ -119,7 +121,7 @@ func capacityView(u *domain.User, p capacityParams, page *postgres.CapacityPage)
 			Sector: capacity.SectorLabel(row.Sector), Area: row.Area, Places: row.Places}
 		var ls []string
 		for _, l := range row.Languages {
-			ls = append(ls, languageLabel(l))
+			ls = append(ls, languageLabelIn(langs, l))
 		}
 		cr.Languages = strings.Join(ls, ", ")
 		for _, f := range row.Free() {
@@ -166,12 +168,15 @@ func capacityWeek(mon time.Time) capacity.Week {
 
 // languageLabel is a language code's Norwegian name (the code itself when
 // unknown).
-func languageLabel(code string) string {
+func languageLabel(code string) string { return languageLabelIn(domain.Languages(), code) }
+
+// languageLabelIn is languageLabel with the list of languages at hand.
+func languageLabelIn(langs []domain.Option, code string) string {
 	switch code {
 	case "nb", "no":
 		return "Norsk"
 	}
-	return domain.Label(domain.Languages(), code)
+	return domain.Label(langs, code)
 }
 
 // placementHistorySection is the person page's "Praksisplasser" section, for
