@@ -256,3 +256,15 @@ func PersonPlacements(personID int64) string { return Person(personID) + "/place
 func Placement(personID, placementID int64) string {
 	return PersonPlacements(personID) + "/" + id(placementID)
 }
+
+// Health is the health worklist (the health role) and the leaders' counts.
+func Health() string { return "/health" }
+
+// PersonHealth is a person's health checklist (the health role only).
+func PersonHealth(personID int64) string { return Person(personID) + "/health" }
+
+// PersonHealthAccess is a person's health access report (who read, when, why).
+func PersonHealthAccess(personID int64) string { return PersonHealth(personID) + "/access" }
+
+// PersonHealthAccessCSV is the health access report as CSV.
+func PersonHealthAccessCSV(personID int64) string { return PersonHealth(personID) + "/access.csv" }

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS audit_events_health_idx;
+DROP TABLE IF EXISTS health_items;
