@@ -131,7 +131,11 @@ func TestHealthChecklistThroughHTTP(t *testing.T) {
 		t.Errorf("deadline not met: %v %v", done, err)
 	}
 	// The summary line follows (the other items are not yet due).
-	clMust(t, c.get(path), http.StatusOK, "Helseoppfølging: pågår")
+	r = c.get(path)
+	clMust(t, r, http.StatusOK, "Helseoppfølging: pågår")
+	if strings.Contains(r.Body, "Frist endret") || strings.Contains(r.Body, "Helse"+"punkt") || strings.Contains(r.Body, "Helsefrist") {
+		t.Error("the caseworker's timeline shows a health change")
+	}
 
 	// Another unit's person: 404 for the health role.
 	v := app.client()

@@ -29,12 +29,12 @@ type ChecklistView struct {
 
 // ItemView is one item with its edit form.
 type ItemView struct {
-	ID          int64
-	Title       string
-	Hint        string // e.g. "Med røntgen (10–35 år ved ankomst)"
-	Status      Tag
-	Facts       []layout.Fact // due (and, for vaccines, the latest), dates, place, interpreter, note
-	Updated     string
+	ID      int64
+	Title   string
+	Hint    string // e.g. "Med røntgen (10–35 år ved ankomst)"
+	Status  Tag
+	Facts   []layout.Fact // due (and, for vaccines, the latest), dates, place, interpreter, note
+	Updated string
 
 	Action   string
 	Form     domain.HealthItemForm
