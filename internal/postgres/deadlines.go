@@ -376,6 +376,20 @@ func (db *DB) MarkDeadline(ctx context.Context, s domain.Scope, personID int64, 
 		entity := entityDeadline
 		if rule.Health {
 			entity = domain.EntityHealthDeadline
+			// The checklist item of the same kind follows (issue 10): done on
+			// the same day, or open again when the mark is undone. Its
+			// version moves, so an open item form answers 409.
+			if _, err := tx.Exec(ctx, `
+				UPDATE health_items SET
+					status = CASE WHEN $3::date IS NOT NULL THEN 'done'
+					              WHEN status = 'done' THEN CASE WHEN booked_on IS NULL THEN 'not_started' ELSE 'booked' END
+					              ELSE status END,
+					done_on = $3, version = version + 1, updated_at = now(), updated_by = $4
+				WHERE person_id = $1 AND kind = $2
+				  AND ($3::date IS NOT NULL AND status IN ('not_started', 'booked')
+				       OR $3::date IS NULL AND status = 'done')`, personID, kind, doneOn, s.UserID); err != nil {
+				return err
+			}
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entity, EntityID: &cur.ID, PersonID: &personID,
 			Changes: domain.Changes{"done_on": {Old: dateStr(cur.DoneOn), New: dateStr(doneOn)}},

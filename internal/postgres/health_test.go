@@ -252,3 +252,30 @@ func TestHealthSummaryOnPersonPage(t *testing.T) {
 		t.Errorf("other unit: %q %v", *st, err)
 	}
 }
+
+// Marking the TB deadline done on Frister marks the checklist item done on
+// the same day (and undoing the mark opens it again): the two never
+// disagree, whichever page the health worker used.
+func TestHealthDeadlineMarksItsItem(t *testing.T) {
+	f := dlFixture(t, "2026-03-01")
+	ctx := context.Background()
+	s := f.health.Scope()
+	id := hlPerson(t, f, "2026-02-20", "2026-02-25")
+	d, err := f.db.GetDeadline(ctx, s, id, domain.KindTBScreening)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err = f.db.MarkDeadline(ctx, s, id, domain.KindTBScreening, ptr(date("2026-02-27")), d.Version); err != nil {
+		t.Fatal(err)
+	}
+	tb := hlItem(t, hlRead(t, f, id), domain.HealthTB)
+	if tb.Status != domain.HealthDone || tb.DoneOn == nil || tb.DoneOn.Format("2006-01-02") != "2026-02-27" {
+		t.Errorf("after the deadline was marked: item %+v", tb)
+	}
+	if _, err = f.db.MarkDeadline(ctx, s, id, domain.KindTBScreening, nil, d.Version); err != nil {
+		t.Fatal(err)
+	}
+	if tb = hlItem(t, hlRead(t, f, id), domain.HealthTB); tb.Status != domain.HealthNotStarted || tb.DoneOn != nil {
+		t.Errorf("after the mark was undone: item %+v", tb)
+	}
+}

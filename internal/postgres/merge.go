@@ -167,6 +167,8 @@ func mergeMoves() []string {
 		"attendance", "programme_group_members",
 		// Placements (their follow-ups and evaluations follow them).
 		"placements",
+		// Health checklist items the survivor lacks (see mergeOnlyIf).
+		"health_items",
 	}
 }
 
@@ -184,6 +186,8 @@ func mergeOnlyIf() map[string]string {
 		"programmes":              noProgramme,
 		"attendance":              `NOT EXISTS (SELECT 1 FROM attendance s WHERE s.person_id = $2 AND s.day = m.day)`,
 		"programme_group_members": `NOT EXISTS (SELECT 1 FROM programme_group_members s WHERE s.person_id = $2 AND s.group_id = m.group_id)`,
+		// A checklist item the survivor has already stays the survivor's.
+		"health_items": `NOT EXISTS (SELECT 1 FROM health_items s WHERE s.person_id = $2 AND s.kind = m.kind)`,
 	}
 }
 
