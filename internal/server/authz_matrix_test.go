@@ -268,6 +268,12 @@ func authzMatrix() []authzRoute {
 
 		// Capacity (issue 9): the worksites' free places, no person data (every unit the same).
 		{"GET", "/placements/capacity", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
+		// Health worklist and access report (issue 10): /health is the health role's worklist and the
+		// leaders' (and admins') counts; the access report is for leaders and admins (GDPR access requests).
+		{"GET", "/health", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/health/access", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/health/access.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 
