@@ -52,7 +52,7 @@ func TestHealthWorklistScopeAndAudit(t *testing.T) {
 	overdue := hlItem(t, f, a1, "tb_screening", "not_started", -20)
 	booked := hlItem(t, f, a1, "health_check", "booked", 3)
 	soon := hlItem(t, f, a2, "vaccines", "not_started", 14)
-	hlItem(t, f, a2, "gp", "not_started", 15)      // beyond the horizon
+	hlItem(t, f, a2, "gp", "not_started", 15)     // beyond the horizon
 	hlItem(t, f, a2, "tb_screening", "done", -30) // done: not open
 	hlItem(t, f, a3, "mental_health", "declined", -5)
 	hlItem(t, f, b1, "tb_screening", "not_started", -3) // another unit

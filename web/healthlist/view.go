@@ -10,17 +10,17 @@ import (
 
 // WorklistView is the worklist page's model.
 type WorklistView struct {
-	User      *domain.User
-	Horizon   int // days ahead that count as due soon
-	Kind      string
-	Kinds     []domain.Option // the kind filter's options ("" is all)
-	Dir       string          // "desc" or ""
-	Due       layout.SortColumn
-	Rows      []WorklistRow
-	NextURL   string
-	FirstURL  string
-	AllURL    string // the list without a kind filter
-	IsFirst   bool
+	User     *domain.User
+	Horizon  int // days ahead that count as due soon
+	Kind     string
+	Kinds    []domain.Option // the kind filter's options ("" is all)
+	Dir      string          // "desc" or ""
+	Due      layout.SortColumn
+	Rows     []WorklistRow
+	NextURL  string
+	FirstURL string
+	AllURL   string // the list without a kind filter
+	IsFirst  bool
 }
 
 // WorklistRow is one open item.
