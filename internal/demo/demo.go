@@ -263,6 +263,9 @@ func moduleSteps(today time.Time) []demoStep {
 			if err := db.RefreshAllDeadlines(ctx); err != nil {
 				return "", err
 			}
+			if err := db.RefreshAllHealthItems(ctx); err != nil {
+				return "", err
+			}
 			n, err := db.DemoCompleteOldDeadlines(ctx, today)
 			return fmt.Sprintf("Computed deadlines due over a month ago marked done: %d.", n), err
 		}},

@@ -62,6 +62,10 @@ const (
 	EntityPlacement           = "placement"            // a participant's placement
 	EntityPlacementFollowup   = "placement_followup"   // a follow-up conversation
 	EntityPlacementEvaluation = "placement_evaluation" // the end evaluation
+	// Health follow-up (issue 10): named health… so other roles never see
+	// them on the timeline.
+	EntityHealthItems = "health_items" // a read of a person's health checklist
+	EntityHealthItem  = "health_item"  // one checklist item changed
 )
 
 // auditAction is one row of the action table.
@@ -212,6 +216,8 @@ var auditEntityTable = []auditEntity{
 	{name: EntityPlacement, label: "Praksisplass"},
 	{name: EntityPlacementFollowup, label: "Oppfølgingssamtale", create: "Oppfølgingssamtale i praksis"},
 	{name: EntityPlacementEvaluation, label: "Sluttevaluering av praksis"},
+	{name: EntityHealthItems, label: "Helseoppfølging"},
+	{name: EntityHealthItem, label: "Helsepunkt"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -418,6 +424,18 @@ var auditFieldTable = []auditField{
 	{name: "contact_supervisor", label: "Veileder"},
 	{name: "contact_worksite", label: "Kontaktpersonens arbeidssted"},
 	{name: "contact_active", label: "Aktiv kontaktperson"},
+	// Health follow-up (issue 10): an item's changes (the logistics note
+	// only as "(endret)", never its text) and a read's purpose (details).
+	{name: "health_kind", label: "Helsepunkt", values: healthKinds},
+	{name: "health_status", label: "Status for helsepunktet", values: healthStatuses},
+	{name: "health_not_relevant_reason", label: "Hvorfor ikke aktuelt"},
+	{name: "health_booked_on", label: "Timedato"},
+	{name: "health_done_on", label: "Helsepunkt utført"},
+	{name: "health_place", label: "Sted", values: healthPlaces},
+	{name: "health_interpreter_booked", label: "Tolk bestilt"},
+	{name: "health_logistics_note", label: "Praktisk merknad"},
+	{name: "purpose", label: "Formål", values: healthPurposes},
+	{name: "purpose_text", label: "Beskrivelse av formålet"},
 }
 
 func findAuditField(name string) (int, bool) {
@@ -590,11 +608,16 @@ type AuditDetails struct {
 	Month  string `json:"month,omitempty"`  // YYYY-MM
 	Format string `json:"format,omitempty"` // csv, xlsx
 	Rows   int    `json:"rows,omitempty"`
+	// Health follow-up (issue 10): why the health items were read (the
+	// field "purpose": oppfølging, timebestilling, retting, annet; with
+	// "purpose_text" for annet). Label with HealthPurpose.Label.
+	Purpose     string `json:"purpose,omitempty"`
+	PurposeText string `json:"purpose_text,omitempty"`
 }
 
 // IsZero reports whether there are no details.
 func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
 		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
-		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0)
+		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "")
 }

@@ -410,6 +410,9 @@ func (db *DB) MergePersons(ctx context.Context, s domain.Scope, aID, bID int64, 
 		if err := refreshDeadlines(ctx, tx, sv.ID); err != nil {
 			return err
 		}
+		if err := refreshHealthItems(ctx, tx, sv.ID); err != nil {
+			return err
+		}
 		if err := refreshPlacementDeadline(ctx, tx, sv.ID); err != nil {
 			return err
 		}

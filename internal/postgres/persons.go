@@ -136,6 +136,9 @@ func (db *DB) insertPerson(ctx context.Context, tx pgx.Tx, s domain.Scope, unitI
 	if err := refreshDeadlines(ctx, tx, id); err != nil {
 		return 0, err
 	}
+	if err := refreshHealthItems(ctx, tx, id); err != nil {
+		return 0, err
+	}
 	return id, writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: domain.EntityPerson, EntityID: &id, PersonID: &id,
 		Changes: createdPersonChanges(in)})
 }
@@ -303,6 +306,9 @@ func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in dom
 			return err
 		}
 		if err := refreshDeadlines(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := refreshHealthItems(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: "person", EntityID: &id, PersonID: &id, Changes: changes}); err != nil {
