@@ -44,28 +44,20 @@ type HealthAccessPage struct {
 
 // HealthPurposeOf is the purpose an event's details record ("" when none).
 func HealthPurposeOf(e AuditEvent) string {
-	var d struct {
-		Purpose     string `json:"purpose"`
-		PurposeText string `json:"purpose_text"`
-	}
+	var d domain.AuditDetails
 	if len(e.Details) == 0 || json.Unmarshal(e.Details, &d) != nil {
 		return ""
 	}
 	return d.Purpose
 }
 
-// HealthPurposeTextOf is the free text of purpose "annet", when the details hold one.
+// HealthPurposeTextOf is the free text of purpose "annet", if any.
 func HealthPurposeTextOf(e AuditEvent) string {
-	var d map[string]any
+	var d domain.AuditDetails
 	if len(e.Details) == 0 || json.Unmarshal(e.Details, &d) != nil {
 		return ""
 	}
-	for _, k := range []string{"purpose_text", "purpose_note"} {
-		if v, ok := d[k].(string); ok {
-			return v
-		}
-	}
-	return ""
+	return d.PurposeText
 }
 
 // PersonHealthAccess returns one page of a person's health access report,

@@ -28,22 +28,15 @@ import (
 const HealthDueSoonDays = 14
 
 // HealthPurposeWorklist is the access-log purpose of a worklist read
-// (audit_events.details.purpose).
+// (audit_events.details.purpose), beside the purposes a health worker
+// chooses when opening a person (domain.PurposeFollowUp …): the worklist
+// shows names, kinds, statuses and due dates, so it is a read of health data
+// of every person on the page.
 const HealthPurposeWorklist = "worklist"
 
-// EntityHealthItemsRead is the audited entity of a read or change of health items.
-const EntityHealthItemsRead = "health_items"
-
-// worklistKinds are the item kinds of migration 000025, in checklist order.
-var worklistKinds = []string{"tb_screening", "health_check", "vaccines", "mental_health", "gp", "dental"}
-
-// WorklistKinds lists the item kinds in checklist order.
-func WorklistKinds() []string { return append([]string(nil), worklistKinds...) }
-
-// validWorklistKind reports whether k is an item kind.
 func validWorklistKind(k string) bool {
-	for _, x := range worklistKinds {
-		if x == k {
+	for _, o := range domain.HealthKinds() {
+		if o.Value == k {
 			return true
 		}
 	}
@@ -126,8 +119,10 @@ func (db *DB) HealthWorklist(ctx context.Context, s domain.Scope, q WorklistQuer
 	if s.UserID != 0 {
 		uid = &s.UserID
 	}
-	// $1 today, $2 horizon, $3 kind, $4 user, $5 role, $6 request, $7 purpose; the unit $8.
-	args := []any{page.Today, page.Today.AddDate(0, 0, HealthDueSoonDays), q.Kind, uid, string(s.Role), s.RequestID, HealthPurposeWorklist}
+	// $1 today, $2 horizon, $3 kind, $4 user, $5 role, $6 request, $7 details,
+	// $8 entity, $9 action; the unit $10.
+	args := []any{page.Today, page.Today.AddDate(0, 0, HealthDueSoonDays), q.Kind, uid, string(s.Role), s.RequestID,
+		domain.AuditDetails{Purpose: HealthPurposeWorklist}, domain.EntityHealthItems, domain.ActionView}
 	where, uargs := unitScope(s, "p.unit_id", len(args)+1)
 	args = append(args, uargs...)
 	cmp, dir := ">", "ASC"
@@ -153,7 +148,7 @@ func (db *DB) HealthWorklist(ctx context.Context, s domain.Scope, q WorklistQuer
 		SELECT person_id FROM page ORDER BY due_date ` + dir + `, id ` + dir + ` LIMIT ` + strconv.Itoa(q.Limit) + `
 	), logged AS (
 		INSERT INTO audit_events (user_id, user_role, action, entity, person_id, details, request_id)
-		SELECT $4::bigint, $5, 'view', 'health_items', person_id, jsonb_build_object('purpose', $7::text), $6
+		SELECT $4::bigint, $5, $9, $8, person_id, $7::jsonb, $6
 		FROM (SELECT DISTINCT person_id FROM shown) d
 		ORDER BY person_id
 	)
@@ -243,9 +238,9 @@ func (db *DB) HealthCounts(ctx context.Context, s domain.Scope, unitID int64) (H
 	if err := db.Pool.SendBatch(ctx, &b).Close(); err != nil {
 		return c, err
 	}
-	for _, k := range worklistKinds {
-		kc := counts[k]
-		kc.Kind = k
+	for _, k := range domain.HealthKinds() {
+		kc := counts[k.Value]
+		kc.Kind = k.Value
 		c.Kinds = append(c.Kinds, kc)
 	}
 	return c, nil

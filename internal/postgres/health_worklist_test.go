@@ -10,27 +10,35 @@ import (
 	"ankomst/internal/postgres"
 )
 
-// hlNow is the worklist tests' today: 2026-12-01.
-func hlNow() time.Time { return time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) }
+// wlNow is the worklist tests' today: 2026-12-01.
+func wlNow() time.Time { return time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) }
 
-// hlItem inserts a health item by SQL (the checklist's creation is another
-// part's); due is days from hlNow (negative: overdue).
-func hlItem(t *testing.T, f *fixture, personID int64, kind, status string, due int) int64 {
+// wlItem inserts a health item by SQL (the checklist's creation is another
+// part's); due is days from wlNow (negative: overdue).
+func wlItem(t *testing.T, f *fixture, personID int64, kind, status string, due int) int64 {
 	t.Helper()
 	var doneOn *time.Time
 	if status == "done" {
-		d := hlNow().AddDate(0, 0, due)
+		d := wlNow().AddDate(0, 0, due)
 		doneOn = &d
 	}
+	// The person's checklist from CreatePerson is set aside first (not
+	// relevant), so only the items a test sets up are open.
 	var id int64
-	if err := f.db.Pool.QueryRow(context.Background(), `INSERT INTO health_items (person_id, kind, status, due_date, done_on)
-		VALUES ($1, $2, $3, $4::date, $5::date) RETURNING id`, personID, kind, status, domain.Date(hlNow()).AddDate(0, 0, due), doneOn).Scan(&id); err != nil {
+	if _, err := f.db.Pool.Exec(context.Background(), `UPDATE health_items SET status = 'not_relevant', not_relevant_reason = 'test', version = version + 10
+		WHERE person_id = $1 AND version = 1`, personID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Pool.QueryRow(context.Background(), `INSERT INTO health_items (person_id, kind, status, due_date, done_on, version)
+		VALUES ($1, $2, $3, $4::date, $5::date, 2)
+		ON CONFLICT (person_id, kind) DO UPDATE SET status = EXCLUDED.status, due_date = EXCLUDED.due_date,
+			done_on = EXCLUDED.done_on, not_relevant_reason = '', version = health_items.version + 1 RETURNING id`, personID, kind, status, domain.Date(wlNow()).AddDate(0, 0, due), doneOn).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
 }
 
-func hlAuditCount(t *testing.T, f *fixture, personID int64) int {
+func wlAuditCount(t *testing.T, f *fixture, personID int64) int {
 	t.Helper()
 	var n int
 	if err := f.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events
@@ -42,27 +50,27 @@ func hlAuditCount(t *testing.T, f *fixture, personID int64) int {
 
 func TestHealthWorklistScopeAndAudit(t *testing.T) {
 	f := newFixture(t)
-	f.db.Now = hlNow
+	f.db.Now = wlNow
 	ctx := context.Background()
 	healthB := mkUser(t, f.db, "health-b@x.no", domain.RoleHealth, "B")
 	a1 := clCreate(t, f, f.cwA, input("Amina", "Haidari", f.cwA))
 	a2 := clCreate(t, f, f.cwA, input("Omar", "Said", f.cwA))
 	a3 := clCreate(t, f, f.cwA, input("Lina", "Farah", f.cwA))
 	b1 := clCreate(t, f, f.cwB, input("Yusuf", "Ali", f.cwB))
-	overdue := hlItem(t, f, a1, "tb_screening", "not_started", -20)
-	booked := hlItem(t, f, a1, "health_check", "booked", 3)
-	soon := hlItem(t, f, a2, "vaccines", "not_started", 14)
-	hlItem(t, f, a2, "gp", "not_started", 15)     // beyond the horizon
-	hlItem(t, f, a2, "tb_screening", "done", -30) // done: not open
-	hlItem(t, f, a3, "mental_health", "declined", -5)
-	hlItem(t, f, b1, "tb_screening", "not_started", -3) // another unit
+	overdue := wlItem(t, f, a1, "tb_screening", "not_started", -20)
+	booked := wlItem(t, f, a1, "health_check", "booked", 3)
+	soon := wlItem(t, f, a2, "vaccines", "not_started", 14)
+	wlItem(t, f, a2, "gp", "not_started", 15)     // beyond the horizon
+	wlItem(t, f, a2, "tb_screening", "done", -30) // done: not open
+	wlItem(t, f, a3, "mental_health", "declined", -5)
+	wlItem(t, f, b1, "tb_screening", "not_started", -3) // another unit
 
 	for _, u := range []*domain.User{f.cwA, f.leaderA, f.hou, f.admin} {
 		if _, err := f.db.HealthWorklist(ctx, u.Scope(), postgres.WorklistQuery{}); domain.ErrorCode(err) != domain.EFORBIDDEN {
 			t.Errorf("%s read the worklist: %v", u.Role, err)
 		}
 	}
-	if n := hlAuditCount(t, f, a1); n != 0 {
+	if n := wlAuditCount(t, f, a1); n != 0 {
 		t.Fatalf("a refused read logged %d rows", n)
 	}
 
@@ -84,7 +92,7 @@ func TestHealthWorklistScopeAndAudit(t *testing.T) {
 		t.Errorf("due soon: days %d", page.Rows[2].DaysOverdue)
 	}
 	// One access-log row per person shown, with the purpose, none for others.
-	if a, b, c, d := hlAuditCount(t, f, a1), hlAuditCount(t, f, a2), hlAuditCount(t, f, a3), hlAuditCount(t, f, b1); a != 1 || b != 1 || c != 0 || d != 0 {
+	if a, b, c, d := wlAuditCount(t, f, a1), wlAuditCount(t, f, a2), wlAuditCount(t, f, a3), wlAuditCount(t, f, b1); a != 1 || b != 1 || c != 0 || d != 0 {
 		t.Errorf("access-log rows %d %d %d %d, want 1 1 0 0", a, b, c, d)
 	}
 	var uid int64
@@ -107,12 +115,12 @@ func TestHealthWorklistScopeAndAudit(t *testing.T) {
 	if _, err := f.db.HealthWorklist(ctx, f.health.Scope(), postgres.WorklistQuery{Kind: "x'--"}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("bad kind: %v", err)
 	}
-	before := hlAuditCount(t, f, a1)
+	before := wlAuditCount(t, f, a1)
 	p1, err := f.db.HealthWorklist(ctx, f.health.Scope(), postgres.WorklistQuery{Desc: true, Limit: 1})
 	if err != nil || len(p1.Rows) != 1 || p1.Rows[0].ID != soon || !p1.HasNext {
 		t.Fatalf("desc page 1 %+v %v", p1, err)
 	}
-	if hlAuditCount(t, f, a1) != before {
+	if wlAuditCount(t, f, a1) != before {
 		t.Errorf("the peeked row's person was logged")
 	}
 	c := p1.Rows[0].Cursor()
@@ -132,23 +140,25 @@ func TestHealthWorklistScopeAndAudit(t *testing.T) {
 
 func TestHealthCountsLeadersOnly(t *testing.T) {
 	f := newFixture(t)
-	f.db.Now = hlNow
+	f.db.Now = wlNow
 	ctx := context.Background()
 	leaderB := mkUser(t, f.db, "leader-b@x.no", domain.RoleLeader, "B")
 	// Arrival 2026-01-05, settled 2026-02-01 (input's dates).
 	a1 := clCreate(t, f, f.cwA, input("Amina", "Haidari", f.cwA))
 	a2 := clCreate(t, f, f.cwA, input("Omar", "Said", f.cwA))
 	b1 := clCreate(t, f, f.cwB, input("Yusuf", "Ali", f.cwB))
-	hlItem(t, f, a1, "tb_screening", "not_started", -2)
-	hlItem(t, f, a1, "gp", "booked", 5)
-	hlItem(t, f, b1, "tb_screening", "not_started", -2)
+	wlItem(t, f, a1, "tb_screening", "not_started", -2)
+	wlItem(t, f, a1, "gp", "booked", 5)
+	wlItem(t, f, b1, "tb_screening", "not_started", -2)
 	exec := func(sql string, args ...any) {
 		if _, err := f.db.Pool.Exec(ctx, sql, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// TB done 10 days after arrival for a2; GP done for a2.
-	exec(`INSERT INTO health_items (person_id, kind, status, due_date, done_on) VALUES ($1, 'tb_screening', 'done', '2026-01-19', '2026-01-15'), ($1, 'gp', 'done', '2026-05-01', '2026-03-01')`, a2)
+	exec(`UPDATE health_items SET status = 'not_relevant', not_relevant_reason = 'test' WHERE person_id = $1`, a2)
+	exec(`INSERT INTO health_items (person_id, kind, status, due_date, done_on) VALUES ($1, 'tb_screening', 'done', '2026-01-19', '2026-01-15'), ($1, 'gp', 'done', '2026-05-01', '2026-03-01')
+		ON CONFLICT (person_id, kind) DO UPDATE SET status = EXCLUDED.status, due_date = EXCLUDED.due_date, done_on = EXCLUDED.done_on, not_relevant_reason = ''`, a2)
 
 	for _, u := range []*domain.User{f.cwA, f.health, f.hou} {
 		if _, err := f.db.HealthCounts(ctx, u.Scope(), 0); domain.ErrorCode(err) != domain.EFORBIDDEN {
@@ -194,11 +204,11 @@ func TestHealthCountsLeadersOnly(t *testing.T) {
 
 func TestPersonHealthAccessReport(t *testing.T) {
 	f := newFixture(t)
-	f.db.Now = hlNow
+	f.db.Now = wlNow
 	ctx := context.Background()
 	leaderB := mkUser(t, f.db, "leader-b@x.no", domain.RoleLeader, "B")
 	a1 := clCreate(t, f, f.cwA, input("Amina", "Haidari", f.cwA))
-	hlItem(t, f, a1, "tb_screening", "not_started", -2)
+	wlItem(t, f, a1, "tb_screening", "not_started", -2)
 	for range 3 {
 		if _, err := f.db.HealthWorklist(ctx, f.health.Scope(), postgres.WorklistQuery{}); err != nil {
 			t.Fatal(err)

@@ -23,24 +23,14 @@ func (s *Server) healthAccessRoutes(r chi.Router) {
 	r.Get("/persons/{id}/health/access.csv", s.personHealthAccessCSV)
 }
 
-// healthPurposeLabels are the purposes a read of health items records
-// (details.purpose), in Norwegian.
-var healthPurposeLabels = map[string]string{
-	postgres.HealthPurposeWorklist: "Arbeidsliste",
-	"followup":                     "Oppfølging",
-	"booking":                      "Timebestilling",
-	"correction":                   "Retting",
-	"other":                        "Annet",
-}
-
 func healthPurpose(e postgres.AuditEvent) string {
 	p := postgres.HealthPurposeOf(e)
 	if p == "" {
 		return ""
 	}
-	label, ok := healthPurposeLabels[p]
-	if !ok {
-		label = p
+	label := domain.HealthPurposeLabel(p)
+	if p == postgres.HealthPurposeWorklist {
+		label = "Arbeidsliste"
 	}
 	if t := postgres.HealthPurposeTextOf(e); t != "" {
 		label += ": " + t

@@ -24,24 +24,6 @@ func (s *Server) healthWorklistRoutes(r chi.Router) {
 	r.Get("/health", s.healthPage)
 }
 
-// healthKindLabels are the item kinds' Norwegian names on the worklist and
-// the counts.
-var healthKindLabels = map[string]string{
-	"tb_screening":  "Tuberkuloseundersøkelse",
-	"health_check":  "Helsekartlegging",
-	"vaccines":      "Vaksiner",
-	"mental_health": "Psykisk helse – kartlegging",
-	"gp":            "Fastlege",
-	"dental":        "Tannhelse (barn)",
-}
-
-func healthKindLabel(k string) string {
-	if l, ok := healthKindLabels[k]; ok {
-		return l
-	}
-	return k
-}
-
 func (s *Server) healthPage(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	switch {
@@ -84,9 +66,7 @@ func (s *Server) healthWorklist(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := worklistParams{Kind: q.Get("kind"), Desc: q.Get("dir") == "desc"}
 	kinds := []domain.Option{{Value: "", Label: "Alle punkter"}}
-	for _, k := range postgres.WorklistKinds() {
-		kinds = append(kinds, domain.Option{Value: k, Label: healthKindLabel(k)})
-	}
+	kinds = append(kinds, domain.HealthKinds()...)
 	if !slices.ContainsFunc(kinds, func(o domain.Option) bool { return o.Value == p.Kind }) {
 		p.Kind = ""
 	}
@@ -117,12 +97,12 @@ func (s *Server) healthWorklist(w http.ResponseWriter, r *http.Request) {
 	for _, it := range page.Rows {
 		row := healthlist.WorklistRow{
 			PersonName: it.PersonName, PersonURL: paths.PersonHealth(it.PersonID),
-			KindLabel: healthKindLabel(it.Kind), Due: domain.FormatDate(&it.Due),
+			KindLabel: domain.HealthKindLabel(it.Kind), Due: domain.FormatDate(&it.Due),
 			Overdue: it.DaysOverdue > 0, Language: domain.LanguageNames(it.Languages),
-			Status: "Ikke startet", StatusColor: "neutral",
+			Status: domain.HealthStatusLabel(it.Status), StatusColor: "neutral",
 		}
-		if it.Status == "booked" {
-			row.Status, row.StatusColor = "Bestilt", "info"
+		if it.Status == domain.HealthBooked {
+			row.StatusColor = "info"
 			if it.BookedOn != nil {
 				row.Status += " " + domain.FormatDate(it.BookedOn)
 			}
@@ -200,7 +180,7 @@ func (s *Server) healthCounts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, k := range c.Kinds {
-		v.Kinds = append(v.Kinds, healthlist.KindCount{Label: healthKindLabel(k.Kind), Open: k.Open, Overdue: k.Overdue})
+		v.Kinds = append(v.Kinds, healthlist.KindCount{Label: domain.HealthKindLabel(k.Kind), Open: k.Open, Overdue: k.Overdue})
 	}
 	v.MedianTB = "Ingen utført ennå"
 	if c.MedianTBDays != nil {

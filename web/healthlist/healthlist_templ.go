@@ -545,7 +545,7 @@ func Counts(v CountsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = layout.Facts([]layout.Fact{
-				{Label: "Median dager fra ankomst til utført tuberkuloseundersøkelse", Value: v.MedianTB, TestID: "median-tb"},
+				{Label: "Median dager fra ankomst til utført TB-undersøkelse", Value: v.MedianTB, TestID: "median-tb"},
 				{Label: "Andel bosatt for mer enn 3 måneder siden som har fått fastlege", Value: v.GPShare, TestID: "gp-share"},
 			}, "health-figures").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
