@@ -545,8 +545,8 @@ func Counts(v CountsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = layout.Facts([]layout.Fact{
-				{Label: "Median dager fra ankomst til utført TB-undersøkelse", Value: v.MedianTB, TestID: "median-tb"},
-				{Label: "Andel bosatt for mer enn 3 måneder siden som har fått fastlege", Value: v.GPShare, TestID: "gp-share"},
+				{Label: "TB-undersøkelse utført, median dager fra ankomst", Value: v.MedianTB, TestID: "median-tb"},
+				{Label: "Fastlege, andel av dem bosatt for over 3 måneder siden", Value: v.GPShare, TestID: "gp-share"},
 			}, "health-figures").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
