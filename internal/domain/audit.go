@@ -66,6 +66,9 @@ const (
 	// them on the timeline.
 	EntityHealthItems = "health_items" // a read of a person's health checklist
 	EntityHealthItem  = "health_item"  // one checklist item changed
+	// A health deadline (TB screening, health check) met or reopened: named
+	// health… so the change stays off other roles' timelines.
+	EntityHealthDeadline = "health_deadline"
 )
 
 // auditAction is one row of the action table.
@@ -218,6 +221,7 @@ var auditEntityTable = []auditEntity{
 	{name: EntityPlacementEvaluation, label: "Sluttevaluering av praksis"},
 	{name: EntityHealthItems, label: "Helseoppfølging"},
 	{name: EntityHealthItem, label: "Helsepunkt"},
+	{name: EntityHealthDeadline, label: "Helsefrist"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {

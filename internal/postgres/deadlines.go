@@ -371,7 +371,13 @@ func (db *DB) MarkDeadline(ctx context.Context, s domain.Scope, personID int64, 
 			WHERE id = $1`, cur.ID, doneOn, by, s.UserID); err != nil {
 			return err
 		}
-		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityDeadline, EntityID: &cur.ID, PersonID: &personID,
+		// A health deadline's change is a health event (hidden from other
+		// roles' timelines: entities named health…).
+		entity := entityDeadline
+		if rule.Health {
+			entity = domain.EntityHealthDeadline
+		}
+		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entity, EntityID: &cur.ID, PersonID: &personID,
 			Changes: domain.Changes{"done_on": {Old: dateStr(cur.DoneOn), New: dateStr(doneOn)}},
 			Details: &domain.AuditDetails{DeadlineKind: kind}}); err != nil {
 			return err

@@ -272,8 +272,8 @@ func (db *DB) UpdateHealthItem(ctx context.Context, s domain.Scope, personID, it
 }
 
 // meetHealthDeadline sets the done date of the deadline of the item's kind
-// (TB screening, health check) to the item's, with its audit row; other
-// kinds have no deadline.
+// (TB screening, health check) to the item's, with its audit row (entity
+// health_deadline: off other roles' timelines); other kinds have no deadline.
 func meetHealthDeadline(ctx context.Context, tx pgx.Tx, s domain.Scope, personID int64, kind string, doneOn *time.Time) error {
 	if rule, ok := domain.DeadlineRuleOf(kind); !ok || !rule.Health {
 		return nil
@@ -294,7 +294,7 @@ func meetHealthDeadline(ctx context.Context, tx pgx.Tx, s domain.Scope, personID
 	} else if err != nil {
 		return err
 	}
-	return writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityDeadline, EntityID: &id, PersonID: &personID,
+	return writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: domain.EntityHealthDeadline, EntityID: &id, PersonID: &personID,
 		Changes: domain.Changes{"done_on": {Old: dateStr(old), New: dateStr(doneOn)}},
 		Details: &domain.AuditDetails{DeadlineKind: kind}})
 }

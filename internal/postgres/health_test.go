@@ -204,7 +204,7 @@ func TestHealthItemUpdate(t *testing.T) {
 	if n := countAudit(t, f, `person_id = $1 AND entity = 'health_item' AND changes->'health_status'->>'new' = 'done'`, id); n != 1 {
 		t.Errorf("%d done audit rows", n)
 	}
-	if n := countAudit(t, f, `person_id = $1 AND entity = 'deadline' AND details->>'deadline_kind' = 'tb_screening'`, id); n != 1 {
+	if n := countAudit(t, f, `person_id = $1 AND entity = 'health_deadline' AND details->>'deadline_kind' = 'tb_screening'`, id); n != 1 {
 		t.Errorf("%d deadline audit rows", n)
 	}
 	// Back to booked: the deadline is open again.

@@ -29,7 +29,8 @@ package server_test
 // of Øst (merge), {noteID}/{taskID} the person's note and task, {kind} a
 // legal deadline (programme_offer unless the row says with: "kind=…"),
 // {groupID} a group of Øst (its {personID} the person), {placementID} a
-// placement of the person, * a static file.
+// placement of the person, {itemID} an item of the person's health
+// checklist, * a static file.
 //
 // Write down what the app SHOULD answer. Where it answers something else
 // today, keep the right answer in the table and add the cell, with what it
@@ -274,6 +275,13 @@ func authzMatrix() []authzRoute {
 		{"GET", "/health", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/persons/{id}/health/access", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/persons/{id}/health/access.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
+		// Health checklist (issue 10): the health role alone (of Øst, the person's unit; another unit's person is 404 for it:
+		// TestHealthOtherUnit). {itemID} is an item of the person's checklist. Without a purpose in the session the page is the
+		// purpose form and an item's POST goes back to it (303).
+		{"GET", "/persons/{id}/health", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
+		{"POST", "/persons/{id}/health/purpose", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
+		{"POST", "/persons/{id}/health/items/{itemID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
 	}
 }
 
@@ -338,6 +346,7 @@ type authzFixture struct {
 	group                                int64 // a group of Øst
 	placement                            int64 // a placement of person (its worksite inserted by SQL)
 	employer, worksite, contact          int64 // the register's employer, its worksite and contact (issue 9)
+	healthItem                           int64 // an item of person's health checklist (issue 10)
 }
 
 var (
@@ -439,6 +448,10 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 		SELECT $1, w.id, 600, '{1,2}', $2::date, $2::date + 60, 'language', 'active' FROM w RETURNING id`, fx.person, day).Scan(&fx.placement); err != nil {
 		t.Fatal(err)
 	}
+	// The person's health checklist (created with the person's dates).
+	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM health_items WHERE person_id = $1 ORDER BY id LIMIT 1`, fx.person).Scan(&fx.healthItem); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -457,6 +470,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"groupID":     strconv.FormatInt(fx.group, 10),
 		"placementID": strconv.FormatInt(fx.placement, 10),
 		"contactID":   strconv.FormatInt(fx.contact, 10),
+		"itemID":      strconv.FormatInt(fx.healthItem, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

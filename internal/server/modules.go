@@ -46,6 +46,7 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"households", "Husstander", paths.Households(), domain.CapReadCase}},
 		{name: "deadlines", routes: s.deadlineRoutes, section: s.deadlineSection,
 			menu: &menuEntry{"deadlines", "Frister", paths.Deadlines(), domain.CapReadCase}},
+		{name: "health-checklist", routes: s.healthRoutes, section: s.healthSection},
 		{name: "programme", routes: s.programmeRoutes, section: s.programmeSection},
 		{name: "plans", routes: s.planRoutes},
 		{name: "placements", routes: s.placementRoutes},

@@ -268,3 +268,12 @@ func PersonHealthAccess(personID int64) string { return PersonHealth(personID) +
 
 // PersonHealthAccessCSV is the health access report as CSV.
 func PersonHealthAccessCSV(personID int64) string { return PersonHealth(personID) + "/access.csv" }
+
+// PersonHealthPurpose receives the purpose of reading a person's checklist
+// (kept in the session for the rest of it).
+func PersonHealthPurpose(personID int64) string { return PersonHealth(personID) + "/purpose" }
+
+// PersonHealthItem receives the edit form of one checklist item.
+func PersonHealthItem(personID, itemID int64) string {
+	return PersonHealth(personID) + "/items/" + id(itemID)
+}
