@@ -153,6 +153,7 @@ func TestHealthAccessReportHTTP(t *testing.T) {
 	}
 	l := app.client()
 	l.login("leder@k.no")
+	clMust(t, l.get(path+"/audit"), http.StatusOK, `data-testid="health-access-link"`, `href="`+path+`/health/access"`)
 	r := l.get(path + "/health/access")
 	clMust(t, r, http.StatusOK, `data-testid="health-access-table"`, "Hvem har sett helseoppfølgingen til Amina Haidari",
 		"Leste helseoppfølgingen", "Arbeidsliste", "Helse", `=HYPERLINK(&#34;http://x&#34;)`)
