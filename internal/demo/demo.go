@@ -126,6 +126,18 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 				}
 				fmt.Fprintln(out, line)
 			}
+			// And one loaded before health items existed gets those once.
+			if items, err := db.CountHealthItems(ctx); err != nil {
+				return err
+			} else if persons, err := db.CountPersons(ctx); err != nil {
+				return err
+			} else if items == 0 && persons > 0 {
+				line, err := loadHealth(ctx, db, today)
+				if err != nil {
+					return fmt.Errorf("demo: health: %w", err)
+				}
+				fmt.Fprintln(out, line)
+			}
 			if o.Notes > 0 {
 				notes, err := db.CountNotes(ctx)
 				if err != nil {
@@ -277,6 +289,9 @@ func moduleSteps(today time.Time) []demoStep {
 		}},
 		{"placements", func(ctx context.Context, db *postgres.DB) (string, error) {
 			return loadPlacements(ctx, db, today)
+		}},
+		{"health", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return loadHealth(ctx, db, today)
 		}},
 	}
 }

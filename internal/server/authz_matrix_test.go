@@ -270,6 +270,12 @@ func authzMatrix() []authzRoute {
 		// Capacity (issue 9): the worksites' free places, no person data (every unit the same).
 		{"GET", "/placements/capacity", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 
+		// Health worklist and access report (issue 10): /health is the health role's worklist and the
+		// leaders' (and admins') counts; the access report is for leaders and admins (GDPR access requests).
+		{"GET", "/health", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/health/access", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/health/access.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
 		// Health checklist (issue 10): the health role alone (of Øst, the person's unit; another unit's person is 404 for it:
 		// TestHealthOtherUnit). {itemID} is an item of the person's checklist. Without a purpose in the session the page is the
 		// purpose form and an item's POST goes back to it (303).

@@ -70,6 +70,10 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
 		{name: "payroll", routes: s.payrollRoutes,
 			menu: &menuEntry{"payroll", "Utbetalingsgrunnlag", paths.Payroll(), domain.CapPayroll}},
+		{name: "health-worklist", routes: s.healthWorklistRoutes,
+			menu: &menuEntry{"health", "Helse", paths.Health(), domain.CapReadHealth}},
+		{name: "health-access", routes: s.healthAccessRoutes,
+			menu: &menuEntry{"health-counts", "Helse (tall)", paths.Health(), domain.CapLeaderViews}},
 	}
 }
 
