@@ -222,6 +222,7 @@ var auditEntityTable = []auditEntity{
 	{name: EntityHealthItems, label: "Helseoppfølging"},
 	{name: EntityHealthItem, label: "Helsepunkt"},
 	{name: EntityHealthDeadline, label: "Helsefrist"},
+	{name: "health_access", label: "Helseinnsynslogg"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {

@@ -163,3 +163,9 @@ func TestAuditEventLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthAccessEntityHasALabel(t *testing.T) {
+	if got := EntityLabel("health_access"); got != "Helseinnsynslogg" {
+		t.Errorf("EntityLabel(health_access) = %q", got)
+	}
+}
