@@ -166,7 +166,7 @@ func TestBrowserHealthEndToEnd(t *testing.T) {
 	}
 	b.waitVisible(`[data-testid="flash"]`)
 	for sel, want := range map[string]string{
-		`[data-testid="health-booked"]`: "27.03.2026",
+		`[data-testid="health-booked"]`:      "27.03.2026",
 		`[data-testid="health-interpreter"]`: "Ja",
 	} {
 		if got := b.text(item + " " + sel); got != want {
