@@ -156,8 +156,8 @@ func auditHealthReads(ctx context.Context, tx pgx.Tx, s domain.Scope, ds []domai
 	// One row per person read. The person page reads health deadlines once
 	// (its deadline section; the timeline gets them from there), in its batch.
 	_, err := tx.Exec(ctx, `
-		INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
-		SELECT $1, $2, $3, $4, p, $5 FROM unnest($6::bigint[]) AS p`,
+		INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id, details)
+		SELECT $1, $2, $3, $4, p, $5, '{"purpose": "`+HealthPurposeDeadlines+`"}'::jsonb FROM unnest($6::bigint[]) AS p`,
 		uid, string(s.Role), ActionView, entityHealthDeadlines, s.RequestID, persons)
 	return err
 }

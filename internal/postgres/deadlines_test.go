@@ -182,6 +182,14 @@ func TestPersonDeadlinesScopeAndHealthAudit(t *testing.T) {
 	if n := countAudit(t, f, `entity = 'health_deadlines' AND action = 'view' AND person_id = $1 AND request_id = 'req-health' AND user_role = 'health'`, id); n != 1 {
 		t.Errorf("health read audit rows with person and request = %d", n)
 	}
+	// Every read of health data carries a purpose (Normen): the deadline
+	// list's own.
+	if n := countAudit(t, f, `entity = 'health_deadlines' AND details->>'purpose' IS DISTINCT FROM 'deadlines'`); n != 0 {
+		t.Errorf("%d health deadline reads without the deadlines purpose", n)
+	}
+	if n := countAudit(t, f, `entity = 'health_deadlines' AND person_id = $1 AND details->>'purpose' = 'deadlines'`, id); n == 0 {
+		t.Error("no health deadline read with its purpose")
+	}
 	// A health read whose person is out of scope writes nothing.
 	other := dlPerson(t, f, f.cwB, nil, "2026-01-05", "2026-02-01")
 	before := countAudit(t, f, `entity = 'health_deadlines'`)

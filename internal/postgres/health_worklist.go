@@ -34,6 +34,12 @@ const HealthDueSoonDays = 14
 // of every person on the page.
 const HealthPurposeWorklist = "worklist"
 
+// HealthPurposeDeadlines is the purpose recorded for reads of a person's
+// health deadlines on Frister and the person page: the deadline list's own
+// purpose, so every read of health data in the access report has one
+// (Normen).
+const HealthPurposeDeadlines = "deadlines"
+
 func validWorklistKind(k string) bool {
 	for _, o := range domain.HealthKinds() {
 		if o.Value == k {

@@ -166,8 +166,8 @@ func queueHealthReadAudit(b *pgx.Batch, s domain.Scope, personID int64) {
 		uid = &s.UserID
 	}
 	where, args := unitScope(s, "p.unit_id", 7)
-	b.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id)
-		SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (
+	b.Queue(`INSERT INTO audit_events (user_id, user_role, action, entity, person_id, request_id, details)
+		SELECT $1, $2, $3, $4, $5, $6, '{"purpose": "`+HealthPurposeDeadlines+`"}'::jsonb WHERE EXISTS (
 			SELECT 1 FROM deadlines d JOIN persons p ON p.id = d.person_id
 			WHERE d.person_id = $5 AND d.kind = ANY(`+healthKindsSQL()+`) AND `+where+`
 				AND (p.status = 'active' OR d.done_on IS NOT NULL))`,

@@ -29,8 +29,11 @@ func healthPurpose(e postgres.AuditEvent) string {
 		return ""
 	}
 	label := domain.HealthPurposeLabel(p)
-	if p == postgres.HealthPurposeWorklist {
+	switch p {
+	case postgres.HealthPurposeWorklist:
 		label = "Arbeidsliste"
+	case postgres.HealthPurposeDeadlines:
+		label = "Fristoversikt"
 	}
 	if t := postgres.HealthPurposeTextOf(e); t != "" {
 		label += ": " + t
