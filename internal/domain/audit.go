@@ -223,6 +223,13 @@ var auditEntityTable = []auditEntity{
 	{name: EntityHealthItem, label: "Helsepunkt"},
 	{name: EntityHealthDeadline, label: "Helsefrist"},
 	{name: "health_access", label: "Helseinnsynslogg"},
+	{name: "housing_unit", label: "Bolig"},
+	{name: "landlord", label: "Utleier"},
+	{name: "landlord_agreement", label: "Avtale med utleier"},
+	{name: "lease", label: "Leieforhold"},
+	{name: "lease_checklist", label: "Sjekkliste for inn- og utflytting"},
+	{name: "housing_guidance", label: "Boveiledning"},
+	{name: "husbanken_application", label: "Søknad til Husbanken"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {

@@ -20,7 +20,8 @@ const (
 	CapReadHealth
 	// CapWriteHealth: mark health items done.
 	CapWriteHealth
-	// CapWriteHousing: register and change housing.
+	// CapWriteHousing: register and change housing (units, landlords,
+	// leases, guidance, Husbanken); caseworkers read a household's home.
 	CapWriteHousing
 	// CapLeaderViews: caseload overview, a person's access log, dashboards.
 	CapLeaderViews
@@ -61,7 +62,7 @@ var capabilityRules = [numCapabilities]capabilityRule{
 	CapWriteNotes:     {"write_notes", "Rollen din kan ikke skrive saksnotater.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
 	CapReadHealth:     {"read_health", "Bare helsepersonell har tilgang til helseoppfølgingen.", []Role{RoleHealth}},
 	CapWriteHealth:    {"write_health", "Bare helsepersonell kan endre helseoppfølgingen.", []Role{RoleHealth}},
-	CapWriteHousing:   {"write_housing", "Rollen din kan ikke endre boliger og leieforhold.", []Role{RoleHousing}},
+	CapWriteHousing:   {"write_housing", "Rollen din kan ikke endre boliger og leieforhold.", []Role{RoleHousing, RoleLeader, RoleAdmin}},
 	CapLeaderViews:    {"leader_views", "Denne siden er for ledere.", []Role{RoleLeader, RoleAdmin}},
 	CapReassign:       {"reassign", "Rollen din kan ikke fordele saker.", []Role{RoleLeader, RoleAdmin}},
 	CapMerge:          {"merge", "Bare systemansvarlig kan slå sammen personer.", []Role{RoleAdmin}},

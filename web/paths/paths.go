@@ -277,3 +277,25 @@ func PersonHealthPurpose(personID int64) string { return PersonHealth(personID) 
 func PersonHealthItem(personID, itemID int64) string {
 	return PersonHealth(personID) + "/items/" + id(itemID)
 }
+
+// Housing is the occupancy board (belegg).
+func Housing() string { return "/housing" }
+
+// HousingUnits is the list of housing units (GET) and where a new unit is posted (POST).
+func HousingUnits() string { return "/housing/units" }
+
+// HousingUnitNew is the new-unit form.
+func HousingUnitNew() string { return "/housing/units/new" }
+
+// HousingUnit is a unit's page with its leases.
+func HousingUnit(unitID int64) string { return "/housing/units/" + id(unitID) }
+
+// Landlords is the landlord register.
+func Landlords() string { return "/landlords" }
+
+// Landlord is a landlord's page with agreements and units.
+func Landlord(landlordID int64) string { return "/landlords/" + id(landlordID) }
+
+// HouseholdHousing is a household's home: the current lease and its history,
+// guidance sessions and Husbanken applications.
+func HouseholdHousing(householdID int64) string { return Household(householdID) + "/housing" }
