@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,6 +99,10 @@ func TestHealthChecklistThroughHTTP(t *testing.T) {
 	r = h.get(path + "/health")
 	clMust(t, r, http.StatusOK, `data-testid="health-items"`, "Formål med innsynet: <strong>Timebestilling", "TB-undersøkelse",
 		"Med røntgen", "15.03.2026", "Senest", "01.03.2027", "Ikke startet – forsinket", domain.HealthNoteWarning[:40])
+	// Screen readers hear the warning with the note field.
+	if !regexp.MustCompile(`id="logistics_note-(\d+)"[^>]*aria-describedby="note-warning-(\d+) logistics_note-\d+-desc"`).MatchString(r.Body) {
+		t.Error("the logistics note is not described by its warning")
+	}
 	if n := hlAudits(t, app, id); n != 1 {
 		t.Errorf("%d audit rows after one read", n)
 	}

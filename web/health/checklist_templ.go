@@ -540,7 +540,7 @@ func item(personID int64, it ItemView) templ.Component {
 		}
 		templ_7745c5c3_Err = layout.TextField(layout.Input{Name: "logistics_note", ID: fieldID("logistics_note", it.ID), Label: "Praktisk merknad",
 			HiddenLabel: "for " + it.Title, Value: it.Form.LogisticsNote, Error: it.Errors["logistics_note"],
-			Description: "Høyst " + strconv.Itoa(domain.HealthNoteMax) + " tegn.", Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+			Description: "Høyst " + strconv.Itoa(domain.HealthNoteMax) + " tegn.", Autocomplete: "off", AlsoDescribedBy: fieldID("note-warning", it.ID)}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
