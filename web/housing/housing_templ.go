@@ -1358,7 +1358,7 @@ func LandlordShow(v LandlordView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					for _, a := range v.Agreements {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<tr data-testid=\"agreement-row\"><td class=\"app-nowrap\">")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<tr data-testid=\"agreement-row\"><td>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -1427,7 +1427,7 @@ func LandlordShow(v LandlordView) templ.Component {
 					}
 					return nil
 				})
-				templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Avtaler med " + v.Name, TestID: "agreement-table", Zebra: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var55), templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Avtaler med " + v.Name, TestID: "agreement-table", Zebra: true, ScrollLabel: "Avtaler, kan rulles sidelengs"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var55), templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
