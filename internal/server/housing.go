@@ -244,9 +244,9 @@ func (s *Server) renderHousingUnit(w http.ResponseWriter, r *http.Request, id in
 		s.fail(w, r, err)
 		return
 	}
-	landlord := "–"
-	if u.LandlordName != nil {
-		landlord = *u.LandlordName
+	landlord := layout.Fact{Label: "Utleier", Value: "–"}
+	if u.LandlordName != nil && u.LandlordID != nil {
+		landlord.Content = housing.Link(*u.LandlordName, paths.Landlord(*u.LandlordID))
 	}
 	size, floor := "–", "–"
 	if u.SizeM2 != nil {
@@ -263,7 +263,7 @@ func (s *Server) renderHousingUnit(w http.ResponseWriter, r *http.Request, id in
 		Facts: []layout.Fact{
 			{Label: "Status", Value: u.StatusLabel(), TestID: "unit-status"},
 			{Label: "Eierform", Value: u.OwnerTypeLabel(), TestID: "unit-owner"},
-			{Label: "Utleier", Value: landlord},
+			landlord,
 			{Label: "Rom", Value: strconv.Itoa(u.Rooms) + " rom, " + strconv.Itoa(u.Bedrooms) + " soverom", TestID: "unit-rooms"},
 			{Label: "Størrelse", Value: size},
 			{Label: "Etasje", Value: floor},

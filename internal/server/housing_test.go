@@ -61,7 +61,7 @@ func TestHousingRegisterPages(t *testing.T) {
 	f.Set("bedrooms", "2")
 	f.Set("landlord_id", ll[len("/landlords/"):])
 	unit := hsCreate(t, c, "/housing/units", f, housingUnitPathRe)
-	clMust(t, c.get(unit), http.StatusOK, "Boligen er registrert", "Privat utleier", "Boligbygg AS", "12 500 kr", "3 rom, 2 soverom")
+	clMust(t, c.get(unit), http.StatusOK, "Boligen er registrert", "Privat utleier", `data-testid="unit-landlord">Boligbygg AS`, `href="`+ll+`"`, "12 500 kr", "3 rom, 2 soverom")
 	clMust(t, c.get("/housing/units?q=STORGATA"), http.StatusOK, `data-testid="unit-row"`, "1 treff")
 	clMust(t, c.get("/housing/units?status=let"), http.StatusOK, "Ingen boliger passer søket")
 	clMust(t, c.get("/housing/units?owner=private"), http.StatusOK, "Storgata 1 H0101")
