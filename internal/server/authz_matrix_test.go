@@ -282,6 +282,19 @@ func authzMatrix() []authzRoute {
 		{"GET", "/persons/{id}/health", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
 		{"POST", "/persons/{id}/health/purpose", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
 		{"POST", "/persons/{id}/health/items/{itemID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: ok, housing: forbidden, leader: forbidden, admin: forbidden}},
+
+		// Housing registers (issue 11): housing, leaders and admins, scoped to the unit (another unit's unit or landlord is 404:
+		// TestHousingOtherUnit). {id} is the fixture's housing unit of Øst under /housing/units/, its landlord under /landlords/.
+		{"GET", "/housing/units", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"GET", "/housing/units/new", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/housing/units", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"GET", "/housing/units/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/housing/units/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"GET", "/landlords", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/landlords", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"GET", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/landlords/{id}/agreements", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 	}
 }
 
@@ -347,6 +360,7 @@ type authzFixture struct {
 	placement                            int64 // a placement of person (its worksite inserted by SQL)
 	employer, worksite, contact          int64 // the register's employer, its worksite and contact (issue 9)
 	healthItem                           int64 // an item of person's health checklist (issue 10)
+	housingUnit, landlord                int64 // a housing unit and its landlord of Øst (issue 11, by SQL)
 }
 
 var (
@@ -448,6 +462,15 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 		SELECT $1, w.id, 600, '{1,2}', $2::date, $2::date + 60, 'language', 'active' FROM w RETURNING id`, fx.person, day).Scan(&fx.placement); err != nil {
 		t.Fatal(err)
 	}
+	// The housing registers: a landlord and a housing unit of Øst (the caseworker's unit), by SQL.
+	if err := app.DB.Pool.QueryRow(ctx, `INSERT INTO landlords (unit_id, kind, name, orgnr) VALUES ($1, 'organisation', 'Boligbygg AS', '974760673') RETURNING id`,
+		cw.UnitID).Scan(&fx.landlord); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.DB.Pool.QueryRow(ctx, `INSERT INTO housing_units (unit_id, address, address_key, owner_type, landlord_id, rooms, bedrooms, rent_ore)
+		VALUES ($1, 'Storgata 1', 'storgata 1', 'private', $2, 3, 2, 1250000) RETURNING id`, cw.UnitID, fx.landlord).Scan(&fx.housingUnit); err != nil {
+		t.Fatal(err)
+	}
 	// The person's health checklist (created with the person's dates).
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM health_items WHERE person_id = $1 ORDER BY id LIMIT 1`, fx.person).Scan(&fx.healthItem); err != nil {
 		t.Fatal(err)
@@ -481,6 +504,10 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		params["id"] = strconv.FormatInt(fx.employer, 10)
 	case strings.HasPrefix(rt.pattern, "/worksites/"):
 		params["id"] = strconv.FormatInt(fx.worksite, 10)
+	case strings.HasPrefix(rt.pattern, "/housing/units/"):
+		params["id"] = strconv.FormatInt(fx.housingUnit, 10)
+	case strings.HasPrefix(rt.pattern, "/landlords/"):
+		params["id"] = strconv.FormatInt(fx.landlord, 10)
 	}
 	if rt.want.with != "" {
 		for _, kv := range strings.Split(rt.want.with, ",") {

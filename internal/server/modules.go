@@ -74,6 +74,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"health", "Helse", paths.Health(), domain.CapReadHealth}},
 		{name: "health-access", routes: s.healthAccessRoutes,
 			menu: &menuEntry{"health-counts", "Helse (tall)", paths.Health(), domain.CapLeaderViews}},
+		{name: "housing-registers", routes: s.housingRoutes,
+			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
 	}
 }
 

@@ -1,0 +1,78 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ankomst/internal/domain"
+	"ankomst/web/paths"
+)
+
+// TestBrowserHousingRegisters: a housing officer opens the empty unit list,
+// submits the new-unit form with a mistake (422 with the summary), and views
+// the unit list, a unit's page, the landlord list and a landlord's page with
+// an agreement; axe on every page at desktop and phone widths.
+func TestBrowserHousingRegisters(t *testing.T) {
+	skipUnlessBrowser(t)
+	app := newTestApp(t)
+	ingrid := app.user("ingrid@kommune.no", domain.RoleHousing, "Øst")
+	c := app.client()
+	c.login(ingrid.Email)
+	b := newBrowser(t, app)
+	b.login(ingrid.Email, testPassword)
+
+	if st := b.open(paths.HousingUnits()); st != http.StatusOK {
+		t.Fatalf("units: %d", st)
+	}
+	b.waitVisible(`[data-testid="empty-state"]`)
+	b.checkPage("housing-units-empty")
+
+	if st := b.submit(`[data-testid="new-unit"]`); st != http.StatusOK {
+		t.Fatalf("new unit: %d", st)
+	}
+	b.waitVisible("#address")
+	b.checkPage("housing-unit-new")
+	b.emType("#address", "Storgata 1 H0101, 0155 Oslo")
+	b.emType("#rooms", "2")
+	b.emType("#bedrooms", "3")
+	if st := b.submit(`[data-testid="save-unit"]`); st != http.StatusUnprocessableEntity {
+		t.Fatalf("bad unit: status %d, want 422", st)
+	}
+	b.waitVisible(`[data-testid="error-summary"]`)
+	if s := b.text(`[data-testid="error-summary"]`); !strings.Contains(s, "flere soverom enn rom") {
+		t.Errorf("error summary %q", s)
+	}
+	if v := b.value("#address"); v != "Storgata 1 H0101, 0155 Oslo" {
+		t.Errorf("the address was not kept: %q", v)
+	}
+	b.checkPage("housing-unit-new-error")
+
+	ll := hsCreate(t, c, "/landlords", url.Values{"kind": {"organisation"}, "name": {"Boligbygg AS"}, "orgnr": {"974760673"},
+		"contact": {"Kari Utleier"}, "phone": {"22 33 44 55"}}, landlordPathRe)
+	if r := c.post(ll+"/agreements", url.Values{"from": {"2026-01-01"}, "to": {"2027-12-31"}, "units": {"10"}, "note": {"Tilvisning for bosetting"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("agreement: %d", r.Status)
+	}
+	f := unitForm("Storgata 1 H0101, 0155 Oslo")
+	f.Set("owner_type", "private")
+	f.Set("landlord_id", ll[len("/landlords/"):])
+	f.Set("size_m2", "64")
+	f.Set("floor", "3")
+	f.Set("lift", "yes")
+	unit := hsCreate(t, c, "/housing/units", f, housingUnitPathRe)
+	hsCreate(t, c, "/housing/units", unitForm("Ærlighetsveien 7, 0170 Oslo"), housingUnitPathRe)
+
+	b.open(paths.HousingUnits())
+	b.waitVisible(`[data-testid="unit-table"]`)
+	b.checkPage("housing-units")
+	b.open(unit)
+	b.waitVisible(`[data-testid="unit-facts"]`)
+	b.checkPage("housing-unit")
+	b.open(paths.Landlords())
+	b.waitVisible(`[data-testid="landlord-table"]`)
+	b.checkPage("landlords")
+	b.open(ll)
+	b.waitVisible(`[data-testid="agreement-table"]`)
+	b.checkPage("landlord")
+}
