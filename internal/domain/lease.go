@@ -63,22 +63,22 @@ func optionLabel(opts []Option, v string) string {
 // (PersonID nil). The period is [Start, End): End is the move-out day, on
 // which the next tenant may move in; nil is open-ended.
 type Lease struct {
-	ID            int64      `db:"id"`
-	HousingUnitID int64      `db:"housing_unit_id"`
-	HouseholdID   int64      `db:"household_id"`
-	PersonID      *int64     `db:"person_id"`
-	TenantName    string     `db:"tenant_name"`
-	Address       string     `db:"address"`
-	Rooms         int        `db:"rooms"`
-	Bedrooms      int        `db:"bedrooms"`
-	Start         time.Time  `db:"start_date"`
-	End           *time.Time `db:"end_date"`
-	RentOre       int64      `db:"rent_ore"`
-	Security      string     `db:"security"`
-	SecurityOre   int64      `db:"security_ore"`
-	RentArrears   bool       `db:"rent_arrears"`
-	Version       int        `db:"version"`
-	Checklist     []ChecklistItem
+	ID            int64           `db:"id"`
+	HousingUnitID int64           `db:"housing_unit_id"`
+	HouseholdID   int64           `db:"household_id"`
+	PersonID      *int64          `db:"person_id"`
+	TenantName    string          `db:"tenant_name"`
+	Address       string          `db:"address"`
+	Rooms         int             `db:"rooms"`
+	Bedrooms      int             `db:"bedrooms"`
+	Start         time.Time       `db:"start_date"`
+	End           *time.Time      `db:"end_date"`
+	RentOre       int64           `db:"rent_ore"`
+	Security      string          `db:"security"`
+	SecurityOre   int64           `db:"security_ore"`
+	RentArrears   bool            `db:"rent_arrears"`
+	Version       int             `db:"version"`
+	Checklist     []ChecklistItem `db:"-"`
 }
 
 // RunsOn reports whether the lease runs on day: Start <= day < End.
