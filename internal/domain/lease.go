@@ -351,3 +351,17 @@ func CheckLeaseCapacity(bedrooms int, existing []LeasePeriod, lease LeasePeriod)
 	}
 	return ""
 }
+
+// CanReadHousing reports whether the role sees a household's home and
+// leases: those who write housing, and caseworkers (who write cases); not
+// health personnel.
+func CanReadHousing(r Role) bool { return r.Can(CapWriteHousing) || r.Can(CapWriteCase) }
+
+// RequireReadHousing is nil for a role that sees households' homes, and the
+// refusal (EFORBIDDEN) otherwise.
+func RequireReadHousing(r Role) error {
+	if CanReadHousing(r) {
+		return nil
+	}
+	return &Error{Code: EFORBIDDEN, Message: "Rollen din har ikke tilgang til husstandens bolig."}
+}

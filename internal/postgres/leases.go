@@ -116,7 +116,7 @@ func (db *DB) leasesOf(ctx context.Context, q querier, s domain.Scope, household
 // GetHouseholdHousing returns a household in scope with its leases; for a
 // role that writes housing, also the units it may be let.
 func (db *DB) GetHouseholdHousing(ctx context.Context, s domain.Scope, householdID int64) (*HouseholdHousing, error) {
-	if err := s.Role.Require(domain.CapReadCase); err != nil {
+	if err := domain.RequireReadHousing(s.Role); err != nil {
 		return nil, err
 	}
 	out := &HouseholdHousing{}
@@ -384,26 +384,31 @@ func (db *DB) SetChecklistItem(ctx context.Context, s domain.Scope, householdID,
 	})
 }
 
-// Home is a household's current home for the person page: the address and
-// the first day of its running leases there.
+// Home is the current home of a person's household for the person page:
+// the address and the first day of its running leases there (Address ""
+// when none runs).
 type Home struct {
 	HouseholdID int64
 	Address     string
-	Since       time.Time
+	Since       *time.Time
 }
 
-// Home queues the current home of the person's household (nil: none).
+// Home queues the current home of the person's household: one scoped
+// statement; nil when the person has no household.
 func (pp *PersonPageBatch) Home() **Home {
 	out := new(*Home)
 	var a sqlArgs
 	idp := a.add(pp.id)
 	dp := a.add(pp.today)
-	pp.batch.Queue(`SELECT l.household_id, u.address, min(l.start_date)
+	pp.batch.Queue(`SELECT m.household_id, coalesce(x.address, ''), x.since
 		FROM household_members m JOIN persons p ON p.id = m.person_id
-		JOIN leases l ON l.household_id = m.household_id JOIN housing_units u ON u.id = l.housing_unit_id
+		LEFT JOIN LATERAL (SELECT u.address, min(l.start_date) AS since
+			FROM leases l JOIN housing_units u ON u.id = l.housing_unit_id
+			WHERE l.household_id = m.household_id
+			AND l.start_date <= `+dp+` AND (l.end_date IS NULL OR l.end_date > `+dp+`)
+			GROUP BY u.address ORDER BY min(l.start_date) DESC LIMIT 1) x ON true
 		WHERE m.person_id = `+idp+` AND m.left_on IS NULL AND `+a.scope(pp.s, "p.unit_id")+`
-		AND l.start_date <= `+dp+` AND (l.end_date IS NULL OR l.end_date > `+dp+`)
-		GROUP BY l.household_id, u.address ORDER BY min(l.start_date) DESC LIMIT 1`, a.list...).Query(func(rows pgx.Rows) error {
+		LIMIT 1`, a.list...).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		if rows.Next() {
 			h := &Home{}
