@@ -196,6 +196,8 @@ func (db *DB) syncUnitStatus(ctx context.Context, tx pgx.Tx, s domain.Scope, uni
 	return err
 }
 
+func kroner(ore int64) string { return domain.FormatOre(ore) + " kr" }
+
 func nilID(id int64) *int64 {
 	if id == 0 {
 		return nil
@@ -258,12 +260,14 @@ func (db *DB) CreateLease(ctx context.Context, s domain.Scope, householdID int64
 			return err
 		}
 		ch := domain.Changes{}
-		ch.Set("address", "", address)
-		ch.Set("start_date", "", in.Start.Format("2006-01-02"))
-		ch.Set("end_date", "", dateString(in.End))
-		ch.Set("rent_ore", "", strconv.FormatInt(in.RentOre, 10))
-		ch.Set("security", "", in.Security)
-		ch.Set("security_ore", "", strconv.FormatInt(in.SecurityOre, 10))
+		ch.Set("lease_address", "", address)
+		ch.Set("lease_start", "", in.Start.Format("2006-01-02"))
+		ch.Set("lease_end", "", dateString(in.End))
+		ch.Set("lease_rent", "", kroner(in.RentOre))
+		ch.Set("lease_security", "", in.Security)
+		if in.SecurityOre != 0 {
+			ch.Set("lease_security_amount", "", kroner(in.SecurityOre))
+		}
 		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: entityLease, EntityID: &id,
 			PersonID: in.PersonID, Changes: ch})
 	})
@@ -335,9 +339,9 @@ func (db *DB) UpdateLease(ctx context.Context, s domain.Scope, householdID, leas
 			return err
 		}
 		ch := domain.Changes{}
-		ch.Set("end_date", dateString(cur.End), dateString(in.End))
-		ch.Set("rent_ore", strconv.FormatInt(cur.RentOre, 10), strconv.FormatInt(in.RentOre, 10))
-		ch.Set("rent_arrears", strconv.FormatBool(cur.RentArrears), strconv.FormatBool(in.Arrears))
+		ch.Set("lease_end", dateString(cur.End), dateString(in.End))
+		ch.Set("lease_rent", kroner(cur.RentOre), kroner(in.RentOre))
+		ch.Set("lease_arrears", strconv.FormatBool(cur.RentArrears), strconv.FormatBool(in.Arrears))
 		if err := writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityLease, EntityID: &leaseID,
 			PersonID: cur.PersonID, Changes: ch}); err != nil {
 			return err
@@ -377,8 +381,10 @@ func (db *DB) SetChecklistItem(ctx context.Context, s domain.Scope, householdID,
 			return err
 		}
 		ch := domain.Changes{}
-		ch.Set(in.Phase+"."+in.Item, dateString(oldDone), dateString(in.DoneOn))
-		ch.Set(in.Phase+"."+in.Item+".note", oldNote, in.Note)
+		ch["checklist_item"] = domain.Change{Old: "", New: domain.Label(domain.ChecklistPhases(), in.Phase) + ": " +
+			domain.Label(domain.ChecklistItems(), in.Item)}
+		ch.Set("checklist_done_on", dateString(oldDone), dateString(in.DoneOn))
+		ch.Set("checklist_note", oldNote, in.Note)
 		return writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityLeaseChecklist, EntityID: &leaseID,
 			PersonID: cur.PersonID, Changes: ch})
 	})

@@ -106,7 +106,7 @@ func (s *Server) renderHousing(w http.ResponseWriter, r *http.Request, id int64,
 			lv.Tenant = "Husstanden"
 		}
 		if l.ID == pg.leaseID && pg.edit != nil {
-			lv.End, lv.RentInput, lv.ArrearsIn, lv.Errors = pg.edit.End, pg.edit.Rent, pg.edit.Arrears, fields
+			lv.End, lv.RentInput, lv.ArrearsIn, lv.Errors, lv.EditOpen = pg.edit.End, pg.edit.Rent, pg.edit.Arrears, fields, true
 			if pg.conflict != nil {
 				lv.Version = strconv.Itoa(pg.conflict.Version)
 			} else {
@@ -115,10 +115,14 @@ func (s *Server) renderHousing(w http.ResponseWriter, r *http.Request, id int64,
 		}
 		for _, c := range l.Checklist {
 			row := leases.ChecklistRow{ID: "check-" + lid + "-" + c.Phase + "-" + c.Item, Phase: c.Phase, Item: c.Item,
-				Label:  domain.Label(domain.ChecklistPhases(), c.Phase) + ": " + domain.Label(domain.ChecklistItems(), c.Item),
-				DoneOn: domain.FormatDate(c.DoneOn), Input: domain.FormatISODate(c.DoneOn), Note: c.Note}
+				Label: domain.Label(domain.ChecklistPhases(), c.Phase) + ": " + domain.Label(domain.ChecklistItems(), c.Item),
+				Input: domain.FormatISODate(c.DoneOn), Note: c.Note}
+			if c.DoneOn != nil {
+				row.DoneOn = domain.FormatDate(c.DoneOn)
+			}
 			if l.ID == pg.leaseID && pg.check != nil && pg.check.Phase == c.Phase && pg.check.Item == c.Item {
 				row.Input, row.Note, row.Error = pg.check.DoneOn, pg.check.Note, fields["done_on"]+fields["note"]
+				lv.CheckOpen = true
 			}
 			lv.Checklist = append(lv.Checklist, row)
 		}

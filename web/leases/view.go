@@ -45,6 +45,8 @@ type LeaseView struct {
 	Errors    map[string]string
 	Checklist []ChecklistRow
 	CheckURL  string
+	CheckOpen bool // a checklist form was refused
+	EditOpen  bool // the edit form was refused or conflicted
 }
 
 // ChecklistRow is one item of a lease's checklist.
