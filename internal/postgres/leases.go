@@ -390,6 +390,23 @@ func (db *DB) SetChecklistItem(ctx context.Context, s domain.Scope, householdID,
 	})
 }
 
+// RunningLeaseHousehold returns the person's current household when it has
+// a lease running today (the close-case page offers to end it), or 0.
+func (db *DB) RunningLeaseHousehold(ctx context.Context, s domain.Scope, personID int64) (int64, error) {
+	var a sqlArgs
+	idp, dp := a.add(personID), a.add(db.today())
+	var hid int64
+	err := db.Pool.QueryRow(ctx, `SELECT m.household_id FROM household_members m JOIN persons p ON p.id = m.person_id
+		WHERE m.person_id = `+idp+` AND m.left_on IS NULL AND `+a.scope(s, "p.unit_id")+`
+		AND EXISTS (SELECT 1 FROM leases l WHERE l.household_id = m.household_id
+			AND l.start_date <= `+dp+` AND (l.end_date IS NULL OR l.end_date > `+dp+`))
+		LIMIT 1`, a.list...).Scan(&hid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return hid, err
+}
+
 // Home is the current home of a person's household for the person page:
 // the address and the first day of its running leases there (Address ""
 // when none runs).

@@ -109,6 +109,12 @@ func TestLeasePages(t *testing.T) {
 		t.Error("health sees the home section")
 	}
 
+	// Closing Amina's case offers to end the household's lease.
+	clMust(t, cw.get(amina+"/close"), http.StatusOK, `data-testid="close-leases"`, `href="`+housing+`"`)
+	clMust(t, cw.get(berg+"/close"), http.StatusOK)
+	if strings.Contains(cw.get(berg+"/close").Body, "close-leases") {
+		t.Error("close notice without a lease")
+	}
 	// End the lease: the unit is vacant and the other household may move in on the move-out day.
 	if r := hou.post(lease, url.Values{"end": {"2026-04-01"}, "rent": {"9500"}, "version": {"2"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d\n%.2000s", r.Status, r.Body)
