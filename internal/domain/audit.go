@@ -472,6 +472,18 @@ var auditFieldTable = []auditField{
 	{name: "agreement_to", label: "Avtalen gjelder til"},
 	{name: "agreement_units", label: "Boliger i avtalen"},
 	{name: "agreement_note", label: "Merknad om avtalen"},
+	// Leases (issue 11, items 3 and 7): a lease and its checklist items
+	// (the item changed, its done date and note).
+	{name: "lease_address", label: "Bolig"},
+	{name: "lease_start", label: "Innflytting"},
+	{name: "lease_end", label: "Utflytting"},
+	{name: "lease_rent", label: "Husleie per måned"},
+	{name: "lease_security", label: "Sikkerhet", values: SecurityOptions()},
+	{name: "lease_security_amount", label: "Depositum eller garanti"},
+	{name: "lease_arrears", label: "Husleierestanse"},
+	{name: "checklist_item", label: "Sjekklistepunkt"},
+	{name: "checklist_done_on", label: "Utført"},
+	{name: "checklist_note", label: "Merknad"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -164,6 +164,11 @@ func authzMatrix() []authzRoute {
 		{"POST", "/households/{id}/members/{personID}/remove", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/households/{id}/reunification", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/households/{id}/reunification", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		// A household's home and leases (issue 11): housing, leaders and admins write; caseworkers read; health neither.
+		{"GET", "/households/{id}/housing", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/leases", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/leases/{leaseID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/leases/{leaseID}/checklist", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 
 		// Case notes and the timeline. Only the author edits a note (others correct it).
 		{"GET", "/persons/{id}/notes/new", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
@@ -361,6 +366,7 @@ type authzFixture struct {
 	employer, worksite, contact          int64 // the register's employer, its worksite and contact (issue 9)
 	healthItem                           int64 // an item of person's health checklist (issue 10)
 	housingUnit, landlord                int64 // a housing unit and its landlord of Øst (issue 11, by SQL)
+	lease                                int64 // a lease of the household (issue 11)
 }
 
 var (
@@ -475,6 +481,13 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT id FROM health_items WHERE person_id = $1 ORDER BY id LIMIT 1`, fx.person).Scan(&fx.healthItem); err != nil {
 		t.Fatal(err)
 	}
+	// A lease of the household in a housing unit of Øst (by SQL; issue 11).
+	if err := app.DB.Pool.QueryRow(ctx, `WITH u AS (INSERT INTO housing_units (unit_id, address, address_key, owner_type, rooms, bedrooms, rent_ore)
+			SELECT unit_id, 'Storgata 1', 'storgata 1', 'municipal', 3, 2, 950000 FROM households WHERE id = $1 RETURNING id)
+		INSERT INTO leases (housing_unit_id, household_id, start_date, rent_ore) SELECT u.id, $1, $2::date, 950000 FROM u RETURNING id`,
+		fx.household, day).Scan(&fx.lease); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -494,6 +507,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"placementID": strconv.FormatInt(fx.placement, 10),
 		"contactID":   strconv.FormatInt(fx.contact, 10),
 		"itemID":      strconv.FormatInt(fx.healthItem, 10),
+		"leaseID":     strconv.FormatInt(fx.lease, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

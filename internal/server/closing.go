@@ -47,6 +47,16 @@ func (s *Server) personCloseForm(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.closeView(r, p)
 	v.Form = domain.CloseForm{ClosedOn: v.Today, Version: strconv.Itoa(p.Version)}
+	if domain.CanReadHousing(currentUser(r).Role) {
+		hid, err := s.DB.RunningLeaseHousehold(r.Context(), scope(r), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if hid != 0 {
+			v.HousingURL = paths.HouseholdHousing(hid)
+		}
+	}
 	s.render(w, r, http.StatusOK, caseload.Close(v))
 }
 

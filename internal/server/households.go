@@ -323,7 +323,7 @@ func (s *Server) showHousehold(r *http.Request, h *domain.HouseholdDetail, q str
 	v := households.ShowView{
 		User: u, ID: h.ID, URL: paths.Household(h.ID), Name: h.Name, Unit: h.UnitName,
 		Version: strconv.Itoa(h.Version), UpdatedAt: h.UpdatedAt.In(domain.Oslo).Format("02.01.2006 15:04"),
-		CanEdit: u.Role.Can(domain.CapWriteCase),
+		CanEdit: u.Role.Can(domain.CapWriteCase), ShowHousing: domain.CanReadHousing(u.Role),
 	}
 	v.Members, v.Former = memberRows(h, s.today())
 	v.Picker = households.PickerView{SearchAction: paths.HouseholdPickerSearch(h.ID), AddAction: paths.HouseholdMembers(h.ID), Q: q, Version: v.Version}

@@ -111,6 +111,10 @@ type CloseView struct {
 	Conflict string
 	// AlreadyClosed hides the form: there is nothing to close.
 	AlreadyClosed bool
+
+	// HousingURL, when set, is the housing page of the person's household,
+	// which has a running lease: closing offers to end it there (issue 11).
+	HousingURL string
 }
 
 // AuditRow is one event of the access log, formatted.

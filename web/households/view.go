@@ -82,6 +82,9 @@ type ShowView struct {
 	Conflict string
 	// Summary lists a refused change's errors.
 	Summary []layout.ErrorItem
+
+	// ShowHousing shows the link to the household's home (leases module).
+	ShowHousing bool
 }
 
 // editURL is the rename form; reunificationURL the family reunification form.
