@@ -290,6 +290,7 @@ func authzMatrix() []authzRoute {
 
 		// Housing registers (issue 11): housing, leaders and admins, scoped to the unit (another unit's unit or landlord is 404:
 		// TestHousingOtherUnit). {id} is the fixture's housing unit of Øst under /housing/units/, its landlord under /landlords/.
+		{"GET", "/housing", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"GET", "/housing/units", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"GET", "/housing/units/new", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/housing/units", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},

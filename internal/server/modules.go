@@ -77,6 +77,7 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"health-counts", "Helse (tall)", paths.Health(), domain.CapLeaderViews}},
 		{name: "housing-registers", routes: s.housingRoutes,
 			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
+		{name: "housing-board", routes: s.housingBoardRoutes},
 	}
 }
 

@@ -1,0 +1,105 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+)
+
+func TestHousingBoardCountsAndScope(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	pool := f.db.Pool
+	hid, _ := f.household(t, "Familien Ali", "Amina", "Ali")
+	lease := func(unit int64, start string, end any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, `INSERT INTO leases (housing_unit_id, household_id, start_date, end_date, rent_ore)
+			VALUES ($1, $2, $3::date, $4::date, 900000)`, unit, hid, start, end); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Today is Wednesday 2026-12-02 (ISO week 49); the board's Mondays are
+	// 2026-12-07 … 2027-02-22.
+	today := date("2026-12-02")
+	open := housingUnit(t, f, f.unitA, "A 1", 2)      // let from the past, open-ended
+	endsMon := housingUnit(t, f, f.unitA, "A 2", 2)   // move-out on Monday 12-07: free from week 50
+	endsTue := housingUnit(t, f, f.unitA, "A 3", 1)   // move-out on Tuesday 12-08: let in week 50
+	startsMon := housingUnit(t, f, f.unitA, "A 4", 3) // moves in Monday 12-14: free now and week 50
+	free := housingUnit(t, f, f.unitA, "A 5", 1)      // never let; status 'let' is stale
+	repair := housingUnit(t, f, f.unitA, "A 6", 2)
+	past := housingUnit(t, f, f.unitA, "A 7", 1) // lease ended yesterday
+	housingUnit(t, f, f.unitB, "B 1", 1)         // another unit: free
+	lease(open, "2026-01-01", nil)
+	lease(endsMon, "2026-06-01", "2026-12-07")
+	lease(endsTue, "2026-06-01", "2026-12-08")
+	lease(startsMon, "2026-12-14", nil)
+	lease(past, "2026-01-01", "2026-12-02")
+	if _, err := pool.Exec(ctx, `UPDATE housing_units SET status = 'let' WHERE id = $1`, free); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE housing_units SET status = 'renovation', owner_type = 'private' WHERE id = $1`, repair); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, u := range []*domain.User{f.cwA, f.health} {
+		if _, err := f.db.HousingBoard(ctx, u.Scope(), today, ""); code(err) != domain.EFORBIDDEN {
+			t.Errorf("%s: %v", u.Role, err)
+		}
+	}
+	b, err := f.db.HousingBoard(ctx, f.hou.Scope(), today, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Weeks) != postgres.BoardWeeks+1 || !b.Weeks[0].Day.Equal(today) || !b.Weeks[1].Day.Equal(date("2026-12-07")) || !b.Weeks[12].Day.Equal(date("2027-02-22")) {
+		t.Fatalf("days: %+v", b.Weeks)
+	}
+	want := []struct{ let, free, repair int }{
+		0: {3, 3, 1}, // open, endsMon, endsTue let; startsMon, free, past free
+		1: {2, 4, 1}, // 12-07: endsMon has moved out
+		2: {2, 4, 1}, // 12-14: endsTue gone, startsMon in
+		3: {2, 4, 1},
+	}
+	for i, w := range want {
+		g := b.Weeks[i]
+		if g.Let != w.let || g.Free != w.free || g.Repair != w.repair {
+			t.Errorf("row %d (%s): let %d free %d repair %d, want %+v", i, g.Day.Format("2006-01-02"), g.Let, g.Free, g.Repair, w)
+		}
+	}
+	if p := b.Weeks[0].LetPercent(); p != 50 {
+		t.Errorf("share let now %d%%, want 50", p)
+	}
+	var names []string
+	for _, u := range b.Free {
+		names = append(names, u.Address)
+	}
+	if len(names) != 3 || names[0] != "A 4" || names[1] != "A 5" || names[2] != "A 7" {
+		t.Errorf("free now: %v", names)
+	}
+
+	// Owner filter: only the private unit (under repair).
+	b, err = f.db.HousingBoard(ctx, f.hou.Scope(), today, domain.OwnerPrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := b.Weeks[0]; g.Total() != 1 || g.Repair != 1 || len(b.Free) != 0 {
+		t.Errorf("private: %+v %v", g, b.Free)
+	}
+	// Admins see every unit; another unit's housing is not counted.
+	b, err = f.db.HousingBoard(ctx, f.admin.Scope(), today, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := b.Weeks[0]; g.Total() != 8 || g.Free != 4 {
+		t.Errorf("admin: %+v", g)
+	}
+	hB := mkUser(t, f.db, "housing-b@x.no", domain.RoleHousing, "B")
+	b, err = f.db.HousingBoard(ctx, hB.Scope(), today, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := b.Weeks[12]; g.Total() != 1 || g.Free != 1 || len(b.Free) != 1 || b.Free[0].Address != "B 1" {
+		t.Errorf("unit B: %+v %v", g, b.Free)
+	}
+}
