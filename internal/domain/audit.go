@@ -484,6 +484,18 @@ var auditFieldTable = []auditField{
 	{name: "checklist_item", label: "Sjekklistepunkt"},
 	{name: "checklist_done_on", label: "Utført"},
 	{name: "checklist_note", label: "Merknad"},
+	// Housing guidance and Husbanken (issue 11, items 4 and 5).
+	{name: "guidance_held_on", label: "Dato for boveiledning"},
+	{name: "guidance_topics", label: "Tema"},
+	{name: "guidance_interpreter", label: "Tolk brukt"},
+	{name: "guidance_note", label: "Notat fra boveiledning"},
+	{name: "husbanken_scheme", label: "Ordning", values: HusbankenSchemes()},
+	{name: "husbanken_applied_on", label: "Søknadsdato"},
+	{name: "husbanken_decision", label: "Vedtak", values: HusbankenDecisions()},
+	{name: "husbanken_decided_on", label: "Vedtaksdato"},
+	{name: "husbanken_amount", label: "Beløp"},
+	{name: "husbanken_next_review", label: "Neste revurdering"},
+	{name: "husbanken_note", label: "Merknad om søknaden"},
 }
 
 func findAuditField(name string) (int, bool) {

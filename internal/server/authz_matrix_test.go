@@ -169,6 +169,12 @@ func authzMatrix() []authzRoute {
 		{"POST", "/households/{id}/housing/leases", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/households/{id}/housing/leases/{leaseID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/households/{id}/housing/leases/{leaseID}/checklist", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		// Housing guidance and Husbanken (issue 11, items 4 and 5): read as the home, written by housing, leaders and admins.
+		// {appID} is the household's Husbanken application (an empty form is a 409: version 0).
+		{"GET", "/households/{id}/housing/support", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/guidance", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/husbanken", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/households/{id}/housing/husbanken/{appID}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 
 		// Case notes and the timeline. Only the author edits a note (others correct it).
 		{"GET", "/persons/{id}/notes/new", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
@@ -368,6 +374,7 @@ type authzFixture struct {
 	healthItem                           int64 // an item of person's health checklist (issue 10)
 	housingUnit, landlord                int64 // a housing unit and its landlord of Øst (issue 11, by SQL)
 	lease                                int64 // a lease of the household (issue 11)
+	husbankenApp                         int64 // a Husbanken application of the household (issue 11)
 }
 
 var (
@@ -489,6 +496,11 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 		fx.household, day).Scan(&fx.lease); err != nil {
 		t.Fatal(err)
 	}
+	// A Husbanken application of the household (by SQL; issue 11).
+	if err := app.DB.Pool.QueryRow(ctx, `INSERT INTO husbanken_applications (household_id, scheme, applied_on)
+		VALUES ($1, 'housing_allowance', $2::date) RETURNING id`, fx.household, day).Scan(&fx.husbankenApp); err != nil {
+		t.Fatal(err)
+	}
 	return fx
 }
 
@@ -509,6 +521,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"contactID":   strconv.FormatInt(fx.contact, 10),
 		"itemID":      strconv.FormatInt(fx.healthItem, 10),
 		"leaseID":     strconv.FormatInt(fx.lease, 10),
+		"appID":       strconv.FormatInt(fx.husbankenApp, 10),
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

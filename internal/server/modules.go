@@ -45,6 +45,7 @@ func (s *Server) modules() []module {
 		{name: "households", routes: s.householdRoutes, section: s.householdSection,
 			menu: &menuEntry{"households", "Husstander", paths.Households(), domain.CapReadCase}},
 		{name: "leases", routes: s.leaseRoutes, section: s.homeSection},
+		{name: "housing-support", routes: s.guidanceRoutes},
 		{name: "deadlines", routes: s.deadlineRoutes, section: s.deadlineSection,
 			menu: &menuEntry{"deadlines", "Frister", paths.Deadlines(), domain.CapReadCase}},
 		{name: "health-checklist", routes: s.healthRoutes, section: s.healthSection},
