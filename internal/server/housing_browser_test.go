@@ -75,4 +75,22 @@ func TestBrowserHousingRegisters(t *testing.T) {
 	b.open(ll)
 	b.waitVisible(`[data-testid="agreement-table"]`)
 	b.checkPage("landlord")
+
+	// The occupancy board and a household's support page (guidance and
+	// Husbanken), empty lists included.
+	if st := b.open(paths.Housing()); st != http.StatusOK {
+		t.Fatalf("board: %d", st)
+	}
+	b.waitVisible(`[data-testid="board-week"]`)
+	b.checkPage("housing-board")
+	cw := app.user("cw@kommune.no", domain.RoleCaseworker, "Øst")
+	cwc := app.client()
+	cwc.login(cw.Email)
+	person := createPerson(t, cwc, validPersonForm(nid(1)))
+	household := createHousehold(t, cwc, person, "Familien Haidari")
+	if st := b.open(household + "/housing/support"); st != http.StatusOK {
+		t.Fatalf("support: %d", st)
+	}
+	b.waitVisible(`[data-testid="guidance"]`)
+	b.checkPage("housing-support")
 }

@@ -248,7 +248,7 @@ func Board(v View) templ.Component {
 					}
 					return nil
 				})
-				templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Belegg per uke", TestID: "board-table", Zebra: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var8), templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Belegg per uke", TestID: "board-table", Zebra: true, ScrollLabel: "Belegg per uke (rull sidelengs på smal skjerm)"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var8), templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -399,7 +399,7 @@ func Board(v View) templ.Component {
 						}
 						return nil
 					})
-					templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Ledige boliger i dag", TestID: "free-table", Zebra: true, Hover: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var15), templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: "Ledige boliger i dag", TestID: "free-table", Zebra: true, Hover: true, ScrollLabel: "Ledige boliger i dag (rull sidelengs på smal skjerm)"}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var15), templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
