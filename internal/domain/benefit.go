@@ -83,6 +83,9 @@ func BirthdayAt(birth time.Time, years int) time.Time {
 var monthNames = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli",
 	"august", "september", "oktober", "november", "desember"}
 
+// MonthName is a month's Norwegian name: "mai".
+func MonthName(d time.Time) string { return monthNames[d.Month()-1] }
+
 // FormatMonth shows a month the Norwegian way: "mai 2025".
 func FormatMonth(d time.Time) string {
 	return monthNames[d.Month()-1] + " " + strconv.Itoa(d.Year())

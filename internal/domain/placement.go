@@ -321,14 +321,15 @@ func CheckPlacementCapacity(p Placement, places int, atWorksite []Placement) str
 		}
 		if used+1 > places {
 			y, n := m.ISOWeek()
-			return "Arbeidsstedet har " + strconv.Itoa(places) + " " + plural(places, "plass", "plasser") + "; i uke " +
+			return "Arbeidsstedet har " + strconv.Itoa(places) + " " + Plural(places, "plass", "plasser") + "; i uke " +
 				strconv.Itoa(n) + " " + strconv.Itoa(y) + " er " + strconv.Itoa(used) + " i bruk."
 		}
 	}
 	return ""
 }
 
-func plural(n int, one, many string) string {
+// Plural picks the singular for 1 and the plural otherwise ("1 dag", "2 dager").
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

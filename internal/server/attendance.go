@@ -115,8 +115,8 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		msg := "Ingen endringer å lagre: uka var allerede lagret slik."
 		if res.Changed > 0 {
-			msg = "Uka er lagret: " + strconv.Itoa(res.Changed) + " " + plural(res.Changed, "celle", "celler") + " for " +
-				strconv.Itoa(res.Participants) + " " + plural(res.Participants, "deltaker", "deltakere") + "."
+			msg = "Uka er lagret: " + strconv.Itoa(res.Changed) + " " + domain.Plural(res.Changed, "celle", "celler") + " for " +
+				strconv.Itoa(res.Participants) + " " + domain.Plural(res.Participants, "deltaker", "deltakere") + "."
 		}
 		s.Sessions.Put(r.Context(), sessFlash, msg)
 		http.Redirect(w, r, paths.AttendanceGroupWeek(groupID, domain.FormatISOWeek(monday)), http.StatusSeeOther)
@@ -138,13 +138,6 @@ func (s *Server) attendanceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, status, attendance.Grid(s.gridView(r, grid, posted, fieldErrors(err), conflicts)))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 var dayShort = [...]string{"", "Man", "Tir", "Ons", "Tor", "Fre"}

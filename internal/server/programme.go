@@ -628,14 +628,6 @@ func (s *Server) programmePauseSave(w http.ResponseWriter, r *http.Request) {
 
 // --- the person page's section ----------------------------------------------
 
-// absenceLabels name the attendance table's absence reasons for the section.
-var absenceLabels = []domain.Option{
-	{Value: "illness", Label: "sykdom"}, {Value: "self_certified", Label: "egenmelding"}, {Value: "sick_child", Label: "sykt barn"},
-	{Value: "welfare_leave", Label: "velferdspermisjon"}, {Value: "holiday", Label: "ferie"}, {Value: "unexcused", Label: "ugyldig fravær"},
-}
-
-var monthNames = []string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
-
 // programmeSection is the person page's "Program" section, for the roles
 // that hold CapProgramme; its reads ride in the page's batch.
 func (s *Server) programmeSection(pg *personPage) func(*domain.Person) (templ.Component, error) {
@@ -669,7 +661,7 @@ func benefitFact(personID int64, b *postgres.PersonBenefit) (layout.Fact, bool) 
 	if r.NeedsDecision {
 		text += " – krever vedtak"
 	}
-	return fact("Stønad for "+monthNames[r.Month.Month()-1]+" "+strconv.Itoa(r.Month.Year()), text, "section-benefit"), true
+	return fact("Stønad for "+domain.FormatMonth(r.Month), text, "section-benefit"), true
 }
 
 func (s *Server) programmeSectionView(person *domain.Person, sum *postgres.ProgrammeSummary) programme.SectionView {
@@ -717,15 +709,15 @@ func (s *Server) programmeSectionView(person *domain.Person, sum *postgres.Progr
 	if sum.PresentMinutes > 0 || len(sum.AbsentMinutes) > 0 {
 		att = "Til stede " + domain.FormatHours(sum.PresentMinutes) + " t"
 		var abs []string
-		for _, o := range absenceLabels {
+		for _, o := range domain.AbsenceReasons() {
 			if m := sum.AbsentMinutes[o.Value]; m > 0 {
-				abs = append(abs, o.Label+" "+domain.FormatHours(m)+" t")
+				abs = append(abs, strings.ToLower(o.Label)+" "+domain.FormatHours(m)+" t")
 			}
 		}
 		if len(abs) > 0 {
 			att += "; fravær: " + strings.Join(abs, ", ")
 		}
 	}
-	sv.Facts = append(sv.Facts, fact("Oppmøte i "+monthNames[sum.Month.Month()-1], att, "section-attendance"))
+	sv.Facts = append(sv.Facts, fact("Oppmøte i "+domain.MonthName(sum.Month), att, "section-attendance"))
 	return sv
 }
