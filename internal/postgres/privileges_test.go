@@ -82,6 +82,8 @@ func TestAppRolePrivileges(t *testing.T) {
 		// An approved payroll month is locked; corrections are later lines.
 		"payroll_approvals": "SELECT,INSERT",
 		"payroll_lines":     "SELECT,INSERT",
+		// The settlement ledger: a changed request or decision is a new row.
+		"settlement_targets": "SELECT,INSERT",
 	}
 	rows, err := owner.Pool.Query(ctx, `
 		SELECT c.relname,
