@@ -47,7 +47,8 @@ const usage = `Usage:
   ankomst user end-sessions --email E               log the user out everywhere
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
-ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS.
+ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS, ANKOMST_BASE_URL
+(the address users reach, for the first start's setup link; default http://localhost:PORT).
 `
 
 func main() {
@@ -184,6 +185,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		cfg.IdleTimeout = d
 	}
 	srv := server.New(db, log, cfg, nil)
+	// On a database without users: log a one-time link for the first administrator.
+	if _, err := srv.FirstStart(ctx, baseURL(*addr)); err != nil {
+		return fmt.Errorf("first start: %w", err)
+	}
 	hs := &http.Server{
 		Addr:              *addr,
 		Handler:           srv.Routes(),
@@ -319,6 +324,19 @@ func endSessionsCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("every session of user %d ended\n", id)
 	return nil
+}
+
+// baseURL is where the server is reached, for the setup link in the log:
+// ANKOMST_BASE_URL, else http://localhost on the listen address's port.
+func baseURL(addr string) string {
+	if u := os.Getenv("ANKOMST_BASE_URL"); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	port := "8080"
+	if i := strings.LastIndex(addr, ":"); i >= 0 && i+1 < len(addr) {
+		port = addr[i+1:]
+	}
+	return "http://localhost:" + port
 }
 
 func envOr(k, def string) string {

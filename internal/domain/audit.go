@@ -33,6 +33,11 @@ const (
 	ActionLogout        = "logout"
 	ActionApprove       = "approve" // a payroll month approved (locked)
 	ActionExport        = "export"  // a report exported (payroll basis …)
+	// User administration (issue 13).
+	ActionDeactivate   = "deactivate"    // a user deactivated (every session ended)
+	ActionReactivate   = "reactivate"    // a user reactivated
+	ActionEndSession   = "end_session"   // one or every session of a user ended by an admin
+	ActionPasswordLink = "password_link" // a one-time set-password link made for a user
 )
 
 // Audited entities (audit_events.entity).
@@ -108,6 +113,10 @@ var auditActionTable = []auditAction{
 	{name: ActionLogout, label: "Logget ut"},
 	{name: ActionApprove, label: "Godkjente"},
 	{name: ActionExport, label: "Eksporterte"},
+	{name: ActionDeactivate, label: "Deaktiverte"},
+	{name: ActionReactivate, label: "Aktiverte igjen"},
+	{name: ActionEndSession, label: "Avsluttet økt"},
+	{name: ActionPasswordLink, label: "Lagde lenke for å sette passord"},
 }
 
 func findAuditAction(name string) (auditAction, bool) {
@@ -496,6 +505,14 @@ var auditFieldTable = []auditField{
 	{name: "husbanken_amount", label: "Beløp"},
 	{name: "husbanken_next_review", label: "Neste revurdering"},
 	{name: "husbanken_note", label: "Merknad om søknaden"},
+	// User administration (issue 13): a user's details as the admin sets
+	// them; a password only as "(skjult)".
+	{name: "user_email", label: "E-postadresse"},
+	{name: "user_name", label: "Brukerens navn"},
+	{name: "user_role", label: "Brukerens rolle"},
+	{name: "user_unit", label: "Brukerens enhet"},
+	{name: "user_active", label: "Aktiv bruker"},
+	{name: "password", label: "Passord"},
 }
 
 func findAuditField(name string) (int, bool) {

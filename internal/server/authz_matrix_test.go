@@ -307,6 +307,19 @@ func authzMatrix() []authzRoute {
 		{"GET", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}/agreements", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		// User administration (issue 13): {id} is the caseworker cw; the
+		// empty POST is an unknown action (422). The link pages are public:
+		// {token} is a live set-password link of cw (the empty form is
+		// refused, 422); the setup pages do not exist once an admin does.
+		{"GET", "/admin/users", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/users", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/admin/users/new", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/admin/users/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/users/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/set-password/{token}", everyone(public)},
+		{"POST", "/set-password/{token}", everyone(public)},
+		{"GET", "/setup/{token}", everyone(notfound)},
+		{"POST", "/setup/{token}", everyone(notfound)},
 	}
 }
 
@@ -375,6 +388,8 @@ type authzFixture struct {
 	housingUnit, landlord                int64 // a housing unit and its landlord of Øst (issue 11, by SQL)
 	lease                                int64 // a lease of the household (issue 11)
 	husbankenApp                         int64 // a Husbanken application of the household (issue 11)
+	staffUser                            int64  // the caseworker cw, for /admin/users/{id} (issue 13)
+	passwordToken                        string // a live set-password link of cw (issue 13)
 }
 
 var (
@@ -501,6 +516,13 @@ func newAuthzFixture(t *testing.T, app *testApp, c *client, cw *domain.User) aut
 		VALUES ($1, 'housing_allowance', $2::date) RETURNING id`, fx.household, day).Scan(&fx.husbankenApp); err != nil {
 		t.Fatal(err)
 	}
+	// User administration (issue 13): cw's page and a set-password link of cw.
+	fx.staffUser = cw.ID
+	tok, _, err := app.DB.CreatePasswordLink(ctx, domain.Scope{UserID: cw.ID, UnitID: cw.UnitID, Role: domain.RoleAdmin}, cw.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.passwordToken = tok
 	return fx
 }
 
@@ -522,6 +544,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"itemID":      strconv.FormatInt(fx.healthItem, 10),
 		"leaseID":     strconv.FormatInt(fx.lease, 10),
 		"appID":       strconv.FormatInt(fx.husbankenApp, 10),
+		"token":       fx.passwordToken,
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):
@@ -536,6 +559,8 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		params["id"] = strconv.FormatInt(fx.housingUnit, 10)
 	case strings.HasPrefix(rt.pattern, "/landlords/"):
 		params["id"] = strconv.FormatInt(fx.landlord, 10)
+	case strings.HasPrefix(rt.pattern, "/admin/users/"):
+		params["id"] = strconv.FormatInt(fx.staffUser, 10)
 	}
 	if rt.want.with != "" {
 		for _, kv := range strings.Split(rt.want.with, ",") {

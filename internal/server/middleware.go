@@ -289,7 +289,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.DB.UserByID(r.Context(), id)
+		u, err := s.sessionUser(r, id)
 		if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 			s.serverError(w, r, err)
 			return

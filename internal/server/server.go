@@ -112,6 +112,7 @@ func (s *Server) Routes() http.Handler {
 		r.Get("/login", s.loginForm)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
+		s.publicUserRoutes(r) // /set-password/{token}, /setup/{token} (users module)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)

@@ -299,3 +299,20 @@ func Landlord(landlordID int64) string { return "/landlords/" + id(landlordID) }
 // HouseholdHousing is a household's home: the current lease and its history,
 // guidance sessions and Husbanken applications.
 func HouseholdHousing(householdID int64) string { return Household(householdID) + "/housing" }
+
+// AdminUsers is the user list (GET) and where a new user is posted (POST).
+func AdminUsers() string { return "/admin/users" }
+
+// AdminUserNew is the new-user form.
+func AdminUserNew() string { return "/admin/users/new" }
+
+// AdminUser is a user's page (GET) and its actions (POST).
+func AdminUser(userID int64) string { return "/admin/users/" + id(userID) }
+
+// SetPassword is a one-time set-password link (public; the token is the
+// credential and never goes into a log).
+func SetPassword(token string) string { return "/set-password/" + url.PathEscape(token) }
+
+// Setup is the first administrator's one-time setup link (public, only on
+// a database without an admin).
+func Setup(token string) string { return "/setup/" + url.PathEscape(token) }

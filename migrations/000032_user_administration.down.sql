@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS password_tokens;
+DROP TABLE IF EXISTS user_sessions;
+ALTER TABLE users DROP COLUMN IF EXISTS version;
