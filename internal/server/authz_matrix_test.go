@@ -379,15 +379,15 @@ func authzProblems(routes chi.Routes, table []authzRoute) []string {
 // authzFixture holds the ids the route patterns need.
 type authzFixture struct {
 	person, other, household, note, task int64
-	planVersion                          int64 // a weekly plan version of person
-	pause                                int64 // a leave of the person's programme
-	group                                int64 // a group of Øst
-	placement                            int64 // a placement of person (its worksite inserted by SQL)
-	employer, worksite, contact          int64 // the register's employer, its worksite and contact (issue 9)
-	healthItem                           int64 // an item of person's health checklist (issue 10)
-	housingUnit, landlord                int64 // a housing unit and its landlord of Øst (issue 11, by SQL)
-	lease                                int64 // a lease of the household (issue 11)
-	husbankenApp                         int64 // a Husbanken application of the household (issue 11)
+	planVersion                          int64  // a weekly plan version of person
+	pause                                int64  // a leave of the person's programme
+	group                                int64  // a group of Øst
+	placement                            int64  // a placement of person (its worksite inserted by SQL)
+	employer, worksite, contact          int64  // the register's employer, its worksite and contact (issue 9)
+	healthItem                           int64  // an item of person's health checklist (issue 10)
+	housingUnit, landlord                int64  // a housing unit and its landlord of Øst (issue 11, by SQL)
+	lease                                int64  // a lease of the household (issue 11)
+	husbankenApp                         int64  // a Husbanken application of the household (issue 11)
 	staffUser                            int64  // the caseworker cw, for /admin/users/{id} (issue 13)
 	passwordToken                        string // a live set-password link of cw (issue 13)
 }
