@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -469,8 +468,8 @@ func TestSetPasswordLinkParallelUsesOneWins(t *testing.T) {
 
 func TestSetupLinkOnlyOnAnEmptyDatabase(t *testing.T) {
 	db := pgtest.New(t)
-	var logs bytes.Buffer
-	srv := server.New(db, slog.New(slog.NewJSONHandler(&logs, nil)), server.Config{}, nil)
+	logs := &syncBuffer{}
+	srv := server.New(db, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
 	ts := httptest.NewServer(srv.Routes())
 	defer ts.Close()
 	app := &testApp{t: t, DB: db, Srv: srv, TS: ts}
@@ -506,6 +505,15 @@ func TestSetupLinkOnlyOnAnEmptyDatabase(t *testing.T) {
 	db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE entity = 'user' AND action = 'create'`).Scan(&n) //nolint:errcheck
 	if n != 1 {
 		t.Errorf("setup audit rows: %d", n)
+	}
+	// The token is in the first start's log line and nowhere else: the
+	// request log names the route pattern.
+	tok := strings.TrimPrefix(path, "/setup/")
+	if got := strings.Count(logs.String(), tok); got != 1 {
+		t.Errorf("the setup token is %d times in the log, want once (the setup_url line)", got)
+	}
+	if !strings.Contains(logs.String(), `"route":"/setup/{token}"`) {
+		t.Error("no request log line names the setup route pattern")
 	}
 }
 
