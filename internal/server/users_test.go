@@ -539,3 +539,20 @@ func TestUserAdminRoundTrips(t *testing.T) {
 }
 
 var _ = io.Discard
+
+// A huge or broken User-Agent is stored cleaned and cut, never refused.
+func TestSessionRowTakesAnyUserAgent(t *testing.T) {
+	app, _, _, cw := userAdminApp(t)
+	c := app.client()
+	c.login(cw.Email)
+	req, _ := http.NewRequest(http.MethodGet, app.TS.URL+"/persons", nil)
+	req.Header.Set("User-Agent", strings.Repeat("Å\xfe\t", 3000))
+	clMust(t, c.do(req), http.StatusOK)
+	var ua string
+	if err := app.DB.Pool.QueryRow(context.Background(), `SELECT user_agent FROM user_sessions WHERE user_id = $1`, cw.ID).Scan(&ua); err != nil {
+		t.Fatal(err)
+	}
+	if n := len([]rune(ua)); n == 0 || n > 512 || strings.ContainsAny(ua, "\t\ufffd") {
+		t.Errorf("stored user agent: %d characters %q…", n, ua[:min(len(ua), 20)])
+	}
+}
