@@ -44,3 +44,13 @@ func Unavailable(err error) bool {
 	}
 	return false
 }
+
+// Concurrent reports whether err is a transaction PostgreSQL rolled back
+// because of another one running at the same time: a deadlock (40P01, e.g.
+// two attendance saves of groups sharing participants, locking the same
+// rows in another order) or a serialization failure (40001). Nothing was
+// stored; the server answers 409 "try again", not 500.
+func Concurrent(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}

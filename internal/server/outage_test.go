@@ -184,6 +184,18 @@ func TestDatabaseOutage(t *testing.T) {
 	clMust(t, c.post("/persons", validPersonForm(nid(2))), http.StatusSeeOther)
 }
 
+// TestConcurrentIs409: a deadlock (found by make loadtest between two
+// attendance saves of groups sharing participants) or a serialization
+// failure is classified as concurrent: serverError answers 409 "nothing
+// stored, try again" instead of 500. The classifier only; make loadtest
+// meets the real deadlock.
+func TestConcurrentIs409(t *testing.T) {
+	if !postgres.Concurrent(&pgconn.PgError{Code: "40P01"}) || !postgres.Concurrent(&pgconn.PgError{Code: "40001"}) ||
+		postgres.Concurrent(&pgconn.PgError{Code: "23505"}) || postgres.Concurrent(io.EOF) {
+		t.Fatal("Concurrent misclassifies")
+	}
+}
+
 // TestUnavailableClassifier: outage errors and others.
 func TestUnavailableClassifier(t *testing.T) {
 	for _, tc := range []struct {

@@ -33,10 +33,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // serverError logs err (internals go to the log only) and shows a plain page.
 // A database that cannot be reached (postgres.Unavailable: stopped,
 // restarting, the network cut) is not a bug: 503 with a friendly page and
-// Retry-After instead of 500.
+// Retry-After instead of 500. Nor is a transaction rolled back for a
+// concurrent one (postgres.Concurrent: a deadlock): 409, nothing stored.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if postgres.Unavailable(err) {
 		s.unavailable(w, r, err)
+		return
+	}
+	if postgres.Concurrent(err) { // rolled back: nothing stored
+		s.Log.WarnContext(r.Context(), "transaction rolled back by a concurrent one", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
+		s.renderError(w, r, http.StatusConflict, "Konflikt",
+			"Noen andre lagret de samme opplysningene samtidig, så ingenting ble lagret. Gå tilbake, last siden på nytt og prøv igjen.")
 		return
 	}
 	s.Log.ErrorContext(r.Context(), "internal error", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
