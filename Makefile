@@ -109,6 +109,10 @@ bench: build ## run scripts/bench.sh against database ankomst_bench
 	export ANKOMST_BIN="$(CURDIR)/$(BIN)"; \
 	scripts/bench.sh
 
+.PHONY: loadtest
+loadtest: build ## 50 caseworkers for 2 min on a private Postgres stopped 10 s mid-run (scripts/loadtest.sh)
+	@ANKOMST_BIN="$(CURDIR)/$(BIN)" scripts/loadtest.sh
+
 # ---------------------------------------------------------------- tools ----
 
 .PHONY: vet

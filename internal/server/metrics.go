@@ -19,6 +19,9 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// dbUnavailable counts requests answered 503 because the database
+	// could not be reached (render.go unavailable).
+	dbUnavailable prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry, db *postgres.DB) *Metrics {
@@ -31,8 +34,11 @@ func newMetrics(reg *prometheus.Registry, db *postgres.DB) *Metrics {
 			Name: "ankomst_http_request_duration_seconds", Help: "HTTP request duration by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"method", "route"}),
+		dbUnavailable: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ankomst_db_unavailable_total", Help: "Requests answered 503 because the database could not be reached.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.requests, m.duration, m.dbUnavailable, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		reg.MustRegister(&poolCollector{db: db})
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
 	"ankomst/web/layout"
 	"ankomst/web/paths"
 
@@ -30,10 +31,40 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // serverError logs err (internals go to the log only) and shows a plain page.
+// A database that cannot be reached (postgres.Unavailable: stopped,
+// restarting, the network cut) is not a bug: 503 with a friendly page and
+// Retry-After instead of 500. Nor is a transaction rolled back for a
+// concurrent one (postgres.Concurrent: a deadlock): 409, nothing stored.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if postgres.Unavailable(err) {
+		s.unavailable(w, r, err)
+		return
+	}
+	if postgres.Concurrent(err) { // rolled back: nothing stored
+		s.Log.WarnContext(r.Context(), "transaction rolled back by a concurrent one", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
+		s.renderError(w, r, http.StatusConflict, "Konflikt",
+			"Noen andre lagret de samme opplysningene samtidig, så ingenting ble lagret. Gå tilbake, last siden på nytt og prøv igjen.")
+		return
+	}
 	s.Log.ErrorContext(r.Context(), "internal error", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
 	s.renderError(w, r, http.StatusInternalServerError, "Noe gikk galt",
 		"Det oppstod en feil hos oss. Prøv igjen om litt. Oppgi referansen under hvis du kontakter brukerstøtte.")
+}
+
+// unavailableRetryAfter is the Retry-After of a 503 for a database outage.
+const unavailableRetryAfter = "10"
+
+// unavailable answers 503 when the database cannot be reached: a friendly
+// Norwegian page without internals, Retry-After, and a warning in the log
+// (an outage is an operations event, not a bug). The pool reconnects by
+// itself once the database is back; the user only has to try again.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	s.Metrics.dbUnavailable.Inc()
+	s.Log.WarnContext(r.Context(), "database unavailable", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
+	w.Header().Set("Retry-After", unavailableRetryAfter)
+	s.renderError(w, r, http.StatusServiceUnavailable, "Tjenesten er midlertidig utilgjengelig",
+		"Vi får ikke kontakt med databasen akkurat nå, men det er ikke noe galt med det du gjorde. "+
+			"Vent et halvt minutt og prøv igjen. Sendte du et skjema, kan du sjekke om endringen er lagret før du sender det på nytt.")
 }
 
 // fail answers a store or domain error with the status its code implies.
