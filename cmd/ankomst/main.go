@@ -183,6 +183,25 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		cfg.IdleTimeout = d
 	}
+	if v := os.Getenv("ANKOMST_TRUSTED_PROXIES"); v != "" {
+		p, err := server.ParseTrustedProxies(v)
+		if err != nil {
+			return fmt.Errorf("ANKOMST_TRUSTED_PROXIES: %w", err)
+		}
+		cfg.TrustedProxies = p
+	}
+	if issuer := os.Getenv("ANKOMST_OIDC_ISSUER"); issuer != "" {
+		groups, err := server.ParseOIDCGroups(os.Getenv("ANKOMST_OIDC_GROUPS"))
+		if err != nil {
+			return err
+		}
+		cfg.OIDC = &server.OIDCConfig{Issuer: issuer, ClientID: os.Getenv("ANKOMST_OIDC_CLIENT_ID"),
+			ClientSecret: os.Getenv("ANKOMST_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ANKOMST_OIDC_REDIRECT_URL"),
+			GroupsClaim: os.Getenv("ANKOMST_OIDC_GROUPS_CLAIM"), Groups: groups}
+		if cfg.OIDC.ClientID == "" || cfg.OIDC.RedirectURL == "" {
+			return errors.New("ANKOMST_OIDC_ISSUER is set: ANKOMST_OIDC_CLIENT_ID and ANKOMST_OIDC_REDIRECT_URL are needed too")
+		}
+	}
 	srv := server.New(db, log, cfg, nil)
 	hs := &http.Server{
 		Addr:              *addr,

@@ -33,6 +33,10 @@ const (
 	ActionLogout        = "logout"
 	ActionApprove       = "approve" // a payroll month approved (locked)
 	ActionExport        = "export"  // a report exported (payroll basis …)
+	// Two-factor and single sign-on (the user is the entity).
+	ActionLoginPassword = "login_password" // password right, the code step follows
+	ActionEnable2FA     = "enable_2fa"
+	ActionDisable2FA    = "disable_2fa"
 )
 
 // Audited entities (audit_events.entity).
@@ -108,6 +112,9 @@ var auditActionTable = []auditAction{
 	{name: ActionLogout, label: "Logget ut"},
 	{name: ActionApprove, label: "Godkjente"},
 	{name: ActionExport, label: "Eksporterte"},
+	{name: ActionLoginPassword, label: "Passord godkjent (venter på kode)"},
+	{name: ActionEnable2FA, label: "Slo på tofaktorinnlogging"},
+	{name: ActionDisable2FA, label: "Slo av tofaktorinnlogging"},
 }
 
 func findAuditAction(name string) (auditAction, bool) {

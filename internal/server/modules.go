@@ -79,6 +79,8 @@ func (s *Server) modules() []module {
 		{name: "housing-registers", routes: s.housingRoutes,
 			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
 		{name: "housing-board", routes: s.housingBoardRoutes},
+		{name: "two-factor", routes: s.twoFactorRoutes,
+			menu: &menuEntry{"admin-2fa", "Tofaktor", paths.AdminTwoFactor(), domain.CapAdminister}},
 	}
 }
 
