@@ -12,6 +12,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+	"ankomst/internal/server"
 	"ankomst/internal/totp"
 )
 
@@ -222,4 +223,28 @@ func TestTwoFactorRequired(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d audit rows for the unit's setting, want 1", n)
 	}
+}
+
+// Login attempts per client address: after LoginAttemptsPerAddress failed
+// attempts (any accounts) the address gets 429 with Retry-After and a
+// Norwegian page; another account does not help, a success is not counted.
+func TestLoginRateLimitPerAddress(t *testing.T) {
+	app := newTestApp(t)
+	app.user("kari@kommune.no", domain.RoleCaseworker, "Øst")
+	c := app.client()
+	for i := 0; i < 5; i++ { // successes are not counted
+		c.login("kari@kommune.no")
+	}
+	for i := 0; i < server.LoginAttemptsPerAddress; i++ {
+		r := c.post("/login", url.Values{"email": {"gjest" + strconv.Itoa(i) + "@kommune.no"}, "password": {"feil-passord-123"}})
+		if r.Status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i+1, r.Status)
+		}
+	}
+	r := c.post("/login", url.Values{"email": {"kari@kommune.no"}, "password": {testPassword}})
+	clMust(t, r, http.StatusTooManyRequests, "For mange forsøk. Prøv igjen om 15 minutter.")
+	if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 800 || ra > 900 {
+		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	clMust(t, c.post("/login/code", url.Values{"code": {"123456"}}), http.StatusUnauthorized) // no pending login: not a guess
 }
