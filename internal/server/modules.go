@@ -80,7 +80,7 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
 		{name: "housing-board", routes: s.housingBoardRoutes},
 		{name: "two-factor", routes: s.twoFactorRoutes,
-			menu: &menuEntry{"admin-2fa", "Tofaktor", paths.AdminTwoFactor(), domain.CapAdminister}},
+			menu: &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister}},
 	}
 }
 
