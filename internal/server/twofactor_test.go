@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -247,4 +249,33 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
 	}
 	clMust(t, c.post("/login/code", url.Values{"code": {"123456"}}), http.StatusUnauthorized) // no pending login: not a guess
+}
+
+// The two-factor pages: session, user, at most one read of their own, session write.
+func TestTwoFactorPagesRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	app.user("cw@kommune.no", domain.RoleCaseworker, "Øst")
+	app.user("admin@kommune.no", domain.RoleAdmin, "Vest")
+	cw, admin := app.client(), app.client()
+	cw.login("cw@kommune.no")
+	admin.login("admin@kommune.no")
+	for _, pg := range []struct {
+		c           *client
+		path, route string
+	}{
+		{cw, "/account/2fa", "/account/2fa"},    // the enrolment
+		{admin, "/account/2fa", "/account/2fa"}, // the status
+		{admin, "/admin/2fa", "/admin/2fa"},
+	} {
+		st, rt := pageCost(t, app, logs, pg.c, pg.path, pg.route)
+		t.Logf("%s: %d statements, %d round trips", pg.route, st, rt)
+		if rt > 4 {
+			t.Errorf("%s: %d round trips (%d statements), want at most 4", pg.route, rt, st)
+		}
+	}
 }
