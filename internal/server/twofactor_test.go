@@ -279,3 +279,44 @@ func TestTwoFactorPagesRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// One code in two parallel code steps (two half-logged-in sessions of the
+// same user): exactly one logs in.
+func TestTwoFactorParallelReplay(t *testing.T) {
+	app := newTestApp(t)
+	app.user("leder@kommune.no", domain.RoleLeader, "Øst")
+	a, b := app.client(), app.client()
+	for _, c := range []*client{a, b} {
+		if r := c.post("/login", url.Values{"email": {"leder@kommune.no"}, "password": {testPassword}}); r.Location != "/login/code" {
+			t.Fatalf("login → %s", r.Location)
+		}
+	}
+	code := app.totpCode("leder@kommune.no")
+	statuses := make(chan int, 2)
+	for _, c := range []*client{a, b} {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, app.TS.URL+"/login/code", strings.NewReader(url.Values{"code": {code}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			resp, err := c.http.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	got := []int{<-statuses, <-statuses}
+	if !(got[0] == http.StatusSeeOther) == !(got[1] == http.StatusSeeOther) {
+		t.Errorf("statuses %v, want one 303 and one 401", got)
+	}
+	// Junk as a code: a clean 401 or 400, never a 500.
+	c := app.client()
+	c.post("/login", url.Values{"email": {"leder@kommune.no"}, "password": {testPassword}})
+	for _, junk := range []string{strings.Repeat("9", 100000), "12345\x00", "ÆØÅæøå", "abcde-fghij"} {
+		if r := c.post("/login/code", url.Values{"code": {junk}}); r.Status != http.StatusUnauthorized && r.Status != http.StatusBadRequest {
+			t.Errorf("code %.10q: %d", junk, r.Status)
+		}
+	}
+}
