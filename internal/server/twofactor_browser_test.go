@@ -9,6 +9,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+	"ankomst/internal/server"
 	"ankomst/internal/totp"
 )
 
@@ -91,4 +92,41 @@ func TestBrowserTwoFactor(t *testing.T) {
 		t.Error("the unit does not require two-factor after the button")
 	}
 	b.checkPage("2fa-units-flash")
+}
+
+// Single sign-on in the browser: the login page's button, the provider, the
+// person list; an unmapped user's refusal page; the rate limit's page.
+func TestBrowserOIDCAndRateLimit(t *testing.T) {
+	skipUnlessBrowser(t)
+	p := newTestProvider(t)
+	app := newOIDCApp(t, p)
+	b := newBrowser(t, app)
+	b.open("/login")
+	b.waitVisible(`[data-testid="login-oidc"]`)
+	b.checkPage("login-oidc")
+	p.next = providerUser{Sub: "sub-b", Email: "sso@kommune.no", Name: "Sigrid Solberg", Groups: []string{"ankomst-saksbehandler-ost"}}
+	if st := b.submit(`[data-testid="login-oidc"]`); st != http.StatusOK {
+		t.Fatalf("single sign-on: %d at %s", st, b.location())
+	}
+	b.waitVisible(`[data-testid="current-user"]`)
+	if !strings.Contains(b.text(`[data-testid="current-user"]`), "Sigrid Solberg") {
+		t.Error("not logged in as the provider's user")
+	}
+	b.submit(`[data-testid="logout"]`)
+	p.next = providerUser{Sub: "sub-c", Email: "ola@kommune.no", Name: "Ola", Groups: []string{"alle-ansatte"}}
+	b.open("/login")
+	if st := b.submit(`[data-testid="login-oidc"]`); st != http.StatusForbidden {
+		t.Errorf("unmapped: %d", st)
+	}
+	b.checkPage("oidc-refused")
+	for i := 0; i <= server.LoginAttemptsPerAddress; i++ {
+		b.open("/login")
+		b.typeInto("#email", "ingen@kommune.no")
+		b.typeInto("#password", "feil-passord-123")
+		b.submit(`[data-testid="login-submit"]`)
+	}
+	if !strings.Contains(b.text("main"), "For mange forsøk. Prøv igjen om") {
+		t.Errorf("no rate limit page: %s", b.text("main"))
+	}
+	b.checkPage("rate-limited")
 }
