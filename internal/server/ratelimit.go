@@ -36,6 +36,7 @@ type loginLimiter struct {
 	maxKeys int
 	hits    map[string][]int64 // unix nanoseconds, oldest first
 	now     func() time.Time
+	pruned  int64 // when evict last scanned the whole table
 }
 
 func newLoginLimiter() *loginLimiter {
@@ -83,14 +84,19 @@ func (l *loginLimiter) release(key string) {
 
 // evict makes room for one key: entries without an attempt in the window
 // go; if none did, the stalest of eight random entries.
+// The whole-table scan runs at most once a second, so a flood of new
+// addresses costs a sample of eight per attempt, not a scan.
 func (l *loginLimiter) evict(cut int64) {
-	for k, h := range l.hits {
-		if len(h) == 0 || h[len(h)-1] <= cut {
-			delete(l.hits, k)
+	if now := cut + int64(l.window); now-l.pruned > int64(time.Second) {
+		l.pruned = now
+		for k, h := range l.hits {
+			if len(h) == 0 || h[len(h)-1] <= cut {
+				delete(l.hits, k)
+			}
 		}
-	}
-	if len(l.hits) < l.maxKeys {
-		return
+		if len(l.hits) < l.maxKeys {
+			return
+		}
 	}
 	var stalest string
 	var at int64

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"net/netip"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -87,4 +88,30 @@ func TestClientAddr(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// The limiter at its bound: LoginLimiterMaxAddresses addresses with
+// LoginAttemptsPerAddress attempts each, measured on the heap.
+func TestLoginLimiterMemory(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	l := newLoginLimiter()
+	for i := 0; i < LoginLimiterMaxAddresses+500; i++ {
+		key := fmt.Sprintf("2001:db8:%x:%x::/64", i/65536, i%65536)
+		for j := 0; j < LoginAttemptsPerAddress+2; j++ {
+			l.reserve(key)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	mb := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	t.Logf("%d addresses × %d attempts: %.1f MB on the heap", l.size(), LoginAttemptsPerAddress, mb)
+	if l.size() > LoginLimiterMaxAddresses {
+		t.Errorf("%d addresses held", l.size())
+	}
+	if mb > 8 {
+		t.Errorf("%.1f MB, want under 8", mb)
+	}
+	runtime.KeepAlive(l)
 }
