@@ -114,7 +114,7 @@ func Code(v CodeView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.TextField(layout.Input{Name: "code", Label: "Engangskode", Required: true, Autocomplete: "one-time-code", InputMode: "numeric", Width: "12rem",
+			templ_7745c5c3_Err = layout.TextField(layout.Input{Name: "code", Label: "Engangskode", Required: true, Autocomplete: "one-time-code", Width: "14rem",
 				Description: "Sekssifret kode, eller en gjenopprettingskode (xxxxx-xxxxx)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
