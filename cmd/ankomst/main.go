@@ -45,6 +45,7 @@ const usage = `Usage:
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
   ankomst user end-sessions --email E               log the user out everywhere
+  ankomst user reset-2fa --email E                  remove the user's two-factor (lost phone); sessions end
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
 ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS.
@@ -292,8 +293,11 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
 	if len(args) >= 1 && args[0] == "end-sessions" {
 		return endSessionsCmd(ctx, args[1:])
 	}
+	if len(args) >= 1 && args[0] == "reset-2fa" {
+		return reset2FACmd(ctx, args[1:])
+	}
 	if len(args) < 1 || args[0] != "create" {
-		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT] | ankomst user end-sessions --email E")
+		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT] | ankomst user end-sessions --email E | ankomst user reset-2fa --email E")
 	}
 	fs := flag.NewFlagSet("user create", flag.ExitOnError)
 	email := fs.String("email", "", "e-mail (login)")
@@ -337,6 +341,28 @@ func endSessionsCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("every session of user %d ended\n", id)
+	return nil
+}
+
+// reset2FACmd removes a user's two-factor (a lost phone without recovery
+// codes): the user enrols again at the next login if the role or unit requires it.
+func reset2FACmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user reset-2fa", flag.ExitOnError)
+	email := fs.String("email", "", "e-mail (login)")
+	fs.Parse(args) //nolint:errcheck
+	db, err := openCurrentDB(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := db.UserIDByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("no user with e-mail %q", *email)
+	}
+	if err := db.ResetTOTP(ctx, id); err != nil {
+		return err
+	}
+	fmt.Printf("two-factor of user %d removed; every session ended\n", id)
 	return nil
 }
 

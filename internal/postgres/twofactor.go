@@ -321,3 +321,24 @@ func (db *DB) SetUnitRequire2FA(ctx context.Context, s domain.Scope, unitID int6
 			Changes: domain.Changes{"require_2fa": {Old: strconv.FormatBool(old), New: strconv.FormatBool(require)}}})
 	})
 }
+
+// ResetTOTP removes a user's two-factor and recovery codes and ends the
+// user's sessions (`ankomst user reset-2fa`, a lost phone), audited as the system.
+func (db *DB) ResetTOTP(ctx context.Context, userID int64) error {
+	return db.WithTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
+				session_epoch = session_epoch + 1, updated_at = now()
+			WHERE id = $1`, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return domain.Errorf(domain.ENOTFOUND, "Brukeren finnes ikke.")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM user_recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, domain.Scope{Role: "system"}, auditEvent{Action: ActionDisable2FA, Entity: "user", EntityID: &userID})
+	})
+}

@@ -320,3 +320,26 @@ func TestTwoFactorParallelReplay(t *testing.T) {
 		}
 	}
 }
+
+// `ankomst user reset-2fa`: the secret and codes go, sessions end, and a
+// leader must enrol again.
+func TestResetTOTP(t *testing.T) {
+	app := newTestApp(t)
+	u := app.user("leder@kommune.no", domain.RoleLeader, "Øst")
+	c := app.client()
+	c.login("leder@kommune.no")
+	if err := app.DB.ResetTOTP(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.get("/persons"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/login") {
+		t.Errorf("the session survived the reset: %d %s", r.Status, r.Location)
+	}
+	if r := c.post("/login", url.Values{"email": {"leder@kommune.no"}, "password": {testPassword}}); r.Location != "/account/2fa" {
+		t.Errorf("after the reset, login → %s", r.Location)
+	}
+	var n int
+	app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM user_recovery_codes WHERE user_id = $1`, u.ID).Scan(&n) //nolint:errcheck
+	if n != 0 {
+		t.Errorf("%d recovery codes left", n)
+	}
+}
