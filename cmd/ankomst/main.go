@@ -48,7 +48,8 @@ const usage = `Usage:
   ankomst user reset-2fa --email E                  remove the user's two-factor (lost phone); sessions end
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
-ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS.
+ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS,
+ANKOMST_TRUSTED_PROXIES, ANKOMST_OIDC_* (single sign-on: docs/OPERATIONS.md).
 `
 
 func main() {
