@@ -45,10 +45,12 @@ const usage = `Usage:
   ankomst user create --email E --name NAME --role ROLE [--unit UNIT]
                                                     create a user; the password is read from stdin
   ankomst user end-sessions --email E               log the user out everywhere
+  ankomst user reset-2fa --email E                  remove the user's two-factor (lost phone); sessions end
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
 ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS, ANKOMST_BASE_URL
-(the address users reach, for the first start's setup link; default http://localhost:PORT).
+(the address users reach, for the first start's setup link; default http://localhost:PORT),
+ANKOMST_TRUSTED_PROXIES, ANKOMST_OIDC_* (single sign-on: docs/OPERATIONS.md).
 `
 
 func main() {
@@ -184,6 +186,25 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		cfg.IdleTimeout = d
 	}
+	if v := os.Getenv("ANKOMST_TRUSTED_PROXIES"); v != "" {
+		p, err := server.ParseTrustedProxies(v)
+		if err != nil {
+			return fmt.Errorf("ANKOMST_TRUSTED_PROXIES: %w", err)
+		}
+		cfg.TrustedProxies = p
+	}
+	if issuer := os.Getenv("ANKOMST_OIDC_ISSUER"); issuer != "" {
+		groups, err := server.ParseOIDCGroups(os.Getenv("ANKOMST_OIDC_GROUPS"))
+		if err != nil {
+			return err
+		}
+		cfg.OIDC = &server.OIDCConfig{Issuer: issuer, ClientID: os.Getenv("ANKOMST_OIDC_CLIENT_ID"),
+			ClientSecret: os.Getenv("ANKOMST_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ANKOMST_OIDC_REDIRECT_URL"),
+			GroupsClaim: os.Getenv("ANKOMST_OIDC_GROUPS_CLAIM"), Groups: groups}
+		if cfg.OIDC.ClientID == "" || cfg.OIDC.RedirectURL == "" {
+			return errors.New("ANKOMST_OIDC_ISSUER is set: ANKOMST_OIDC_CLIENT_ID and ANKOMST_OIDC_REDIRECT_URL are needed too")
+		}
+	}
 	srv := server.New(db, log, cfg, nil)
 	// On a database without users: log a one-time link for the first administrator.
 	if _, err := srv.FirstStart(ctx, baseURL(*addr)); err != nil {
@@ -278,8 +299,11 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader) error {
 	if len(args) >= 1 && args[0] == "end-sessions" {
 		return endSessionsCmd(ctx, args[1:])
 	}
+	if len(args) >= 1 && args[0] == "reset-2fa" {
+		return reset2FACmd(ctx, args[1:])
+	}
 	if len(args) < 1 || args[0] != "create" {
-		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT] | ankomst user end-sessions --email E")
+		return errors.New("usage: ankomst user create --email E --name NAME --role ROLE [--unit UNIT] | ankomst user end-sessions --email E | ankomst user reset-2fa --email E")
 	}
 	fs := flag.NewFlagSet("user create", flag.ExitOnError)
 	email := fs.String("email", "", "e-mail (login)")
@@ -337,6 +361,28 @@ func baseURL(addr string) string {
 		port = addr[i+1:]
 	}
 	return "http://localhost:" + port
+}
+
+// reset2FACmd removes a user's two-factor (a lost phone without recovery
+// codes): the user enrols again at the next login if the role or unit requires it.
+func reset2FACmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user reset-2fa", flag.ExitOnError)
+	email := fs.String("email", "", "e-mail (login)")
+	fs.Parse(args) //nolint:errcheck
+	db, err := openCurrentDB(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := db.UserIDByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("no user with e-mail %q", *email)
+	}
+	if err := db.ResetTOTP(ctx, id); err != nil {
+		return err
+	}
+	fmt.Printf("two-factor of user %d removed; every session ended\n", id)
+	return nil
 }
 
 func envOr(k, def string) string {

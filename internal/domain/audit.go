@@ -38,6 +38,10 @@ const (
 	ActionReactivate   = "reactivate"    // a user reactivated
 	ActionEndSession   = "end_session"   // one or every session of a user ended by an admin
 	ActionPasswordLink = "password_link" // a one-time set-password link made for a user
+	// Two-factor and single sign-on (the user is the entity).
+	ActionLoginPassword = "login_password" // password right, the code step follows
+	ActionEnable2FA     = "enable_2fa"
+	ActionDisable2FA    = "disable_2fa"
 )
 
 // Audited entities (audit_events.entity).
@@ -117,6 +121,9 @@ var auditActionTable = []auditAction{
 	{name: ActionReactivate, label: "Aktiverte igjen"},
 	{name: ActionEndSession, label: "Avsluttet økt"},
 	{name: ActionPasswordLink, label: "Lagde lenke for å sette passord"},
+	{name: ActionLoginPassword, label: "Passord godkjent (venter på kode)"},
+	{name: ActionEnable2FA, label: "Slo på tofaktorinnlogging"},
+	{name: ActionDisable2FA, label: "Slo av tofaktorinnlogging"},
 }
 
 func findAuditAction(name string) (auditAction, bool) {

@@ -45,6 +45,8 @@ const (
 	CapPayroll
 	// CapApprovePayroll: approve (lock) a unit's payroll month.
 	CapApprovePayroll
+	// CapRequire2FA: a local account must use two-factor (TOTP) to log in.
+	CapRequire2FA
 
 	numCapabilities
 )
@@ -73,6 +75,7 @@ var capabilityRules = [numCapabilities]capabilityRule{
 	CapProgramme:      {"programme", "Rollen din har ikke tilgang til introduksjonsprogrammet.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
 	CapPayroll:        {"payroll", "Utbetalingsgrunnlaget er for ledere.", []Role{RoleLeader, RoleAdmin}},
 	CapApprovePayroll: {"approve_payroll", "Bare en leder kan godkjenne utbetalingsgrunnlaget.", []Role{RoleLeader}},
+	CapRequire2FA:     {"require_2fa", "Rollen din må bruke tofaktorinnlogging.", []Role{RoleLeader, RoleAdmin}},
 }
 
 // Can reports whether the role holds the capability.

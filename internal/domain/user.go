@@ -53,6 +53,16 @@ type User struct {
 	UnitName     string `db:"unit_name"`
 	Active       bool   `db:"active"`
 	SessionEpoch int    `db:"session_epoch"`
+	// TOTPEnabled: the user has enrolled two-factor (TOTP).
+	TOTPEnabled bool `db:"totp_enabled"`
+	// UnitRequires2FA: the user's unit requires two-factor of every local account.
+	UnitRequires2FA bool `db:"unit_requires_2fa"`
+}
+
+// Needs2FA reports whether the user must use two-factor for a local login:
+// the role requires it (CapRequire2FA) or the unit does.
+func (u *User) Needs2FA() bool {
+	return u.Role.Can(CapRequire2FA) || u.UnitRequires2FA
 }
 
 // Scope is who is asking: every store read of people is filtered by it in SQL.

@@ -15,6 +15,9 @@ import (
 // which says how each is labelled and whether it shows on the timeline.
 const (
 	ActionCreate        = domain.ActionCreate
+	ActionLoginPassword = domain.ActionLoginPassword
+	ActionEnable2FA     = domain.ActionEnable2FA
+	ActionDisable2FA    = domain.ActionDisable2FA
 	ActionUpdate        = domain.ActionUpdate
 	ActionView          = domain.ActionView
 	ActionClose         = domain.ActionClose

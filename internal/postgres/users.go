@@ -26,7 +26,8 @@ var ErrLoginFailed = &domain.Error{
 	Message: "Innloggingen mislyktes. Sjekk e-post og passord. Etter 5 mislykkede forsøk blir kontoen låst i 15 minutter.",
 }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.unit_id, n.name AS unit_name, u.active, u.session_epoch`
+const userColumns = `u.id, u.email, u.name, u.role, u.unit_id, n.name AS unit_name, u.active, u.session_epoch,
+	u.totp_enabled_at IS NOT NULL AS totp_enabled, n.require_2fa AS unit_requires_2fa`
 
 // EnsureUnit returns the id of the unit with this name, creating it if needed.
 func (db *DB) EnsureUnit(ctx context.Context, name string) (int64, error) {
@@ -118,7 +119,7 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 		WHERE n.id = u.unit_id AND lower(u.email) = lower($1)
 		RETURNING `+userColumns+`, u.password_hash, u.locked_until, u.login_attempts`,
 		strings.TrimSpace(email), now.Add(-LockoutWindow), now).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &hash, &locked, &attempts)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &u.TOTPEnabled, &u.UnitRequires2FA, &hash, &locked, &attempts)
 	if errors.Is(err, pgx.ErrNoRows) {
 		password.Check(pw, "") // same work as a real check
 		return nil, ErrLoginFailed
@@ -154,6 +155,18 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, requestID string) (*d
 			return fail("locked", true)
 		}
 		return fail("wrong_password", false)
+	}
+	if u.TOTPEnabled {
+		// The password was right; the attempt stays counted until the code
+		// step succeeds (VerifySecondFactor), so a thief of the password gets
+		// no more code guesses than MaxLoginFailures per window.
+		err = db.WithTx(ctx, func(tx pgx.Tx) error {
+			return writeAudit(ctx, tx, scope, auditEvent{Action: ActionLoginPassword, Entity: "user", EntityID: &u.ID})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &u, nil
 	}
 	err = db.WithTx(ctx, func(tx pgx.Tx) error {
 		// A success forgets the attempts up to and including itself (its

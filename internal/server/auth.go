@@ -53,7 +53,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, paths.Persons(), http.StatusSeeOther)
 		return
 	}
-	v := auth.LoginView{Next: r.URL.Query().Get("next")}
+	v := auth.LoginView{Next: r.URL.Query().Get("next"), OIDC: s.oidcEnabled()}
 	if r.URL.Query().Get("logged_out") == "1" {
 		v.Notice = "Du er logget ut."
 	}
@@ -62,11 +62,15 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusBadRequest, auth.Login(auth.LoginView{Error: "Ugyldig skjema."}))
+		s.render(w, r, http.StatusBadRequest, auth.Login(auth.LoginView{Error: "Ugyldig skjema.", OIDC: s.oidcEnabled()}))
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := r.PostForm.Get("next")
+	key, ok := s.limitAttempt(w, r)
+	if !ok {
+		return
+	}
 	u, err := s.DB.Authenticate(r.Context(), email, r.PostForm.Get("password"), middleware.GetReqID(r.Context()))
 	if err != nil {
 		if domain.ErrorCode(err) != domain.EUNAUTHORIZED {
@@ -74,16 +78,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.Log.WarnContext(r.Context(), "login failed", "request_id", middleware.GetReqID(r.Context()))
-		s.render(w, r, http.StatusUnauthorized, auth.Login(auth.LoginView{Email: email, Error: domain.ErrorMessage(err), Next: next}))
+		s.render(w, r, http.StatusUnauthorized, auth.Login(auth.LoginView{Email: email, Error: domain.ErrorMessage(err), Next: next, OIDC: s.oidcEnabled()}))
+		return
+	}
+	s.limiter.release(key)
+	if u.TOTPEnabled { // the code step follows (twofactor.go)
+		if err := s.startCodeStep(r, u, next); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, paths.LoginCode(), http.StatusSeeOther)
 		return
 	}
 	// A new token at login prevents session fixation.
-	if err := s.Sessions.RenewToken(r.Context()); err != nil {
+	if err := s.startSession(r, u, "password"); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.Sessions.Put(r.Context(), sessUserID, u.ID)
-	s.Sessions.Put(r.Context(), sessEpoch, u.SessionEpoch)
+	if u.Needs2FA() { // must enrol before anything else (require2FA)
+		http.Redirect(w, r, paths.Account2FA(), http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 

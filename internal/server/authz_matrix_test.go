@@ -320,6 +320,19 @@ func authzMatrix() []authzRoute {
 		{"POST", "/set-password/{token}", everyone(public)},
 		{"GET", "/setup/{token}", everyone(notfound)},
 		{"POST", "/setup/{token}", everyone(notfound)},
+		// Two-factor and single sign-on (issue 13). The code step and the
+		// sign-on routes are outside the login (without a pending login or
+		// a configured provider they send to /login); /account/2fa is every
+		// user's own; the units' setting is for admins.
+		{"GET", "/login/code", row{anon: login, cw: public, cwOther: public, health: public, housing: public, leader: public, admin: public}},
+		{"POST", "/login/code", everyone(public)},
+		{"GET", "/auth/oidc/login", everyone(login)},
+		{"GET", "/auth/oidc/callback", everyone(login)},
+		{"GET", "/account/2fa", row{anon: login, cw: ok, cwOther: ok, health: ok, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/account/2fa", row{anon: login, cw: ok, cwOther: ok, health: ok, housing: ok, leader: ok, admin: ok}},
+		{"POST", "/account/2fa/disable", row{anon: login, cw: ok, cwOther: ok, health: ok, housing: ok, leader: ok, admin: ok}},
+		{"GET", "/admin/2fa", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/2fa/{unitID}", row{with: "unitID=1", anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 	}
 }
 

@@ -272,6 +272,12 @@ func (b *browser) login(email, password string) {
 	if st := b.submit(`[data-testid="login-submit"]`); st != http.StatusOK {
 		b.t.Fatalf("login as %s: status %d", email, st)
 	}
+	if strings.Contains(b.location(), "/login/code") { // an enrolled admin or leader
+		b.typeInto("#code", b.app.totpCode(email))
+		if st := b.submit(`[data-testid="code-submit"]`); st != http.StatusOK {
+			b.t.Fatalf("login code as %s: status %d", email, st)
+		}
+	}
 	b.waitVisible(`[data-testid="current-user"]`)
 	if loc := b.location(); !strings.Contains(loc, "/persons") {
 		b.t.Fatalf("after login at %s, want the person list", loc)

@@ -16,6 +16,7 @@ import (
 	"ankomst/internal/postgres"
 	"ankomst/internal/postgres/pgtest"
 	"ankomst/internal/server"
+	"ankomst/internal/totp"
 )
 
 // testApp is the real router on a fresh database behind an httptest server.
@@ -49,7 +50,37 @@ func (a *testApp) user(email string, role domain.Role, unit string) *domain.User
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	if u.Needs2FA() { // admins and leaders log in with a code: enrol them
+		a.enrolTOTP(u)
+	}
 	return u
+}
+
+// testTOTPSecret is the TOTP secret of the users the tests enrol.
+const testTOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+// enrolTOTP enrols the user in two-factor with testTOTPSecret.
+func (a *testApp) enrolTOTP(u *domain.User) {
+	a.t.Helper()
+	code, _ := totp.Code(testTOTPSecret, a.DB.Now())
+	if _, err := a.DB.EnableTOTP(context.Background(), u.Scope(), testTOTPSecret, code); err != nil {
+		a.t.Fatal(err)
+	}
+	u.TOTPEnabled = true
+}
+
+// totpCode is a fresh code for an enrolled test user: the last used step is
+// forgotten first, as a test logs one user in many times within 30 seconds.
+func (a *testApp) totpCode(email string) string {
+	a.t.Helper()
+	if _, err := a.DB.Pool.Exec(context.Background(), `UPDATE users SET totp_last_step = NULL WHERE lower(email) = lower($1)`, email); err != nil {
+		a.t.Fatal(err)
+	}
+	code, err := totp.Code(testTOTPSecret, a.DB.Now())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return code
 }
 
 // client is a browser-like HTTP client with a cookie jar that does not
@@ -107,6 +138,12 @@ func (c *client) login(email string) {
 	r := c.post("/login", url.Values{"email": {email}, "password": {testPassword}})
 	if r.Status != http.StatusSeeOther {
 		c.t.Fatalf("login %s: status %d", email, r.Status)
+	}
+	if r.Location == "/login/code" {
+		r = c.post("/login/code", url.Values{"code": {c.app.totpCode(email)}})
+		if r.Status != http.StatusSeeOther {
+			c.t.Fatalf("login code %s: status %d", email, r.Status)
+		}
 	}
 }
 

@@ -278,6 +278,9 @@ const (
 	sessUserID = "user_id"
 	sessEpoch  = "epoch"
 	sessFlash  = "flash"
+	// sessAuth is how the session logged in: "oidc" (single sign-on, whose
+	// identity provider does the second factor) or "" (password).
+	sessAuth = "auth"
 )
 
 // loadUser puts the session's user in the context. A session whose epoch no

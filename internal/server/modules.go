@@ -81,6 +81,8 @@ func (s *Server) modules() []module {
 		{name: "housing-board", routes: s.housingBoardRoutes},
 		{name: "users", routes: s.userRoutes,
 			menu: &menuEntry{"users", "Brukere", paths.AdminUsers(), domain.CapAdminister}},
+		{name: "two-factor", routes: s.twoFactorRoutes,
+			menu: &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister}},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path"
 	"strings"
 	"sync/atomic"
@@ -35,6 +36,11 @@ type Config struct {
 	SecureCookies bool
 	// ServeTestAssets serves axe-core at /static/vendor/axe.min.js (browser tests only).
 	ServeTestAssets bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (for the login rate limit); empty: r.RemoteAddr is the client.
+	TrustedProxies []netip.Prefix
+	// OIDC configures single sign-on; nil: local passwords only.
+	OIDC *OIDCConfig
 }
 
 // Server holds the handlers' dependencies.
@@ -49,6 +55,10 @@ type Server struct {
 	// mods is the module list (modules.go); menus the main menu per role.
 	mods  []module
 	menus map[domain.Role][]layout.MenuItem
+	// limiter counts login attempts per client address (ratelimit.go).
+	limiter *loginLimiter
+	// oidc is the single sign-on client, set up on first use (oidc.go).
+	oidc oidcClient
 }
 
 // New wires a server. reg receives the metrics (nil for a fresh registry).
@@ -72,7 +82,7 @@ func New(db *postgres.DB, log *slog.Logger, cfg Config, reg *prometheus.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{DB: db, Sessions: sm, Log: log, Config: cfg}
+	s := &Server{DB: db, Sessions: sm, Log: log, Config: cfg, limiter: newLoginLimiter()}
 	s.mods = s.modules()
 	s.menus = menus(s.mods)
 	s.Metrics = newMetrics(reg, db)
@@ -113,9 +123,14 @@ func (s *Server) Routes() http.Handler {
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
 		s.publicUserRoutes(r) // /set-password/{token}, /setup/{token} (users module)
+		r.Get(paths.LoginCode(), s.loginCodeForm)
+		r.Post(paths.LoginCode(), s.loginCode)
+		r.Get(paths.OIDCLogin(), s.oidcLogin)
+		r.Get(paths.OIDCCallback(), s.oidcCallback)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
+			r.Use(s.require2FA)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, paths.Persons(), http.StatusSeeOther)
 			})

@@ -316,3 +316,25 @@ func SetPassword(token string) string { return "/set-password/" + url.PathEscape
 // Setup is the first administrator's one-time setup link (public, only on
 // a database without an admin).
 func Setup(token string) string { return "/setup/" + url.PathEscape(token) }
+
+// LoginCode is the login's second step: the two-factor code (GET form, POST check).
+func LoginCode() string { return "/login/code" }
+
+// Account2FA is the user's two-factor page: enrolment (GET, POST confirms a
+// code) or, once enrolled, its status.
+func Account2FA() string { return "/account/2fa" }
+
+// Account2FADisable turns two-factor off (password and code), to re-enrol.
+func Account2FADisable() string { return "/account/2fa/disable" }
+
+// AdminTwoFactor is the administrators' page of the units' two-factor setting.
+func AdminTwoFactor() string { return "/admin/2fa" }
+
+// AdminUnitTwoFactor sets whether a unit requires two-factor (POST).
+func AdminUnitTwoFactor(unitID int64) string { return AdminTwoFactor() + "/" + id(unitID) }
+
+// OIDCLogin starts single sign-on with the municipality's identity provider.
+func OIDCLogin() string { return "/auth/oidc/login" }
+
+// OIDCCallback is where the identity provider sends the user back.
+func OIDCCallback() string { return "/auth/oidc/callback" }
