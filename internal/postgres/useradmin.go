@@ -717,7 +717,7 @@ func (db *DB) SessionUser(ctx context.Context, userID int64, tokenHash, userAgen
 		SELECT `+userColumns+`, NOT EXISTS (SELECT 1 FROM cur WHERE ended_at IS NOT NULL OR user_id <> $1)
 		FROM users u JOIN units n ON n.id = u.unit_id
 		WHERE u.id = $1 AND u.active`, userID, tokenHash, now, userAgent, ip, cutoff).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &live)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Active, &u.SessionEpoch, &u.TOTPEnabled, &u.UnitRequires2FA, &live)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !live) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke brukeren.")
 	}

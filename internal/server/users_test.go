@@ -496,7 +496,11 @@ func TestSetupLinkOnlyOnAnEmptyDatabase(t *testing.T) {
 	if r := c.post("/login", url.Values{"email": {"sjef@kommune.no"}, "password": {"et godt langt passord"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("login as the first admin: %d", r.Status)
 	}
-	clMust(t, c.get("/admin/users"), http.StatusOK, "Sjef Sjefsen")
+	// An admin must use two-factor: every page sends to the enrolment first.
+	if r := c.get("/admin/users"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/account/2fa") {
+		t.Fatalf("first admin before two-factor: %d %q, want 303 to /account/2fa", r.Status, r.Header.Get("Location"))
+	}
+	clMust(t, c.get("/account/2fa"), http.StatusOK)
 	// The next start logs nothing.
 	if link, err := srv.FirstStart(context.Background(), ts.URL); err != nil || link != "" {
 		t.Errorf("first start with users: %q %v", link, err)
