@@ -47,7 +47,9 @@ const usage = `Usage:
   ankomst user end-sessions --email E               log the user out everywhere
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
-ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS.
+ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS,
+DATABASE_READ_URL (optional: a streaming replica the dashboards and exports read
+from; see docs/OPERATIONS.md).
 `
 
 func main() {
@@ -168,6 +170,12 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	defer db.Close()
 	if err := postgres.CheckSchema(url); err != nil {
 		return err
+	}
+	if ru := os.Getenv("DATABASE_READ_URL"); ru != "" {
+		if err := db.OpenRead(ctx, ru); err != nil {
+			return fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+		log.Info("dashboards and exports read from the replica at DATABASE_READ_URL")
 	}
 	if problems, err := db.PrivilegeProblems(ctx); err != nil {
 		return err

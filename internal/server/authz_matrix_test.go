@@ -307,6 +307,13 @@ func authzMatrix() []authzRoute {
 		{"GET", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}/agreements", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+
+		// The leaders' dashboard (issue 12): leaders (own unit) and admins (any unit or all); another unit's ?unit= is 404
+		// (TestDashboardScope). {list} is a list behind a figure (no-end-reason unless the row says with: "list=…").
+		{"GET", "/dashboard", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard/list/{list}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard/list/{list}", row{with: "list=unknown", anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: notfound, admin: notfound}},
 	}
 }
 
@@ -522,6 +529,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"itemID":      strconv.FormatInt(fx.healthItem, 10),
 		"leaseID":     strconv.FormatInt(fx.lease, 10),
 		"appID":       strconv.FormatInt(fx.husbankenApp, 10),
+		"list":        "no-end-reason",
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

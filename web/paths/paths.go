@@ -299,3 +299,12 @@ func Landlord(landlordID int64) string { return "/landlords/" + id(landlordID) }
 // HouseholdHousing is a household's home: the current lease and its history,
 // guidance sessions and Husbanken applications.
 func HouseholdHousing(householdID int64) string { return Household(householdID) + "/housing" }
+
+// Dashboard is the leaders' dashboard (oversikt); its filter is in the query.
+func Dashboard() string { return "/dashboard" }
+
+// DashboardCSV is the dashboard's numbers as CSV (same query as the page).
+func DashboardCSV() string { return "/dashboard.csv" }
+
+// DashboardList is a list of the persons behind a dashboard figure.
+func DashboardList(list string) string { return "/dashboard/list/" + list }
