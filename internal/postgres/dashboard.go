@@ -214,9 +214,9 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			(count(*) FILTER (WHERE x.minutes >= 1200 AND x.minutes < 1800))::int,
 			(count(*) FILTER (WHERE x.minutes >= 1800 AND x.minutes < `+full+`))::int,
 			(count(*) FILTER (WHERE x.minutes >= `+full+`))::int
-		FROM (SELECT (SELECT coalesce(sum(e.minutes_per_week), 0) FROM plan_elements e
+		FROM (SELECT CASE WHEN v.id IS NOT NULL THEN (SELECT coalesce(sum(e.minutes_per_week), 0) FROM plan_elements e
 					WHERE e.plan_version_id = v.id
-					  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) AS minutes
+					  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) END AS minutes
 			FROM programmes pr JOIN persons p ON p.id = pr.person_id
 			LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
 				ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
