@@ -32,7 +32,8 @@ import (
 //     the minutes per week of the plan version in force today (its elements
 //     in force today); full time is at least domain.FullTimeMinutes;
 //   - attendance rate: present minutes / (present + absent minutes)
-//     registered in the period, per month;
+//     registered in the period, per month (from attendance_months, the
+//     monthly sums triggers keep beside the daily rows);
 //   - "krever vedtak": approved payroll lines (payroll_lines.needs_decision)
 //     for a month of the period, counted per month in persons (months not yet
 //     approved are on /reports/payroll);
@@ -226,11 +227,13 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
 		})
 
+	// Attendance from attendance_months (migration 000030: kept by triggers
+	// in the attendance write's transaction), not the daily rows.
 	var aa sqlArgs
-	b.Queue(`SELECT date_trunc('month', a.day)::date, sum(a.present_minutes)::bigint, sum(a.absent_minutes)::bigint
-		FROM attendance a JOIN persons p ON p.id = a.person_id
-		WHERE a.day >= `+aa.add(q.From)+`::date AND a.day < `+aa.add(end)+`::date
-		  AND `+dashUnit(&aa, s, q, "p.unit_id")+`
+	b.Queue(`SELECT a.month, sum(a.present_minutes)::bigint, sum(a.absent_minutes)::bigint
+		FROM attendance_months a
+		WHERE a.month >= `+aa.add(q.From)+`::date AND a.month < `+aa.add(end)+`::date
+		  AND `+dashUnit(&aa, s, q, "a.unit_id")+`
 		GROUP BY 1`, aa.list...).
 		Query(func(r pgx.Rows) error {
 			for r.Next() {

@@ -61,6 +61,10 @@ func dashFixture(t *testing.T) (*postgres.DB, time.Time, map[string]int64) {
 	// Ended programmes without an end reason.
 	exec(`UPDATE programmes SET ended_on = start_date + 30, end_reason = '' WHERE person_id IN
 		(SELECT person_id FROM programmes WHERE start_date IS NOT NULL AND ended_on IS NULL ORDER BY person_id LIMIT 7)`)
+	// Attendance edits and deletions, which the monthly sums (attendance_months) must follow.
+	exec(`UPDATE attendance SET present_minutes = present_minutes / 2, absent_minutes = absent_minutes + 30, reason = 'illness'
+		WHERE (person_id + extract(day FROM day)::int) % 7 = 0`)
+	exec(`DELETE FROM attendance WHERE (person_id + extract(day FROM day)::int) % 11 = 0`)
 	// Some part-time plans and some running participants without a plan.
 	exec(`UPDATE plan_elements SET minutes_per_week = 300 WHERE plan_version_id IN (SELECT id FROM plan_versions ORDER BY id LIMIT 6)`)
 	exec(`DELETE FROM plan_versions WHERE person_id IN (SELECT person_id FROM plan_versions ORDER BY id DESC LIMIT 3)`)
