@@ -1,3 +1,4 @@
+DROP INDEX IF EXISTS plan_elements_version_minutes_idx;
 DROP INDEX IF EXISTS deadlines_breach_idx;
 DROP INDEX IF EXISTS persons_active_unit_caseworker_idx;
 DROP TRIGGER IF EXISTS attendance_months_unit ON persons;

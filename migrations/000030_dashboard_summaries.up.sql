@@ -64,4 +64,8 @@ CREATE INDEX persons_active_unit_caseworker_idx ON persons (unit_id, caseworker_
 CREATE INDEX deadlines_breach_idx ON deadlines (due_date) INCLUDE (person_id, kind, done_on)
     WHERE done_on IS NULL OR done_on > due_date;
 
+-- Planned hours of the running participants: the elements of a plan version
+-- read from the index alone.
+CREATE INDEX plan_elements_version_minutes_idx ON plan_elements (plan_version_id) INCLUDE (minutes_per_week, from_date, to_date);
+
 ANALYZE attendance_months;

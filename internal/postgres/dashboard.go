@@ -207,21 +207,23 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		  AND p.status <> 'merged' AND `+dashUnit(&pa, s, q, "p.unit_id"), pa.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Started, &d.StartedWithin3, &d.MedianStartDays) })
 
+	// The minutes are a LATERAL join, computed once per participant (as a
+	// subquery in the select list it was inlined into every FILTER).
 	var ha sqlArgs
 	ht := ha.add(q.Today)
 	full := ha.add(FullTimeMinutes)
-	b.Queue(`SELECT (count(*) FILTER (WHERE x.minutes IS NULL))::int,
-			(count(*) FILTER (WHERE x.minutes < 1200))::int,
-			(count(*) FILTER (WHERE x.minutes >= 1200 AND x.minutes < 1800))::int,
-			(count(*) FILTER (WHERE x.minutes >= 1800 AND x.minutes < `+full+`))::int,
-			(count(*) FILTER (WHERE x.minutes >= `+full+`))::int
-		FROM (SELECT CASE WHEN v.id IS NOT NULL THEN (SELECT coalesce(sum(e.minutes_per_week), 0) FROM plan_elements e
-					WHERE e.plan_version_id = v.id
-					  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) END AS minutes
-			FROM programmes pr JOIN persons p ON p.id = pr.person_id
-			LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
-				ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
-			WHERE `+runningProgramme("pr", ht)+` AND p.status = 'active' AND `+dashUnit(&ha, s, q, "p.unit_id")+`) x`, ha.list...).
+	b.Queue(`SELECT (count(*) FILTER (WHERE m.minutes IS NULL))::int,
+			(count(*) FILTER (WHERE m.minutes < 1200))::int,
+			(count(*) FILTER (WHERE m.minutes >= 1200 AND m.minutes < 1800))::int,
+			(count(*) FILTER (WHERE m.minutes >= 1800 AND m.minutes < `+full+`))::int,
+			(count(*) FILTER (WHERE m.minutes >= `+full+`))::int
+		FROM programmes pr JOIN persons p ON p.id = pr.person_id
+		LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
+			ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
+		LEFT JOIN LATERAL (SELECT coalesce(sum(e.minutes_per_week), 0) AS minutes FROM plan_elements e
+			WHERE e.plan_version_id = v.id
+			  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) m ON v.id IS NOT NULL
+		WHERE `+runningProgramme("pr", ht)+` AND p.status = 'active' AND `+dashUnit(&ha, s, q, "p.unit_id"), ha.list...).
 		QueryRow(func(r pgx.Row) error {
 			h := &d.Hours
 			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
