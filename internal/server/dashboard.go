@@ -258,7 +258,7 @@ func dashboardView(u *domain.User, f dashFilter, d postgres.Dashboard) (dashboar
 		Desc:    "Stolpediagram: frister med forfall i måneden som er forfalt uten å være utført, eller utført for sent.",
 		Columns: []string{"Måned", "Fristbrudd i alt"}, Empty: "Ingen måneder i perioden."}
 	for _, k := range kinds {
-		br.Columns = append(br.Columns, domain.DeadlineTitle(k))
+		br.Columns = append(br.Columns, domain.DeadlineTitle(k)+" (forfalt / for sent)")
 	}
 	byMonth := map[time.Time]map[string]postgres.DashBreach{}
 	for _, b := range d.Breaches {
@@ -273,7 +273,7 @@ func dashboardView(u *domain.User, f dashFilter, d postgres.Dashboard) (dashboar
 		for _, k := range kinds {
 			b := byMonth[m.Month][k]
 			total += b.Overdue + b.Late
-			extra = append(extra, fmt.Sprintf("%d (%d forfalt, %d for sent)", b.Overdue+b.Late, b.Overdue, b.Late))
+			extra = append(extra, fmt.Sprintf("%d / %d", b.Overdue, b.Late))
 		}
 		br.Bars = append(br.Bars, dashboard.Bar{Label: monthLabel(m.Month), Value: total, Display: strconv.Itoa(total), Extra: extra,
 			URL: paths.Deadlines() + "?view=all"})
