@@ -50,7 +50,9 @@ Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schem
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
 ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS, ANKOMST_BASE_URL
 (the address users reach, for the first start's setup link; default http://localhost:PORT),
-ANKOMST_TRUSTED_PROXIES, ANKOMST_OIDC_* (single sign-on: docs/OPERATIONS.md).
+ANKOMST_TRUSTED_PROXIES, ANKOMST_OIDC_* (single sign-on: docs/OPERATIONS.md),
+DATABASE_READ_URL (optional: a streaming replica the dashboards and exports read
+from; see docs/OPERATIONS.md).
 `
 
 func main() {
@@ -171,6 +173,12 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	defer db.Close()
 	if err := postgres.CheckSchema(url); err != nil {
 		return err
+	}
+	if ru := os.Getenv("DATABASE_READ_URL"); ru != "" {
+		if err := db.OpenRead(ctx, ru); err != nil {
+			return fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+		log.Info("dashboards and exports read from the replica at DATABASE_READ_URL")
 	}
 	if problems, err := db.PrivilegeProblems(ctx); err != nil {
 		return err

@@ -26,6 +26,9 @@ type DB struct {
 	// synchronous_commit=off: a crash may forget the last fraction of a second
 	// of idle-timer updates, never personal data or audit rows, which use Pool.
 	SessionPool *pgxpool.Pool
+	// Read, when set (OpenRead, DATABASE_READ_URL), is a pool on a read
+	// replica for the dashboards and exports (Reader); nil: they read Pool.
+	Read *pgxpool.Pool
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 	// CheckPassword verifies a password against its hash (password.Check when
@@ -83,8 +86,45 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{Pool: pool, SessionPool: spool, Now: time.Now}, nil
 }
 
+// OpenRead connects the read pool (DB.Read) to url: a streaming replica of
+// the primary (DATABASE_READ_URL). The dashboards and exports read through
+// it; everything else, and every write, stays on Pool. Its sessions are
+// named "ankomst-read" unless url sets application_name.
+func (db *DB) OpenRead(ctx context.Context, url string) error {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("parse read database url: %w", err)
+	}
+	if cfg.MaxConns < 4 {
+		cfg.MaxConns = 4
+	}
+	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "ankomst-read"
+	}
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	cfg.ConnConfig.Tracer = countingTracer{}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect read database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return fmt.Errorf("ping read database: %w", err)
+	}
+	if db.Read != nil {
+		db.Read.Close()
+	}
+	db.Read = pool
+	return nil
+}
+
 // Close closes the pools.
 func (db *DB) Close() {
+	if db.Read != nil {
+		db.Read.Close()
+	}
 	db.SessionPool.Close()
 	db.Pool.Close()
 }

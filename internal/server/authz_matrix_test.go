@@ -333,6 +333,13 @@ func authzMatrix() []authzRoute {
 		{"POST", "/account/2fa/disable", row{anon: login, cw: ok, cwOther: ok, health: ok, housing: ok, leader: ok, admin: ok}},
 		{"GET", "/admin/2fa", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"POST", "/admin/2fa/{unitID}", row{with: "unitID=1", anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+
+		// The leaders' dashboard (issue 12): leaders (own unit) and admins (any unit or all); another unit's ?unit= is 404
+		// (TestDashboardScope). {list} is a list behind a figure (no-end-reason unless the row says with: "list=…").
+		{"GET", "/dashboard", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard/list/{list}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/dashboard/list/{list}", row{with: "list=unknown", anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: notfound, admin: notfound}},
 	}
 }
 
@@ -558,6 +565,7 @@ func (fx authzFixture) path(rt authzRoute) (string, error) {
 		"leaseID":     strconv.FormatInt(fx.lease, 10),
 		"appID":       strconv.FormatInt(fx.husbankenApp, 10),
 		"token":       fx.passwordToken,
+		"list":        "no-end-reason",
 	}
 	switch {
 	case strings.HasPrefix(rt.pattern, "/persons/"):

@@ -83,6 +83,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"users", "Brukere", paths.AdminUsers(), domain.CapAdminister}},
 		{name: "two-factor", routes: s.twoFactorRoutes,
 			menu: &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister}},
+		{name: "dashboard", routes: s.dashboardRoutes,
+			menu: &menuEntry{"dashboard", "Oversikt", paths.Dashboard(), domain.CapLeaderViews}},
 	}
 }
 

@@ -338,3 +338,12 @@ func OIDCLogin() string { return "/auth/oidc/login" }
 
 // OIDCCallback is where the identity provider sends the user back.
 func OIDCCallback() string { return "/auth/oidc/callback" }
+
+// Dashboard is the leaders' dashboard (oversikt); its filter is in the query.
+func Dashboard() string { return "/dashboard" }
+
+// DashboardCSV is the dashboard's numbers as CSV (same query as the page).
+func DashboardCSV() string { return "/dashboard.csv" }
+
+// DashboardList is a list of the persons behind a dashboard figure.
+func DashboardList(list string) string { return "/dashboard/list/" + list }

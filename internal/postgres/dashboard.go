@@ -1,0 +1,417 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The leaders' dashboard (oversikt, GET /dashboard, issue 12 part 4): a
+// handful of figures for one unit or, for admins, every unit, over a period
+// of whole months. Counts only; the lists behind them are the modules' own
+// pages or DashboardList. Every figure is read in ONE batch (one round
+// trip) through the read pool (DB.Reader: the streaming replica when
+// DATABASE_READ_URL is set), so a replica's lag of a few seconds shows here
+// and nowhere else.
+//
+// The rules, one per figure:
+//   - caseload: active persons per caseworker (now, not the period);
+//   - deadline breaches: computed deadlines (not tasks, not the health
+//     role's kinds) due in the period that are overdue (open, due before
+//     today) or were done late (done_on > due_date), by month of the due
+//     date and kind;
+//   - programme start: granted programmes started in the period; within 3
+//     months when start_date <= the settlement date (else the decision
+//     date) + 3 months; the median of start − that date in days;
+//   - hours: running participants today (granted, started, not ended) and
+//     the minutes per week of the plan version in force today (its elements
+//     in force today); full time is at least domain.FullTimeMinutes;
+//   - attendance rate: present minutes / (present + absent minutes)
+//     registered in the period, per month (from attendance_months, the
+//     monthly sums triggers keep beside the daily rows);
+//   - "krever vedtak": approved payroll lines (payroll_lines.needs_decision)
+//     for a month of the period, counted per month in persons (months not yet
+//     approved are on /reports/payroll);
+//   - placements: status 'active' and started; ending = active or paused
+//     with the planned end in the next 28 days;
+//   - housing: as the occupancy board's first row (HousingBoard);
+//   - health: open and overdue checklist items by kind, as HealthCounts;
+//   - ended programmes without an end reason (all time: IMDi chases them).
+
+// FullTimeMinutes is a full-time week in the programme (37.5 hours).
+const FullTimeMinutes = 37*60 + 30
+
+// DashboardQuery is the dashboard's filter.
+type DashboardQuery struct {
+	UnitID   int64     // 0: the scope (own unit; every unit for admins)
+	From, To time.Time // first days of the first and last months
+	Today    time.Time
+}
+
+// periodEnd is the day after the period.
+func (q DashboardQuery) periodEnd() time.Time { return domain.AddMonths(q.To, 1) }
+
+// DashCaseworker is one caseworker's caseload (UserID 0: without one).
+type DashCaseworker struct {
+	UserID  int64  `db:"user_id"`
+	Name    string `db:"name"`
+	Persons int    `db:"persons"`
+}
+
+// DashBreach is one month's breaches of one deadline kind.
+type DashBreach struct {
+	Month   time.Time `db:"month"`
+	Kind    string    `db:"kind"`
+	Overdue int       `db:"overdue"`
+	Late    int       `db:"late"`
+}
+
+// DashMonth is one month's attendance minutes and "krever vedtak" persons.
+type DashMonth struct {
+	Month         time.Time
+	Present       int64
+	Absent        int64
+	NeedsDecision int
+}
+
+// AttendancePercent is Present of Present+Absent in whole per cent (-1: none registered).
+func (m DashMonth) AttendancePercent() int {
+	if n := m.Present + m.Absent; n > 0 {
+		return int((m.Present*100 + n/2) / n)
+	}
+	return -1
+}
+
+// DashHours is the running participants by planned hours per week.
+type DashHours struct {
+	NoPlan, Under20, Under30, UnderFull, Full int
+}
+
+// Participants is every running participant.
+func (h DashHours) Participants() int { return h.NoPlan + h.Under20 + h.Under30 + h.UnderFull + h.Full }
+
+// Dashboard is every figure of the dashboard.
+type Dashboard struct {
+	Query    DashboardQuery
+	Units    []domain.Unit // the units the user may choose
+	Caseload []DashCaseworker
+	Breaches []DashBreach
+	// Programme start: started in the period, of them within 3 months.
+	Started, StartedWithin3 int
+	MedianStartDays         *float64
+	Hours                   DashHours
+	Months                  []DashMonth // every month of the period, in order
+	ActivePlacements        int
+	EndingPlacements        int
+	Housing                 HousingBoardWeek
+	Health                  []HealthKindCount // every kind, in checklist order
+	MissingEndReason        int
+}
+
+// Reader is the pool for the dashboards and exports: the read replica's
+// when DATABASE_READ_URL is set (OpenRead), else the primary.
+func (db *DB) Reader() *pgxpool.Pool {
+	if db.Read != nil {
+		return db.Read
+	}
+	return db.Pool
+}
+
+// dashUnit is the dashboard's unit predicate on col for q: the chosen unit
+// (which must be within the scope) or the scope.
+func dashUnit(a *sqlArgs, s domain.Scope, q DashboardQuery, col string) string {
+	if q.UnitID != 0 {
+		return col + " = " + a.add(q.UnitID)
+	}
+	return a.scope(s, col)
+}
+
+// checkDashUnit refuses a unit outside the scope (ENOTFOUND).
+func checkDashUnit(s domain.Scope, unitID int64) error {
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return err
+	}
+	if unitID != 0 && !s.Role.Can(domain.CapAllUnits) && unitID != s.UnitID {
+		return domain.Errorf(domain.ENOTFOUND, "Fant ikke enheten.")
+	}
+	return nil
+}
+
+// Dashboard reads every figure in one batch on the read pool. A unit that
+// does not exist yields zeros (the server checks it against Units).
+func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (Dashboard, error) {
+	if err := checkDashUnit(s, q.UnitID); err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Query: q}
+	end := q.periodEnd()
+	months := map[time.Time]*DashMonth{}
+	for m := q.From; m.Before(end); m = domain.AddMonths(m, 1) {
+		d.Months = append(d.Months, DashMonth{Month: m})
+	}
+	for i := range d.Months {
+		months[d.Months[i].Month] = &d.Months[i]
+	}
+	b := &pgx.Batch{}
+
+	var ua sqlArgs
+	b.Queue(`SELECT u.id, u.name FROM units u WHERE `+ua.scope(s, "u.id")+` ORDER BY u.name, u.id`, ua.list...).
+		Query(func(r pgx.Rows) error {
+			var err error
+			d.Units, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.Unit])
+			return err
+		})
+
+	var ca sqlArgs
+	b.Queue(`SELECT coalesce(l.caseworker_id, 0) AS user_id, coalesce(u.name, '') AS name, l.n::int AS persons
+		FROM (SELECT p.caseworker_id, count(*) AS n FROM persons p
+			WHERE p.status = 'active' AND `+dashUnit(&ca, s, q, "p.unit_id")+`
+			GROUP BY p.caseworker_id) l
+		LEFT JOIN users u ON u.id = l.caseworker_id
+		ORDER BY l.caseworker_id IS NULL, l.n DESC, u.name, l.caseworker_id`, ca.list...).
+		Query(func(r pgx.Rows) error {
+			var err error
+			d.Caseload, err = pgx.CollectRows(r, pgx.RowToStructByName[DashCaseworker])
+			return err
+		})
+
+	var da sqlArgs
+	from, to, today := da.add(q.From), da.add(end), da.add(q.Today)
+	kinds := da.add(dashDeadlineKinds())
+	b.Queue(`SELECT date_trunc('month', d.due_date)::date AS month, d.kind,
+			(count(*) FILTER (WHERE d.done_on IS NULL))::int AS overdue,
+			(count(*) FILTER (WHERE d.done_on IS NOT NULL))::int AS late
+		FROM deadlines d JOIN persons p ON p.id = d.person_id
+		WHERE d.due_date >= `+from+`::date AND d.due_date < `+to+`::date AND d.kind = ANY(`+kinds+`::text[])
+		  AND ((d.done_on IS NULL AND d.due_date < `+today+`::date) OR d.done_on > d.due_date)
+		  AND p.status <> 'merged' AND `+dashUnit(&da, s, q, "p.unit_id")+`
+		GROUP BY 1, 2 ORDER BY 1, 2`, da.list...).
+		Query(func(r pgx.Rows) error {
+			var err error
+			d.Breaches, err = pgx.CollectRows(r, pgx.RowToStructByName[DashBreach])
+			return err
+		})
+
+	var pa sqlArgs
+	b.Queue(`SELECT count(*)::int,
+			(count(*) FILTER (WHERE pr.start_date <= (coalesce(p.settlement_date, pr.decision_date) + interval '3 months')::date))::int,
+			percentile_cont(0.5) WITHIN GROUP (ORDER BY pr.start_date - coalesce(p.settlement_date, pr.decision_date))
+		FROM programmes pr JOIN persons p ON p.id = pr.person_id
+		WHERE pr.decision = 'granted' AND pr.start_date >= `+pa.add(q.From)+`::date AND pr.start_date < `+pa.add(end)+`::date
+		  AND coalesce(p.settlement_date, pr.decision_date) IS NOT NULL
+		  AND p.status <> 'merged' AND `+dashUnit(&pa, s, q, "p.unit_id"), pa.list...).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Started, &d.StartedWithin3, &d.MedianStartDays) })
+
+	// The minutes are a LATERAL join, computed once per participant (as a
+	// subquery in the select list it was inlined into every FILTER).
+	var ha sqlArgs
+	ht := ha.add(q.Today)
+	full := ha.add(FullTimeMinutes)
+	b.Queue(`SELECT (count(*) FILTER (WHERE m.minutes IS NULL))::int,
+			(count(*) FILTER (WHERE m.minutes < 1200))::int,
+			(count(*) FILTER (WHERE m.minutes >= 1200 AND m.minutes < 1800))::int,
+			(count(*) FILTER (WHERE m.minutes >= 1800 AND m.minutes < `+full+`))::int,
+			(count(*) FILTER (WHERE m.minutes >= `+full+`))::int
+		FROM programmes pr JOIN persons p ON p.id = pr.person_id
+		LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
+			ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
+		LEFT JOIN LATERAL (SELECT coalesce(sum(e.minutes_per_week), 0) AS minutes FROM plan_elements e
+			WHERE e.plan_version_id = v.id
+			  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) m ON v.id IS NOT NULL
+		WHERE `+runningProgramme("pr", ht)+` AND p.status = 'active' AND `+dashUnit(&ha, s, q, "p.unit_id"), ha.list...).
+		QueryRow(func(r pgx.Row) error {
+			h := &d.Hours
+			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
+		})
+
+	// Attendance from attendance_months (migration 000030: kept by triggers
+	// in the attendance write's transaction), not the daily rows.
+	var aa sqlArgs
+	b.Queue(`SELECT a.month, sum(a.present_minutes)::bigint, sum(a.absent_minutes)::bigint
+		FROM attendance_months a
+		WHERE a.month >= `+aa.add(q.From)+`::date AND a.month < `+aa.add(end)+`::date
+		  AND `+dashUnit(&aa, s, q, "a.unit_id")+`
+		GROUP BY 1`, aa.list...).
+		Query(func(r pgx.Rows) error {
+			for r.Next() {
+				var m time.Time
+				var present, absent int64
+				if err := r.Scan(&m, &present, &absent); err != nil {
+					return err
+				}
+				if dm := months[m]; dm != nil {
+					dm.Present, dm.Absent = present, absent
+				}
+			}
+			return r.Err()
+		})
+
+	var ba sqlArgs
+	b.Queue(`SELECT l.for_month, count(DISTINCT l.person_id)::int
+		FROM payroll_lines l JOIN payroll_approvals a ON a.id = l.approval_id
+		WHERE l.needs_decision AND l.for_month >= `+ba.add(q.From)+`::date AND l.for_month < `+ba.add(end)+`::date
+		  AND `+dashUnit(&ba, s, q, "a.unit_id")+`
+		GROUP BY 1`, ba.list...).
+		Query(func(r pgx.Rows) error {
+			for r.Next() {
+				var m time.Time
+				var n int
+				if err := r.Scan(&m, &n); err != nil {
+					return err
+				}
+				if dm := months[m]; dm != nil {
+					dm.NeedsDecision = n
+				}
+			}
+			return r.Err()
+		})
+
+	var la sqlArgs
+	lt := la.add(q.Today)
+	b.Queue(`SELECT (count(*) FILTER (WHERE pl.status = 'active' AND pl.start_date <= `+lt+`::date))::int,
+			(count(*) FILTER (WHERE pl.planned_end >= `+lt+`::date AND pl.planned_end < `+lt+`::date + 28))::int
+		FROM placements pl JOIN persons p ON p.id = pl.person_id
+		WHERE pl.status IN ('active', 'paused') AND `+dashUnit(&la, s, q, "p.unit_id"), la.list...).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActivePlacements, &d.EndingPlacements) })
+
+	var wa sqlArgs
+	wt := wa.add(q.Today)
+	b.Queue(`SELECT (count(*) FILTER (WHERE h.status IN ('renovation', 'unused')))::int,
+			(count(*) FILTER (WHERE h.status NOT IN ('renovation', 'unused') AND EXISTS (SELECT 1 FROM leases l
+				WHERE l.housing_unit_id = h.id AND l.start_date <= `+wt+`::date AND (l.end_date IS NULL OR l.end_date > `+wt+`::date))))::int,
+			count(*)::int
+		FROM housing_units h WHERE `+dashUnit(&wa, s, q, "h.unit_id"), wa.list...).
+		QueryRow(func(r pgx.Row) error {
+			var total int
+			if err := r.Scan(&d.Housing.Repair, &d.Housing.Let, &total); err != nil {
+				return err
+			}
+			d.Housing.Day, d.Housing.Free = q.Today, total-d.Housing.Repair-d.Housing.Let
+			return nil
+		})
+
+	health := map[string]HealthKindCount{}
+	var xa sqlArgs
+	b.Queue(`SELECT h.kind, count(*)::int AS open, (count(*) FILTER (WHERE h.due_date < `+xa.add(q.Today)+`::date))::int AS overdue
+		FROM health_items h JOIN persons p ON p.id = h.person_id
+		WHERE h.status IN ('not_started', 'booked') AND p.status = 'active' AND `+dashUnit(&xa, s, q, "p.unit_id")+`
+		GROUP BY h.kind`, xa.list...).
+		Query(func(r pgx.Rows) error {
+			list, err := pgx.CollectRows(r, pgx.RowToStructByName[HealthKindCount])
+			for _, k := range list {
+				health[k.Kind] = k
+			}
+			return err
+		})
+
+	var ea sqlArgs
+	b.Queue(`SELECT count(*)::int FROM programmes pr JOIN persons p ON p.id = pr.person_id
+		WHERE pr.ended_on IS NOT NULL AND pr.end_reason = '' AND p.status <> 'merged' AND `+dashUnit(&ea, s, q, "p.unit_id"), ea.list...).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&d.MissingEndReason) })
+
+	if err := db.Reader().SendBatch(ctx, b).Close(); err != nil {
+		return Dashboard{}, fmt.Errorf("dashboard: %w", err)
+	}
+	for _, k := range domain.HealthKinds() {
+		kc := health[k.Value]
+		kc.Kind = k.Value
+		d.Health = append(d.Health, kc)
+	}
+	return d, nil
+}
+
+// runningProgramme is the predicate of a programme running on day (a
+// placeholder): granted, started, not ended.
+func runningProgramme(alias, day string) string {
+	return alias + ".decision = 'granted' AND " + alias + ".start_date <= " + day + "::date AND (" +
+		alias + ".ended_on IS NULL OR " + alias + ".ended_on >= " + day + "::date)"
+}
+
+// dashDeadlineKinds are the deadline kinds on the dashboard: the computed
+// kinds every leader may see (the health role's are in the health counts).
+func dashDeadlineKinds() []string {
+	var out []string
+	for _, k := range domain.ComputedDeadlineKinds() {
+		if r, ok := domain.DeadlineRuleOf(k); ok && !r.Health {
+			out = append(out, k)
+		}
+	}
+	return append(out, domain.KindPlacementFollowup)
+}
+
+// DashDeadlineKinds lists the kinds the dashboard counts breaches of, in order.
+func DashDeadlineKinds() []string { return dashDeadlineKinds() }
+
+// The lists behind the figures that no module lists already
+// (GET /dashboard/list/{list}).
+const (
+	ListLateStart        = "late-start"        // started in the period more than 3 months after settlement/decision
+	ListPartTime         = "part-time"         // running participants planned below full time (or without a plan)
+	ListNoEndReason      = "no-end-reason"     // ended programmes without an end reason
+	ListEndingPlacements = "ending-placements" // placements ending in the next 28 days
+)
+
+// DashListRow is one person of a dashboard list with the figure's detail.
+type DashListRow struct {
+	PersonID   int64     `db:"person_id"`
+	GivenName  string    `db:"given_name"`
+	FamilyName string    `db:"family_name"`
+	UnitName   string    `db:"unit_name"`
+	Day        time.Time `db:"day"`    // the list's date (start, end …)
+	Detail     int       `db:"detail"` // the list's number (days, minutes)
+}
+
+// DashboardList reads up to limit persons behind a figure, scoped like the
+// dashboard, on the read pool.
+func (db *DB) DashboardList(ctx context.Context, s domain.Scope, q DashboardQuery, list string, limit int) ([]DashListRow, error) {
+	if err := checkDashUnit(s, q.UnitID); err != nil {
+		return nil, err
+	}
+	var a sqlArgs
+	var sql string
+	switch list {
+	case ListLateStart:
+		sql = `SELECT p.id AS person_id, p.given_name, p.family_name, n.name AS unit_name, pr.start_date AS day,
+				(pr.start_date - coalesce(p.settlement_date, pr.decision_date))::int AS detail
+			FROM programmes pr JOIN persons p ON p.id = pr.person_id JOIN units n ON n.id = p.unit_id
+			WHERE pr.decision = 'granted' AND pr.start_date >= ` + a.add(q.From) + `::date AND pr.start_date < ` + a.add(q.periodEnd()) + `::date
+			  AND pr.start_date > (coalesce(p.settlement_date, pr.decision_date) + interval '3 months')::date
+			  AND p.status <> 'merged' AND ` + dashUnit(&a, s, q, "p.unit_id") + `
+			ORDER BY detail DESC, p.id`
+	case ListPartTime:
+		t := a.add(q.Today)
+		sql = `SELECT * FROM (SELECT p.id AS person_id, p.given_name, p.family_name, n.name AS unit_name, pr.start_date AS day,
+				coalesce((SELECT sum(e.minutes_per_week) FROM plan_elements e WHERE e.plan_version_id = v.id
+					AND (e.from_date IS NULL OR e.from_date <= ` + t + `::date) AND (e.to_date IS NULL OR e.to_date >= ` + t + `::date)), 0)::int AS detail
+			FROM programmes pr JOIN persons p ON p.id = pr.person_id JOIN units n ON n.id = p.unit_id
+			LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= ` + t + `::date
+				ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
+			WHERE ` + runningProgramme("pr", t) + ` AND p.status = 'active' AND ` + dashUnit(&a, s, q, "p.unit_id") + `) x
+			WHERE x.detail < ` + a.add(FullTimeMinutes) + `
+			ORDER BY x.detail, x.person_id`
+	case ListNoEndReason:
+		sql = `SELECT p.id AS person_id, p.given_name, p.family_name, n.name AS unit_name, pr.ended_on AS day, 0 AS detail
+			FROM programmes pr JOIN persons p ON p.id = pr.person_id JOIN units n ON n.id = p.unit_id
+			WHERE pr.ended_on IS NOT NULL AND pr.end_reason = '' AND p.status <> 'merged' AND ` + dashUnit(&a, s, q, "p.unit_id") + `
+			ORDER BY pr.ended_on, p.id`
+	case ListEndingPlacements:
+		t := a.add(q.Today)
+		sql = `SELECT p.id AS person_id, p.given_name, p.family_name, n.name AS unit_name, pl.planned_end AS day, pl.minutes_per_week AS detail
+			FROM placements pl JOIN persons p ON p.id = pl.person_id JOIN units n ON n.id = p.unit_id
+			WHERE pl.status IN ('active', 'paused') AND pl.planned_end >= ` + t + `::date AND pl.planned_end < ` + t + `::date + 28
+			  AND ` + dashUnit(&a, s, q, "p.unit_id") + `
+			ORDER BY pl.planned_end, p.id`
+	default:
+		return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke listen.")
+	}
+	rows, err := db.Reader().Query(ctx, sql+` LIMIT `+fmt.Sprint(limit), a.list...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[DashListRow])
+}

@@ -1,0 +1,423 @@
+package postgres_test
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"ankomst/internal/demo"
+	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
+	"ankomst/internal/postgres/pgtest"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// dashFixture loads demo data (persons, deadlines, programme, plans,
+// attendance, placements, health) and adds what the demo lacks: housing
+// units with leases, approved payroll lines flagged "krever vedtak", and
+// ended programmes without an end reason.
+func dashFixture(t *testing.T) (*postgres.DB, time.Time, map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	today := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	db := pgtest.NewOwner(t)
+	db.Now = func() time.Time { return today.Add(12 * time.Hour) }
+	if err := demo.Load(ctx, db, demo.Options{Persons: 400, Seed: 12, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]int64{}
+	for _, name := range []string{demo.UnitEast, demo.UnitWest} {
+		id, err := db.EnsureUnit(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units[name] = id
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := db.Pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	// Housing: per unit 6 units, 3 let today (one lease ended yesterday), 1 under repair.
+	for _, u := range units {
+		exec(`INSERT INTO housing_units (unit_id, address, address_key, owner_type, rooms, bedrooms, rent_ore, status)
+			SELECT $1, 'Gate ' || g, 'gate ' || g, 'municipal', 3, 2, 900000, CASE WHEN g = 6 THEN 'renovation' ELSE 'vacant' END
+			FROM generate_series(1, 6) g`, u)
+	}
+	exec(`INSERT INTO leases (housing_unit_id, household_id, start_date, end_date, rent_ore)
+		SELECT h.id, (SELECT hh.id FROM households hh WHERE hh.unit_id = h.unit_id ORDER BY hh.id LIMIT 1),
+			$1::date - 100, CASE WHEN h.address = 'Gate 4' THEN $1::date ELSE NULL END, 900000
+		FROM housing_units h WHERE h.address IN ('Gate 1', 'Gate 2', 'Gate 3', 'Gate 4')`, today)
+	// Payroll: an approved month per unit with a few lines flagged.
+	exec(`INSERT INTO payroll_approvals (unit_id, month, approved_by)
+		SELECT u.id, $1::date, (SELECT id FROM users ORDER BY id LIMIT 1) FROM units u`, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	exec(`INSERT INTO payroll_lines (approval_id, person_id, for_month, days, unexcused_minutes, gross_ore, deduction_ore, amount_ore, needs_decision)
+		SELECT a.id, p.id, a.month, 20, 0, 100, 0, 100, p.id % 3 = 0
+		FROM payroll_approvals a JOIN persons p ON p.unit_id = a.unit_id AND p.status = 'active'
+		WHERE p.id % 4 = 0`)
+	// Ended programmes without an end reason.
+	exec(`UPDATE programmes SET ended_on = start_date + 30, end_reason = '' WHERE person_id IN
+		(SELECT person_id FROM programmes WHERE start_date IS NOT NULL AND ended_on IS NULL ORDER BY person_id LIMIT 7)`)
+	// Attendance edits and deletions, which the monthly sums (attendance_months) must follow.
+	exec(`UPDATE attendance SET present_minutes = present_minutes / 2, absent_minutes = absent_minutes + 30, reason = 'illness'
+		WHERE (person_id + extract(day FROM day)::int) % 7 = 0`)
+	exec(`DELETE FROM attendance WHERE (person_id + extract(day FROM day)::int) % 11 = 0`)
+	// Some part-time plans and some running participants without a plan.
+	exec(`UPDATE plan_elements SET minutes_per_week = 300 WHERE plan_version_id IN (SELECT id FROM plan_versions ORDER BY id LIMIT 6)`)
+	exec(`DELETE FROM plan_versions WHERE person_id IN (SELECT person_id FROM plan_versions ORDER BY id DESC LIMIT 3)`)
+	exec(`ANALYZE`)
+	return db, today, units
+}
+
+// dashRows reads rows of one query as maps.
+func dashRows(t *testing.T, db *postgres.DB, sql string, args ...any) []map[string]any {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToMap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func dDate(v any) time.Time {
+	if v == nil {
+		return time.Time{}
+	}
+	return v.(time.Time)
+}
+
+// TestDashboardAggregates compares every dashboard figure with counts made
+// row by row in Go over the same data, for each unit and for all units.
+func TestDashboardAggregates(t *testing.T) {
+	ctx := context.Background()
+	db, today, units := dashFixture(t)
+	from, to := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	end := to.AddDate(0, 1, 0)
+	in := func(d time.Time) bool { return !d.IsZero() && !d.Before(from) && d.Before(end) }
+
+	persons := map[int64]map[string]any{}
+	for _, p := range dashRows(t, db, `SELECT id, unit_id, status, caseworker_id, settlement_date FROM persons`) {
+		persons[p["id"].(int64)] = p
+	}
+	admin := domain.Scope{UserID: 1, Role: domain.RoleAdmin}
+	checked := 0
+	for _, c := range []struct {
+		name  string
+		unit  int64
+		scope domain.Scope
+	}{
+		{"leader Øst", 0, domain.Scope{UserID: 1, UnitID: units[demo.UnitEast], Role: domain.RoleLeader}},
+		{"admin Vest", units[demo.UnitWest], admin},
+		{"admin all", 0, admin},
+	} {
+		unitOf := c.unit
+		if unitOf == 0 {
+			unitOf = c.scope.UnitID // 0 for the admin: all
+		}
+		mine := func(personID int64) bool {
+			p := persons[personID]
+			return p != nil && (unitOf == 0 || p["unit_id"].(int64) == unitOf)
+		}
+		d, err := db.Dashboard(ctx, c.scope, postgres.DashboardQuery{UnitID: c.unit, From: from, To: to, Today: today})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(d.Months) != 12 {
+			t.Errorf("%s: %d months, want 12", c.name, len(d.Months))
+		}
+
+		// Caseload.
+		load := map[int64]int{}
+		for id, p := range persons {
+			if mine(id) && p["status"] == "active" {
+				cw, _ := p["caseworker_id"].(int64)
+				load[cw]++
+			}
+		}
+		got := map[int64]int{}
+		for _, cw := range d.Caseload {
+			got[cw.UserID] = cw.Persons
+		}
+		if len(got) != len(load) {
+			t.Errorf("%s: caseload %v, want %v", c.name, got, load)
+		}
+		for k, n := range load {
+			if got[k] != n {
+				t.Errorf("%s: caseload of %d = %d, want %d", c.name, k, got[k], n)
+			}
+		}
+		if len(load) == 0 {
+			t.Errorf("%s: the fixture has no active persons", c.name)
+		}
+
+		// Deadline breaches.
+		kinds := map[string]bool{}
+		for _, k := range postgres.DashDeadlineKinds() {
+			kinds[k] = true
+		}
+		type mk struct {
+			m time.Time
+			k string
+		}
+		want := map[mk][2]int{}
+		for _, r := range dashRows(t, db, `SELECT person_id, kind, due_date, done_on FROM deadlines`) {
+			pid, due, done := r["person_id"].(int64), dDate(r["due_date"]), dDate(r["done_on"])
+			if !mine(pid) || persons[pid]["status"] == "merged" || !kinds[r["kind"].(string)] || !in(due) {
+				continue
+			}
+			k := mk{domain.MonthStart(due), r["kind"].(string)}
+			w := want[k]
+			if done.IsZero() && due.Before(today) {
+				w[0]++
+			} else if !done.IsZero() && done.After(due) {
+				w[1]++
+			} else {
+				continue
+			}
+			want[k] = w
+		}
+		gotB := map[mk][2]int{}
+		for _, b := range d.Breaches {
+			gotB[mk{b.Month, b.Kind}] = [2]int{b.Overdue, b.Late}
+		}
+		if len(gotB) != len(want) {
+			t.Errorf("%s: breaches %v, want %v", c.name, gotB, want)
+		}
+		for k, w := range want {
+			if gotB[k] != w {
+				t.Errorf("%s: breaches %v = %v, want %v", c.name, k, gotB[k], w)
+			}
+		}
+
+		// Programme start, running participants' hours, ended without reason.
+		started, within, noReason := 0, 0, 0
+		var days []int
+		var hours postgres.DashHours
+		versions := map[int64][]map[string]any{}
+		for _, v := range dashRows(t, db, `SELECT id, person_id, valid_from FROM plan_versions ORDER BY valid_from DESC, id DESC`) {
+			versions[v["person_id"].(int64)] = append(versions[v["person_id"].(int64)], v)
+		}
+		elements := map[int64][]map[string]any{}
+		for _, e := range dashRows(t, db, `SELECT plan_version_id, minutes_per_week, from_date, to_date FROM plan_elements`) {
+			elements[e["plan_version_id"].(int64)] = append(elements[e["plan_version_id"].(int64)], e)
+		}
+		for _, r := range dashRows(t, db, `SELECT person_id, decision, decision_date, start_date, ended_on, end_reason FROM programmes`) {
+			pid := r["person_id"].(int64)
+			if !mine(pid) {
+				continue
+			}
+			p := persons[pid]
+			start, ended := dDate(r["start_date"]), dDate(r["ended_on"])
+			if !ended.IsZero() && r["end_reason"] == "" && p["status"] != "merged" {
+				noReason++
+			}
+			if r["decision"] != "granted" {
+				continue
+			}
+			ref := dDate(p["settlement_date"])
+			if ref.IsZero() {
+				ref = dDate(r["decision_date"])
+			}
+			if in(start) && !ref.IsZero() && p["status"] != "merged" {
+				started++
+				if !start.After(domain.AddMonths(ref, 3)) {
+					within++
+				}
+				days = append(days, int(start.Sub(ref).Hours()/24))
+			}
+			if start.IsZero() || start.After(today) || (!ended.IsZero() && ended.Before(today)) || p["status"] != "active" {
+				continue
+			}
+			var version map[string]any
+			for _, v := range versions[pid] {
+				if !dDate(v["valid_from"]).After(today) {
+					version = v
+					break
+				}
+			}
+			if version == nil {
+				hours.NoPlan++
+				continue
+			}
+			minutes := 0
+			for _, e := range elements[version["id"].(int64)] {
+				f, u := dDate(e["from_date"]), dDate(e["to_date"])
+				if (f.IsZero() || !f.After(today)) && (u.IsZero() || !u.Before(today)) {
+					minutes += int(e["minutes_per_week"].(int32))
+				}
+			}
+			switch {
+			case minutes < 1200:
+				hours.Under20++
+			case minutes < 1800:
+				hours.Under30++
+			case minutes < postgres.FullTimeMinutes:
+				hours.UnderFull++
+			default:
+				hours.Full++
+			}
+		}
+		if d.Started != started || d.StartedWithin3 != within {
+			t.Errorf("%s: started %d, within 3 months %d; want %d, %d", c.name, d.Started, d.StartedWithin3, started, within)
+		}
+		if len(days) > 0 {
+			sort.Ints(days)
+			med := float64(days[len(days)/2])
+			if len(days)%2 == 0 {
+				med = float64(days[len(days)/2-1]+days[len(days)/2]) / 2
+			}
+			if d.MedianStartDays == nil || *d.MedianStartDays != med {
+				t.Errorf("%s: median start days %v, want %v", c.name, d.MedianStartDays, med)
+			}
+		}
+		if d.Hours != hours {
+			t.Errorf("%s: hours %+v, want %+v", c.name, d.Hours, hours)
+		}
+		if d.MissingEndReason != noReason {
+			t.Errorf("%s: ended without reason %d, want %d", c.name, d.MissingEndReason, noReason)
+		}
+
+		// Attendance and "krever vedtak" per month.
+		present, absent := map[time.Time]int64{}, map[time.Time]int64{}
+		for _, r := range dashRows(t, db, `SELECT person_id, day, present_minutes, absent_minutes FROM attendance WHERE day >= $1 AND day < $2`, from, end) {
+			if mine(r["person_id"].(int64)) {
+				m := domain.MonthStart(dDate(r["day"]))
+				present[m] += int64(r["present_minutes"].(int32))
+				absent[m] += int64(r["absent_minutes"].(int32))
+			}
+		}
+		needs := map[time.Time]map[int64]bool{}
+		for _, r := range dashRows(t, db, `SELECT l.person_id, l.for_month, a.unit_id FROM payroll_lines l
+			JOIN payroll_approvals a ON a.id = l.approval_id WHERE l.needs_decision`) {
+			if m := dDate(r["for_month"]); in(m) && (unitOf == 0 || r["unit_id"].(int64) == unitOf) {
+				if needs[m] == nil {
+					needs[m] = map[int64]bool{}
+				}
+				needs[m][r["person_id"].(int64)] = true
+			}
+		}
+		anyNeeds := false
+		for _, m := range d.Months {
+			if m.Present != present[m.Month] || m.Absent != absent[m.Month] || m.NeedsDecision != len(needs[m.Month]) {
+				t.Errorf("%s: %s: %d/%d present/absent, %d krever vedtak; want %d/%d, %d", c.name, domain.FormatISOMonth(m.Month),
+					m.Present, m.Absent, m.NeedsDecision, present[m.Month], absent[m.Month], len(needs[m.Month]))
+			}
+			anyNeeds = anyNeeds || m.NeedsDecision > 0
+		}
+		if !anyNeeds {
+			t.Errorf("%s: the fixture has no months flagged krever vedtak", c.name)
+		}
+
+		// Placements.
+		active, ending := 0, 0
+		for _, r := range dashRows(t, db, `SELECT person_id, status, start_date, planned_end FROM placements`) {
+			if !mine(r["person_id"].(int64)) {
+				continue
+			}
+			st, start, pe := r["status"], dDate(r["start_date"]), dDate(r["planned_end"])
+			if st == "active" && !start.After(today) {
+				active++
+			}
+			if (st == "active" || st == "paused") && !pe.Before(today) && pe.Before(today.AddDate(0, 0, 28)) {
+				ending++
+			}
+		}
+		if d.ActivePlacements != active || d.EndingPlacements != ending {
+			t.Errorf("%s: placements %d active, %d ending; want %d, %d", c.name, d.ActivePlacements, d.EndingPlacements, active, ending)
+		}
+
+		// Housing: 6 units per unit, 3 let (the 4th lease ended today), 1 under repair.
+		n := len(units)
+		if c.unit != 0 || c.scope.UnitID != 0 {
+			n = 1
+		}
+		if d.Housing.Let != 3*n || d.Housing.Free != 2*n || d.Housing.Repair != n {
+			t.Errorf("%s: housing %+v, want %d let, %d free, %d repair", c.name, d.Housing, 3*n, 2*n, n)
+		}
+
+		// Health: open and overdue per kind.
+		open, overdue := map[string]int{}, map[string]int{}
+		for _, r := range dashRows(t, db, `SELECT person_id, kind, status, due_date FROM health_items`) {
+			pid := r["person_id"].(int64)
+			if !mine(pid) || persons[pid]["status"] != "active" || (r["status"] != "not_started" && r["status"] != "booked") {
+				continue
+			}
+			open[r["kind"].(string)]++
+			if due := dDate(r["due_date"]); !due.IsZero() && due.Before(today) {
+				overdue[r["kind"].(string)]++
+			}
+		}
+		for _, k := range d.Health {
+			if k.Open != open[k.Kind] || k.Overdue != overdue[k.Kind] {
+				t.Errorf("%s: health %s %d/%d, want %d/%d", c.name, k.Kind, k.Open, k.Overdue, open[k.Kind], overdue[k.Kind])
+			}
+		}
+		checked++
+		t.Logf("%s: %d caseworkers, %d breach cells, %d started (%d within 3 m), hours %+v, %d/%d placements, %d without end reason",
+			c.name, len(load), len(want), started, within, hours, active, ending, noReason)
+	}
+	if checked != 3 {
+		t.Fatal("not every case checked")
+	}
+}
+
+// TestDashboardScope: a leader asking for another unit is ENOTFOUND; a
+// caseworker is refused; the lists keep to the unit.
+func TestDashboardScope(t *testing.T) {
+	ctx := context.Background()
+	db, today, units := dashFixture(t)
+	q := postgres.DashboardQuery{From: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Today: today}
+	east := domain.Scope{UserID: 1, UnitID: units[demo.UnitEast], Role: domain.RoleLeader}
+	other := q
+	other.UnitID = units[demo.UnitWest]
+	if _, err := db.Dashboard(ctx, east, other); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("leader of Øst asking for Vest: %v, want ENOTFOUND", err)
+	}
+	if _, err := db.DashboardList(ctx, east, other, postgres.ListNoEndReason, 10); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("leader of Øst listing Vest: %v, want ENOTFOUND", err)
+	}
+	cw := domain.Scope{UserID: 1, UnitID: units[demo.UnitEast], Role: domain.RoleCaseworker}
+	if _, err := db.Dashboard(ctx, cw, q); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("caseworker: %v, want EFORBIDDEN", err)
+	}
+	d, err := db.Dashboard(ctx, east, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range []string{postgres.ListNoEndReason, postgres.ListPartTime, postgres.ListLateStart, postgres.ListEndingPlacements} {
+		rows, err := db.DashboardList(ctx, east, q, list, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.UnitName != demo.UnitEast {
+				t.Errorf("%s: a row of %s", list, r.UnitName)
+			}
+		}
+		switch list {
+		case postgres.ListNoEndReason:
+			if len(rows) != d.MissingEndReason {
+				t.Errorf("%s: %d rows, the figure says %d", list, len(rows), d.MissingEndReason)
+			}
+		case postgres.ListPartTime:
+			if want := d.Hours.Participants() - d.Hours.Full; len(rows) != want {
+				t.Errorf("%s: %d rows, the figure says %d", list, len(rows), want)
+			}
+		case postgres.ListLateStart:
+			if want := d.Started - d.StartedWithin3; len(rows) != want {
+				t.Errorf("%s: %d rows, the figure says %d", list, len(rows), want)
+			}
+		case postgres.ListEndingPlacements:
+			if len(rows) != d.EndingPlacements {
+				t.Errorf("%s: %d rows, the figure says %d", list, len(rows), d.EndingPlacements)
+			}
+		}
+	}
+}
