@@ -33,6 +33,10 @@ const (
 	ActionLogout        = "logout"
 	ActionApprove       = "approve" // a payroll month approved (locked)
 	ActionExport        = "export"  // a report exported (payroll basis …)
+	// Retention and access (issue 13).
+	ActionAnonymise     = "anonymise"      // a person anonymised, or part of their text cleared
+	ActionAccessPackage = "access_package" // a person's access package produced (GDPR art. 15)
+	ActionLegalHold     = "legal_hold"     // a legal hold set or cleared on a person
 )
 
 // Audited entities (audit_events.entity).
@@ -69,6 +73,8 @@ const (
 	// A health deadline (TB screening, health check) met or reopened: named
 	// health… so the change stays off other roles' timelines.
 	EntityHealthDeadline = "health_deadline"
+	// Retention (issue 13).
+	EntityRetentionRule = "retention_rule" // a kind of record's retention period
 )
 
 // auditAction is one row of the action table.
@@ -108,6 +114,9 @@ var auditActionTable = []auditAction{
 	{name: ActionLogout, label: "Logget ut"},
 	{name: ActionApprove, label: "Godkjente"},
 	{name: ActionExport, label: "Eksporterte"},
+	{name: ActionAnonymise, label: "Anonymiserte", filter: true},
+	{name: ActionAccessPackage, label: "Laget innsynspakke", filter: true},
+	{name: ActionLegalHold, label: "Endret rettslig hold", filter: true},
 }
 
 func findAuditAction(name string) (auditAction, bool) {
@@ -230,6 +239,7 @@ var auditEntityTable = []auditEntity{
 	{name: "lease_checklist", label: "Sjekkliste for inn- og utflytting"},
 	{name: "housing_guidance", label: "Boveiledning"},
 	{name: "husbanken_application", label: "Søknad til Husbanken"},
+	{name: EntityRetentionRule, label: "Slettefrist"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -496,6 +506,12 @@ var auditFieldTable = []auditField{
 	{name: "husbanken_amount", label: "Beløp"},
 	{name: "husbanken_next_review", label: "Neste revurdering"},
 	{name: "husbanken_note", label: "Merknad om søknaden"},
+	// Retention (issue 13).
+	{name: "legal_hold", label: "Rettslig hold"},
+	{name: "legal_hold_reason", label: "Begrunnelse for rettslig hold"},
+	{name: "retention_years", label: "Oppbevaringstid (år)"},
+	{name: "retention_basis", label: "Begrunnelse for oppbevaringstiden"},
+	{name: "retention_scope", label: "Hva som ble anonymisert"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -45,6 +45,13 @@ const (
 	CapPayroll
 	// CapApprovePayroll: approve (lock) a unit's payroll month.
 	CapApprovePayroll
+	// CapRetention: retention rules, the anonymisation dry run and apply,
+	// legal holds (issue 13).
+	CapRetention
+	// CapAccessPackage: produce a person's access package (innsyn, GDPR
+	// art. 15): everything stored, health items and the audit log included,
+	// so it is the administrators' (personvernombud/systemansvarlig) task.
+	CapAccessPackage
 
 	numCapabilities
 )
@@ -73,6 +80,8 @@ var capabilityRules = [numCapabilities]capabilityRule{
 	CapProgramme:      {"programme", "Rollen din har ikke tilgang til introduksjonsprogrammet.", []Role{RoleCaseworker, RoleLeader, RoleAdmin}},
 	CapPayroll:        {"payroll", "Utbetalingsgrunnlaget er for ledere.", []Role{RoleLeader, RoleAdmin}},
 	CapApprovePayroll: {"approve_payroll", "Bare en leder kan godkjenne utbetalingsgrunnlaget.", []Role{RoleLeader}},
+	CapRetention:      {"retention", "Bare systemansvarlig kan styre sletting og anonymisering.", []Role{RoleAdmin}},
+	CapAccessPackage:  {"access_package", "Bare systemansvarlig kan lage en innsynspakke.", []Role{RoleAdmin}},
 }
 
 // Can reports whether the role holds the capability.
