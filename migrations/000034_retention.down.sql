@@ -6,7 +6,7 @@ ALTER TABLE persons ADD CONSTRAINT persons_identity_check
     CHECK (status = 'merged' OR national_id IS NOT NULL OR duf_number IS NOT NULL) NOT VALID;
 ALTER TABLE persons
     DROP CONSTRAINT IF EXISTS persons_anonymised_unfindable_check,
-    DROP CONSTRAINT IF EXISTS persons_legal_hold_reason_check,
+    DROP CONSTRAINT IF EXISTS persons_legal_hold_needs_reason_check,
     DROP COLUMN IF EXISTS legal_hold_reason,
     DROP COLUMN IF EXISTS legal_hold,
     DROP COLUMN IF EXISTS anonymised_at;

@@ -25,7 +25,7 @@ ALTER TABLE persons
     ADD COLUMN anonymised_at timestamptz,
     ADD COLUMN legal_hold boolean NOT NULL DEFAULT false,
     ADD COLUMN legal_hold_reason text NOT NULL DEFAULT '' CHECK (char_length(legal_hold_reason) <= 500),
-    ADD CONSTRAINT persons_legal_hold_reason_check CHECK (NOT legal_hold OR legal_hold_reason <> ''),
+    ADD CONSTRAINT persons_legal_hold_needs_reason_check CHECK (NOT legal_hold OR legal_hold_reason <> ''),
     ADD CONSTRAINT persons_anonymised_unfindable_check CHECK (anonymised_at IS NULL OR (national_id IS NULL AND duf_number IS NULL AND name_key = ''));
 
 ALTER TABLE persons DROP CONSTRAINT persons_identity_check;
