@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -413,4 +414,60 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+func TestAccessPackage(t *testing.T) {
+	app, owner, admin := retentionFixture(t)
+	ctx := context.Background()
+	var id, unit int64
+	// A person with notes, a household and a programme.
+	if err := owner.Pool.QueryRow(ctx, `SELECT p.id, p.unit_id FROM persons p WHERE p.status = 'active'
+		AND EXISTS (SELECT 1 FROM case_notes n WHERE n.person_id = p.id)
+		AND EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id)
+		ORDER BY p.id LIMIT 1`).Scan(&id, &unit); err != nil {
+		t.Fatal(err)
+	}
+	var audits int
+	owner.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'access_package'`).Scan(&audits)
+	pkg, err := app.AccessPackage(ctx, admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, s := range pkg.Sections {
+		got[s.Key] = len(s.Records)
+	}
+	if got["person"] != 1 || got["case_notes"] == 0 || got["household_members"] == 0 || got["audit"] == 0 {
+		t.Errorf("sections %v", got)
+	}
+	// The person's own fields are there, technical keys are not.
+	var keys []string
+	for _, f := range pkg.Sections[0].Records[0] {
+		keys = append(keys, f.Key)
+	}
+	if !slices.Contains(keys, "given_name") || !slices.Contains(keys, "national_id") || slices.Contains(keys, "name_key") {
+		t.Errorf("person fields %v", keys)
+	}
+	var after int
+	owner.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'access_package' AND person_id = $1 AND user_id = $2`, id, admin.UserID).Scan(&after)
+	if after != audits+1 {
+		t.Errorf("access package audit rows %d, want %d", after, audits+1)
+	}
+	// Other roles: refused; another unit: not found, and nothing audited.
+	for _, r := range []domain.Role{domain.RoleCaseworker, domain.RoleLeader, domain.RoleHealth, domain.RoleHousing} {
+		if _, err := app.AccessPackage(ctx, domain.Scope{UserID: admin.UserID, UnitID: unit, Role: r}, id); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Errorf("%s: %v", r, err)
+		}
+	}
+	if _, err := app.AccessPackage(ctx, admin, 999999); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("missing person: %v", err)
+	}
+	owner.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'access_package'`).Scan(&after)
+	if after != audits+1 {
+		t.Errorf("refused packages were audited: %d", after-audits)
+	}
+	b, err := json.Marshal(pkg)
+	if err != nil || !strings.Contains(string(b), `"given_name":`) {
+		t.Errorf("json: %v %.200s", err, b)
+	}
 }
