@@ -90,7 +90,16 @@ type Person struct {
 }
 
 // FullName is "given family".
-func (p *Person) FullName() string { return p.GivenName + " " + p.FamilyName }
+func (p *Person) FullName() string { return strings.TrimSpace(p.GivenName + " " + p.FamilyName) }
+
+// ListName is a person's name as lists show it ("Haidari, Amina"); an
+// anonymised person (no given name left) is "Anonymisert".
+func ListName(given, family string) string {
+	if given == "" {
+		return family
+	}
+	return family + ", " + given
+}
 
 // PersonForm is a person as typed in the form: every field a string, so a
 // refused form comes back exactly as the user wrote it.

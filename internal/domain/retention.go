@@ -62,6 +62,7 @@ type RetentionRules map[string]RetentionRule
 // RetentionSubject is what retention needs to know about a closed person.
 type RetentionSubject struct {
 	PersonID        int64     `db:"id"`
+	Name            string    `db:"name"`
 	UnitID          int64     `db:"unit_id"`
 	UnitName        string    `db:"unit_name"`
 	ClosedOn        time.Time `db:"closed_on"`

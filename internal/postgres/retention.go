@@ -220,7 +220,7 @@ func retentionRuleMap(ctx context.Context, q interface {
 // retentionSubjectsSQL reads the closed, not yet anonymised persons in
 // scope whose shortest period has run out ($1: today).
 func retentionSubjectsSQL(where string) string {
-	return `SELECT p.id, p.unit_id, un.name AS unit_name, p.closed_on, p.legal_hold, p.legal_hold_reason,
+	return `SELECT p.id, p.family_name || ', ' || p.given_name AS name, p.unit_id, un.name AS unit_name, p.closed_on, p.legal_hold, p.legal_hold_reason,
 			` + hasTextSQL(domain.RetentionNotes) + ` AS has_text,
 			` + hasTextSQL(domain.RetentionHealth) + ` AS has_health_text
 		FROM persons p JOIN units un ON un.id = p.unit_id

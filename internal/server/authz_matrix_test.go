@@ -307,6 +307,15 @@ func authzMatrix() []authzRoute {
 		{"GET", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}/agreements", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+
+		// Retention and the access package (issue 13): administrators only (CapRetention, CapAccessPackage); they see every
+		// unit. The empty form: a rule without a kind or a hold without a person is 422; apply runs (nothing is due: 303).
+		{"GET", "/admin/retention", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/rules", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/apply", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/legal-hold", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/persons/{id}/access-package", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/persons/{id}/access-package.json", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 	}
 }
 
