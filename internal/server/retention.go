@@ -47,7 +47,7 @@ func (s *Server) retentionView(r *http.Request) (retention.View, error) {
 	v := retention.View{User: currentUser(r), Today: today.Format("02.01.2006")}
 	for _, rr := range rules {
 		rule := retention.Rule{Kind: rr.Kind, Label: domain.RetentionKindLabel(rr.Kind),
-			Form: domain.RetentionForm{Kind: rr.Kind, Years: strconv.Itoa(rr.Years), Basis: rr.Basis, Version: strconv.Itoa(rr.Version)},
+			Form:      domain.RetentionForm{Kind: rr.Kind, Years: strconv.Itoa(rr.Years), Basis: rr.Basis, Version: strconv.Itoa(rr.Version)},
 			UpdatedBy: "Fra installasjonen"}
 		if rr.UpdatedBy != nil {
 			rule.UpdatedBy = *rr.UpdatedBy + ", " + rr.UpdatedAt.In(domain.Oslo).Format("02.01.2006")
@@ -294,4 +294,3 @@ func (s *Server) accessPackageJSON(w http.ResponseWriter, r *http.Request) {
 		s.Log.ErrorContext(r.Context(), "access package json", "err", err)
 	}
 }
-
