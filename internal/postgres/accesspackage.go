@@ -100,7 +100,7 @@ var accessSections = []struct{ key, title, sql string }{
 	{"housing_guidance", "Boveiledning", `SELECT * FROM housing_guidance WHERE household_id IN (SELECT household_id FROM household_members WHERE person_id = $1) ORDER BY held_on, id`},
 	{"husbanken", "Søknader til Husbanken", `SELECT * FROM husbanken_applications WHERE household_id IN (SELECT household_id FROM household_members WHERE person_id = $1) ORDER BY applied_on, id`},
 	{"health_items", "Helseoppfølging (status og datoer)", `SELECT kind, status, due_date, booked_on, done_on, interpreter_booked FROM health_items WHERE person_id = $1 ORDER BY due_date, id`},
-	{"audit", "Logg over hvem som har sett og endret opplysningene", `SELECT a.at, u.name AS user_name, a.user_role, a.action, a.entity, a.entity_id, a.changes
+	{"audit", "Logg over hvem som har sett og endret opplysningene", `SELECT a.at, u.name AS user_name, a.user_role, a.action, a.entity, a.entity_id, ` + maskedChangesSQLConst + ` AS changes
 		FROM audit_events a LEFT JOIN users u ON u.id = a.user_id WHERE a.person_id = $1 ORDER BY a.at, a.id`},
 }
 

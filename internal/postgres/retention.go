@@ -455,3 +455,17 @@ func nullID(id int64) *int64 {
 	}
 	return &id
 }
+
+// maskedChangesSQL is an audit row's changes as the app shows them: for an
+// anonymised person (anonymisedAt is the SQL of their anonymised_at) every
+// value is "(skjult)" — the audit log is append-only, so the row itself
+// keeps what it recorded (docs/OPERATIONS.md, "Sletting og anonymisering").
+func maskedChangesSQL(anonymisedAt string) string {
+	return `CASE WHEN ` + anonymisedAt + ` IS NULL OR jsonb_typeof(a.changes) IS DISTINCT FROM 'object' THEN a.changes
+		ELSE (SELECT jsonb_object_agg(c.key, '{"old": "(skjult)", "new": "(skjult)"}'::jsonb) FROM jsonb_each(a.changes) c) END`
+}
+
+// maskedChangesSQLConst masks by the audit row's own person.
+const maskedChangesSQLConst = `CASE WHEN (SELECT ap.anonymised_at FROM persons ap WHERE ap.id = a.person_id) IS NULL
+		OR jsonb_typeof(a.changes) IS DISTINCT FROM 'object' THEN a.changes
+		ELSE (SELECT jsonb_object_agg(c.key, '{"old": "(skjult)", "new": "(skjult)"}'::jsonb) FROM jsonb_each(a.changes) c) END`
