@@ -16,7 +16,7 @@ CREATE TABLE retention_rules (
 INSERT INTO retention_rules (kind, years, basis_text) VALUES
     ('case', 10, 'Saken anonymiseres 10 år etter at den ble avsluttet: lang nok til at en ny søknad, klage, tilbakebetaling eller et erstatningskrav (foreldelse inntil 10 år) kan behandles med sakens opplysninger, kortere enn å beholde alt for alltid. Statistikk (fødselsår, kjønn, oppholdsgrunnlag, land, bosettingsår, enhet, programresultat) beholdes.'),
     ('notes', 5, 'Saksnotater, kommentarer og annen fritekst tømmes 5 år etter at saken ble avsluttet: de trengs for oppfølgingen, ikke for statistikk, og fritekst inneholder ofte opplysninger om andre.'),
-    ('health', 2, 'Fritekst i helseoppfølgingen (sted, logistikknotat, begrunnelse) tømmes 2 år etter at saken ble avsluttet: journalen føres av helsetjenesten selv; flyktningtjenesten trenger bare status og datoer.');
+    ('health', 2, 'Fritekst i helseoppfølgingen (logistikknotat og begrunnelse) tømmes 2 år etter at saken ble avsluttet: journalen føres av helsetjenesten selv; flyktningtjenesten trenger bare status og datoer.');
 
 -- Anonymised persons: anonymised_at marks the row; the identity rule (a
 -- national id or a DUF number) holds for every row that is not anonymised

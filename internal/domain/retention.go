@@ -19,7 +19,7 @@ const (
 	// RetentionNotes: case notes and the free text of every module.
 	RetentionNotes = "notes"
 	// RetentionHealth: the free text of health items (place, logistics
-	// note, reason); status and dates stay.
+	// note, reason); status, place and dates stay.
 	RetentionHealth = "health"
 )
 

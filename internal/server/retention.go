@@ -264,6 +264,30 @@ func accessValue(f postgres.AccessField) string {
 	if f.Null {
 		return "–"
 	}
+	switch f.Key {
+	case "action":
+		return domain.AuditActionLabel(f.Value)
+	case "entity":
+		return domain.EntityLabel(f.Value)
+	case "changes":
+		var ch map[string]struct {
+			Old string `json:"old"`
+			New string `json:"new"`
+		}
+		if json.Unmarshal([]byte(f.Value), &ch) != nil {
+			return f.Value
+		}
+		fs := make([]domain.FieldChange, 0, len(ch))
+		for k, c := range ch {
+			fs = append(fs, domain.FieldChange{Field: k, Old: c.Old, New: c.New})
+		}
+		domain.SortFieldChanges(fs)
+		parts := make([]string, len(fs))
+		for i, c := range fs {
+			parts[i] = domain.AuditFieldLabel(c.Field) + ": " + domain.FormatChangeValue(c.Field, c.Old) + " → " + domain.FormatChangeValue(c.Field, c.New)
+		}
+		return strings.Join(parts, "; ")
+	}
 	switch f.Value {
 	case "true":
 		return "Ja"

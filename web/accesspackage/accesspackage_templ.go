@@ -272,7 +272,7 @@ func Page(v View) templ.Component {
 						}
 						return nil
 					})
-					templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: s.Title, TestID: "single-" + s.ID}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var14), templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = layout.Table(layout.TableSpec{Caption: s.Title, ScrollLabel: s.Title, TestID: "single-" + s.ID}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var14), templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
