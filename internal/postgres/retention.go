@@ -469,3 +469,51 @@ func maskedChangesSQL(anonymisedAt string) string {
 const maskedChangesSQLConst = `CASE WHEN (SELECT ap.anonymised_at FROM persons ap WHERE ap.id = a.person_id) IS NULL
 		OR jsonb_typeof(a.changes) IS DISTINCT FROM 'object' THEN a.changes
 		ELSE (SELECT jsonb_object_agg(c.key, '{"old": "(skjult)", "new": "(skjult)"}'::jsonb) FROM jsonb_each(a.changes) c) END`
+
+// RetentionOverview reads the retention page in one batch: the rules, the
+// dry run and the legal holds. Nothing changes and nothing is audited.
+func (db *DB) RetentionOverview(ctx context.Context, s domain.Scope) ([]RetentionRuleRow, []domain.RetentionDecision, []LegalHold, error) {
+	if err := s.Role.Require(domain.CapRetention); err != nil {
+		return nil, nil, nil, err
+	}
+	var rules []RetentionRuleRow
+	var subjects []domain.RetentionSubject
+	var holds []LegalHold
+	today := db.today()
+	b := &pgx.Batch{}
+	b.Queue(`SELECT r.kind, r.years, r.basis_text, r.version, r.updated_at, u.name AS updated_by_name
+		FROM retention_rules r LEFT JOIN users u ON u.id = r.updated_by
+		ORDER BY array_position(ARRAY['case', 'notes', 'health'], r.kind)`).Query(func(rows pgx.Rows) error {
+		var err error
+		rules, err = pgx.CollectRows(rows, pgx.RowToStructByName[RetentionRuleRow])
+		return err
+	})
+	where, args := unitScope(s, "p.unit_id", 2)
+	b.Queue(retentionSubjectsSQL(where), append([]any{today}, args...)...).Query(func(rows pgx.Rows) error {
+		var err error
+		subjects, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.RetentionSubject])
+		return err
+	})
+	hwhere, hargs := unitScope(s, "p.unit_id", 1)
+	b.Queue(`SELECT p.id, p.family_name || ', ' || p.given_name AS name, un.name AS unit_name, p.legal_hold_reason, p.status
+		FROM persons p JOIN units un ON un.id = p.unit_id
+		WHERE p.legal_hold AND `+hwhere+` ORDER BY p.family_key, p.given_key, p.id`, hargs...).Query(func(rows pgx.Rows) error {
+		var err error
+		holds, err = pgx.CollectRows(rows, pgx.RowToStructByName[LegalHold])
+		return err
+	})
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, nil, err
+	}
+	rm := domain.RetentionRules{}
+	for _, r := range rules {
+		rm[r.Kind] = r.RetentionRule
+	}
+	var ds []domain.RetentionDecision
+	for _, sub := range subjects {
+		if d, ok := domain.DecideRetention(sub, rm, today); ok {
+			ds = append(ds, d)
+		}
+	}
+	return rules, ds, holds, nil
+}

@@ -30,16 +30,7 @@ func (s *Server) retentionRoutes(r chi.Router) {
 
 // retentionView reads the rules, the dry run and the holds.
 func (s *Server) retentionView(r *http.Request) (retention.View, error) {
-	sc := scope(r)
-	rules, err := s.DB.RetentionRules(r.Context(), sc)
-	if err != nil {
-		return retention.View{}, err
-	}
-	ds, err := s.DB.RetentionDryRun(r.Context(), sc)
-	if err != nil {
-		return retention.View{}, err
-	}
-	holds, err := s.DB.LegalHolds(r.Context(), sc)
+	rules, ds, holds, err := s.DB.RetentionOverview(r.Context(), scope(r))
 	if err != nil {
 		return retention.View{}, err
 	}

@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/server"
 )
 
 // retentionApp has two closed cases (Amina and Yonas, closed today) and an
@@ -237,5 +240,33 @@ func TestAccessPackageThroughHTTP(t *testing.T) {
 	}
 	if n := auditCount(t, app, domain.ActionAccessPackage); n != before+2 {
 		t.Errorf("refused packages were audited")
+	}
+}
+
+// The access package is one batch (its audit row included): with the
+// session read, the user read and the session write, at most 4 round trips;
+// the retention page reads rules, dry run and holds (at most 6).
+func TestAccessPackageRoundTrips(t *testing.T) {
+	app, _, amina, _, _ := retentionApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	admin := app.client()
+	admin.login("admin@k.no")
+	for _, c := range []struct {
+		path, route string
+		max         int
+	}{
+		{"/persons/" + strconv.FormatInt(amina, 10) + "/access-package", "/persons/{id}/access-package", 4},
+		{"/persons/" + strconv.FormatInt(amina, 10) + "/access-package.json", "/persons/{id}/access-package.json", 4},
+		{"/admin/retention", "/admin/retention", 6},
+	} {
+		st, rt := pageCost(t, app, logs, admin, c.path, c.route)
+		t.Logf("%s: %d statements, %d round trips", c.route, st, rt)
+		if rt > c.max {
+			t.Errorf("%s: %d round trips (%d statements), want at most %d", c.route, rt, st, c.max)
+		}
 	}
 }
