@@ -200,6 +200,7 @@ func TestAccessPackageThroughHTTP(t *testing.T) {
 	app.DB.Now = time.Now
 	p := "/persons/" + strconv.FormatInt(amina, 10)
 	before := auditCount(t, app, domain.ActionAccessPackage)
+	clMust(t, admin.get(p), http.StatusOK, `data-testid="access-package-link"`, `href="`+p+`/access-package"`)
 	r := admin.get(p + "/access-package")
 	clMust(t, r, http.StatusOK, "Innsyn: Amina Haidari", "Saksnotater", "Storgata 5", "Logg over hvem", `href="`+p+`/access-package.json"`)
 	r = admin.get(p + "/access-package.json")
@@ -225,6 +226,9 @@ func TestAccessPackageThroughHTTP(t *testing.T) {
 	for _, email := range []string{"kari@k.no", "leder@k.no", "helse@k.no"} {
 		o := app.client()
 		o.login(email)
+		if strings.Contains(o.get(p).Body, `data-testid="access-package-link"`) {
+			t.Errorf("%s is offered the access package", email)
+		}
 		if r := o.get(p + "/access-package"); r.Status != http.StatusForbidden {
 			t.Errorf("%s page: %d", email, r.Status)
 		}
