@@ -87,6 +87,9 @@ type Person struct {
 	Version             int        `db:"version"`
 	CreatedAt           time.Time  `db:"created_at"`
 	UpdatedAt           time.Time  `db:"updated_at"`
+	// Anonymised: retention removed the person's identity (migration
+	// 000034); the record cannot change.
+	Anonymised bool `db:"anonymised"`
 }
 
 // FullName is "given family".

@@ -368,7 +368,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sv := persons.ShowView{
-		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.Can(domain.CapWriteCase),
+		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.Can(domain.CapWriteCase) && !p.Anonymised,
 		Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
 	for _, render := range renders {

@@ -137,6 +137,9 @@ func TestRetentionThroughHTTP(t *testing.T) {
 	}
 	r = k.get("/persons/" + strconv.FormatInt(amina, 10))
 	clMust(t, r, http.StatusOK, "Anonymisert")
+	if strings.Contains(r.Body, `data-testid="edit-person"`) || strings.Contains(r.Body, `data-testid="reopen-person"`) {
+		t.Error("an anonymised person is offered edit or reopen")
+	}
 	if strings.Contains(r.Body, "Amina") || strings.Contains(r.Body, "Storgata") {
 		i := strings.Index(r.Body, "Amina")
 		if i < 0 {
