@@ -471,3 +471,44 @@ func TestAccessPackage(t *testing.T) {
 		t.Errorf("json: %v %.200s", err, b)
 	}
 }
+
+// Two runs at once: the persons' row locks serialise them, so each person
+// is anonymised and audited exactly once.
+func TestRetentionParallelApply(t *testing.T) {
+	app, owner, admin := retentionFixture(t)
+	ctx := context.Background()
+	var ids []int64
+	rows, _ := owner.Pool.Query(ctx, `SELECT id FROM persons WHERE status = 'active' ORDER BY id LIMIT 20`)
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	closeLongAgo(t, owner, ids, "2001-01-01")
+	type out struct {
+		res postgres.RetentionResult
+		err error
+	}
+	ch := make(chan out, 2)
+	for range 2 {
+		go func() {
+			r, err := app.ApplyRetention(ctx, admin)
+			ch <- out{r, err}
+		}()
+	}
+	total := 0
+	for range 2 {
+		o := <-ch
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		total += o.res.Anonymised
+	}
+	var audited, anonymised int
+	owner.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'anonymise' AND person_id = ANY($1)`, ids).Scan(&audited)
+	owner.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE id = ANY($1) AND anonymised_at IS NOT NULL`, ids).Scan(&anonymised)
+	if anonymised != len(ids) || audited != len(ids) {
+		t.Errorf("%d anonymised, %d audit rows, want %d each (runs said %d)", anonymised, audited, len(ids), total)
+	}
+}
