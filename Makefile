@@ -71,6 +71,10 @@ run: build ## migrate, load demo data once, serve on :8080 (ADDR=...)
 chromium: ## make sure Chromium is installed (for the browser tests)
 	@scripts/ensure-chromium.sh
 
+.PHONY: pgclient
+pgclient: ## make sure pg_dump and pg_restore are installed (for the restore drill)
+	@scripts/ensure-pg-client.sh
+
 # Regenerates the templ code and fails when that changed a *_templ.go file,
 # i.e. the generated code in the tree was stale.
 .PHONY: check-generate
@@ -86,7 +90,7 @@ check-generate: ## fail if the *_templ.go files are not up to date
 	echo "templ: generated code is up to date"
 
 .PHONY: test
-test: assets chromium check-generate ## vet, templ check, all tests (browser tests too), brief fuzzing
+test: assets chromium pgclient check-generate ## vet, templ check, all tests (browser tests too, the restore drill), brief fuzzing
 	go vet ./...
 	@$(call with_db,ankomst_test) \
 	ANKOMST_BROWSER=1 go test -count=1 $(TESTFLAGS) ./...

@@ -5,6 +5,7 @@
 //	ankomst demo [--persons N] [--notes N] [--if-empty]
 //	ankomst demo --bench-caseworker EMAIL [--bench-caseload N]
 //	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
+//	ankomst retention --dry-run | --apply [--as EMAIL]
 //
 // DATABASE_URL selects the database and the role the server runs as (the app
 // role, ankomst_app: rows only). ANKOMST_OWNER_URL, when set, is the schema
@@ -46,6 +47,10 @@ const usage = `Usage:
                                                     create a user; the password is read from stdin
   ankomst user end-sessions --email E               log the user out everywhere
   ankomst user reset-2fa --email E                  remove the user's two-factor (lost phone); sessions end
+  ankomst retention --dry-run | --apply [--as EMAIL]
+                                                    list (--dry-run) or anonymise (--apply) what the
+                                                    retention periods say is due today; --as names the
+                                                    administrator the audit log records (default: the system)
 Environment: DATABASE_URL (required; the app role), ANKOMST_OWNER_URL (the schema
 owner, for migrate, serve --migrate and demo; default DATABASE_URL), ANKOMST_ADDR,
 ANKOMST_IDLE_TIMEOUT (e.g. 30m), ANKOMST_SECURE_COOKIES=1 behind TLS, ANKOMST_BASE_URL
@@ -73,6 +78,8 @@ func main() {
 		err = demoCmd(ctx, os.Args[2:])
 	case "user":
 		err = userCmd(ctx, os.Args[2:], os.Stdin)
+	case "retention":
+		err = retentionCmd(ctx, os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -398,4 +405,66 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// retentionCmd lists (--dry-run) or carries out (--apply) what retention
+// says is due today (docs/OPERATIONS.md, "Sletting og anonymisering"). The
+// audit log records the administrator --as names, or no user (the system)
+// with the role admin and the request id "cli-retention".
+func retentionCmd(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("retention", flag.ContinueOnError)
+	dry := fs.Bool("dry-run", false, "list who would be anonymised and why; change nothing")
+	apply := fs.Bool("apply", false, "anonymise and clear what is due, in one transaction")
+	as := fs.String("as", "", "e-mail of the administrator recorded in the audit log")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dry == *apply {
+		return errors.New("usage: ankomst retention --dry-run | --apply [--as EMAIL]")
+	}
+	db, err := openCurrentDB(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := domain.Scope{Role: domain.RoleAdmin, RequestID: "cli-retention"}
+	if *as != "" {
+		id, err := db.UserIDByEmail(ctx, *as)
+		var u *domain.User
+		if err == nil {
+			u, err = db.UserByID(ctx, id)
+		}
+		if err != nil || u == nil || !u.Role.Can(domain.CapRetention) {
+			return fmt.Errorf("no administrator with e-mail %q", *as)
+		}
+		s.UserID, s.UnitID = u.ID, u.UnitID
+	}
+	if *dry {
+		ds, err := db.RetentionDryRun(ctx, s)
+		if err != nil {
+			return errors.New(domain.ErrorMessage(err))
+		}
+		held := 0
+		for _, d := range ds {
+			var kinds []string
+			for _, a := range d.Actions {
+				kinds = append(kinds, a.Kind)
+			}
+			state := "due"
+			if d.Held {
+				state = "held (" + d.Subject.LegalHoldReason + ")"
+				held++
+			}
+			fmt.Fprintf(out, "person %d\t%s\tclosed %s\t%s\t%s\t%s\n", d.Subject.PersonID, d.Subject.UnitName,
+				d.Subject.ClosedOn.Format("2006-01-02"), strings.Join(kinds, ","), state, d.Actions[0].Reason)
+		}
+		fmt.Fprintf(out, "dry run: %d persons due, %d of them on legal hold; nothing changed\n", len(ds), held)
+		return nil
+	}
+	res, err := db.ApplyRetention(ctx, s)
+	if err != nil {
+		return errors.New(domain.ErrorMessage(err))
+	}
+	fmt.Fprintln(out, server.RetentionSummary(res))
+	return nil
 }

@@ -42,6 +42,10 @@ const (
 	ActionLoginPassword = "login_password" // password right, the code step follows
 	ActionEnable2FA     = "enable_2fa"
 	ActionDisable2FA    = "disable_2fa"
+	// Retention and access (issue 13).
+	ActionAnonymise     = "anonymise"      // a person anonymised, or part of their text cleared
+	ActionAccessPackage = "access_package" // a person's access package produced (GDPR art. 15)
+	ActionLegalHold     = "legal_hold"     // a legal hold set or cleared on a person
 )
 
 // Audited entities (audit_events.entity).
@@ -78,6 +82,8 @@ const (
 	// A health deadline (TB screening, health check) met or reopened: named
 	// health… so the change stays off other roles' timelines.
 	EntityHealthDeadline = "health_deadline"
+	// Retention (issue 13).
+	EntityRetentionRule = "retention_rule" // a kind of record's retention period
 )
 
 // auditAction is one row of the action table.
@@ -124,6 +130,9 @@ var auditActionTable = []auditAction{
 	{name: ActionLoginPassword, label: "Passord godkjent (venter på kode)"},
 	{name: ActionEnable2FA, label: "Slo på tofaktorinnlogging"},
 	{name: ActionDisable2FA, label: "Slo av tofaktorinnlogging"},
+	{name: ActionAnonymise, label: "Anonymiserte", filter: true},
+	{name: ActionAccessPackage, label: "Laget innsynspakke", filter: true},
+	{name: ActionLegalHold, label: "Endret rettslig hold", filter: true},
 }
 
 func findAuditAction(name string) (auditAction, bool) {
@@ -246,6 +255,7 @@ var auditEntityTable = []auditEntity{
 	{name: "lease_checklist", label: "Sjekkliste for inn- og utflytting"},
 	{name: "housing_guidance", label: "Boveiledning"},
 	{name: "husbanken_application", label: "Søknad til Husbanken"},
+	{name: EntityRetentionRule, label: "Slettefrist"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -520,6 +530,12 @@ var auditFieldTable = []auditField{
 	{name: "user_unit", label: "Brukerens enhet"},
 	{name: "user_active", label: "Aktiv bruker"},
 	{name: "password", label: "Passord"},
+	// Retention (issue 13).
+	{name: "legal_hold", label: "Rettslig hold"},
+	{name: "legal_hold_reason", label: "Begrunnelse for rettslig hold"},
+	{name: "retention_years", label: "Oppbevaringstid (år)"},
+	{name: "retention_basis", label: "Begrunnelse for oppbevaringstiden"},
+	{name: "retention_scope", label: "Hva som ble anonymisert"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -47,6 +47,13 @@ const (
 	CapApprovePayroll
 	// CapRequire2FA: a local account must use two-factor (TOTP) to log in.
 	CapRequire2FA
+	// CapRetention: retention rules, the anonymisation dry run and apply,
+	// legal holds (issue 13).
+	CapRetention
+	// CapAccessPackage: produce a person's access package (innsyn, GDPR
+	// art. 15): everything stored, health items and the audit log included,
+	// so it is the administrators' (personvernombud/systemansvarlig) task.
+	CapAccessPackage
 
 	numCapabilities
 )
@@ -76,6 +83,8 @@ var capabilityRules = [numCapabilities]capabilityRule{
 	CapPayroll:        {"payroll", "Utbetalingsgrunnlaget er for ledere.", []Role{RoleLeader, RoleAdmin}},
 	CapApprovePayroll: {"approve_payroll", "Bare en leder kan godkjenne utbetalingsgrunnlaget.", []Role{RoleLeader}},
 	CapRequire2FA:     {"require_2fa", "Rollen din må bruke tofaktorinnlogging.", []Role{RoleLeader, RoleAdmin}},
+	CapRetention:      {"retention", "Bare systemansvarlig kan styre sletting og anonymisering.", []Role{RoleAdmin}},
+	CapAccessPackage:  {"access_package", "Bare systemansvarlig kan lage en innsynspakke.", []Role{RoleAdmin}},
 }
 
 // Can reports whether the role holds the capability.

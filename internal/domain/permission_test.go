@@ -13,7 +13,7 @@ func TestPermissionTable(t *testing.T) {
 		RoleHealth:     "read_case read_health write_health",
 		RoleHousing:    "read_case write_housing",
 		RoleLeader:     "read_case write_case read_notes write_notes write_housing leader_views reassign hold_caseload programme payroll approve_payroll require_2fa",
-		RoleAdmin:      "read_case write_case read_notes write_notes write_housing leader_views reassign merge administer all_units programme payroll require_2fa",
+		RoleAdmin:      "read_case write_case read_notes write_notes write_housing leader_views reassign merge administer all_units programme payroll require_2fa retention access_package",
 	}
 	for _, r := range Roles() {
 		var got []string

@@ -87,10 +87,22 @@ type Person struct {
 	Version             int        `db:"version"`
 	CreatedAt           time.Time  `db:"created_at"`
 	UpdatedAt           time.Time  `db:"updated_at"`
+	// Anonymised: retention removed the person's identity (migration
+	// 000034); the record cannot change.
+	Anonymised bool `db:"anonymised"`
 }
 
 // FullName is "given family".
-func (p *Person) FullName() string { return p.GivenName + " " + p.FamilyName }
+func (p *Person) FullName() string { return strings.TrimSpace(p.GivenName + " " + p.FamilyName) }
+
+// ListName is a person's name as lists show it ("Haidari, Amina"); an
+// anonymised person (no given name left) is "Anonymisert".
+func ListName(given, family string) string {
+	if given == "" {
+		return family
+	}
+	return family + ", " + given
+}
 
 // PersonForm is a person as typed in the form: every field a string, so a
 // refused form comes back exactly as the user wrote it.

@@ -36,7 +36,7 @@ const personAuditSQL = `
 		SELECT p.id FROM persons p JOIN merged ON p.merged_into = merged.id
 	)
 	SELECT a.id, a.at, a.user_id, u.name AS user_name, a.user_role, a.action, a.entity,
-	       a.entity_id, a.person_id, a.changes, a.details, a.request_id
+	       a.entity_id, a.person_id, ` + maskedChangesSQLConst + ` AS changes, a.details, a.request_id
 	FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
 	WHERE a.person_id IN (SELECT id FROM merged) AND ($2 = '' OR a.action = $2)`
 

@@ -152,6 +152,8 @@ func mapError(err error) error {
 		return domain.Errorf(domain.ENOTFOUND, "Fant ikke det du lette etter.")
 	case errors.As(err, &pgErr) && pgErr.Code == "23505":
 		return domain.Errorf(domain.ECONFLICT, "Finnes allerede.")
+	case errors.As(err, &pgErr) && pgErr.Code == "AN001": // migration 000034
+		return domain.Errorf(domain.ECONFLICT, "Personen er anonymisert og kan ikke endres.")
 	}
 	return err
 }

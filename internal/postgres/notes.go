@@ -544,7 +544,7 @@ func timelineChangesSQL(s domain.Scope, personID int64, q TimelineQuery) (string
 	args = append(args, q.Limit+1)
 	users := userFieldsSQL()
 	sel := `SELECT a.id, ` + osloDay + ` AS day, a.at, coalesce(u.name, '') AS user_name,
-			a.action, a.entity, a.entity_id, a.changes,
+			a.action, a.entity, a.entity_id, ` + maskedChangesSQL("p.anonymised_at") + ` AS changes,
 			(SELECT jsonb_object_agg(x.id::text, x.name) FROM users x WHERE x.id IN (
 				SELECT (c.value->>k)::bigint FROM jsonb_each(CASE WHEN jsonb_typeof(a.changes) = 'object' THEN a.changes END) c,
 					unnest(ARRAY['old', 'new']) k

@@ -39,7 +39,8 @@ func (e *DuplicateError) Unwrap() error {
 const personColumns = `p.id, p.unit_id, p.given_name, p.family_name, p.birth_date, p.sex, p.national_id,
 	p.duf_number, p.country_of_origin, p.languages, p.interpreter_needed, p.interpreter_language,
 	p.interpreter_dialect, p.interpreter_gender, p.residence_basis, p.arrival_date, p.settlement_date, p.caseworker_id,
-	cw.name AS caseworker_name, p.status, p.version, p.created_at, p.updated_at`
+	cw.name AS caseworker_name, p.status, p.version, p.created_at, p.updated_at,
+	p.anonymised_at IS NOT NULL AS anonymised`
 
 const personFrom = `persons p LEFT JOIN users cw ON cw.id = p.caseworker_id`
 

@@ -340,6 +340,15 @@ func authzMatrix() []authzRoute {
 		{"GET", "/dashboard.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/dashboard/list/{list}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/dashboard/list/{list}", row{with: "list=unknown", anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: notfound, admin: notfound}},
+
+		// Retention and the access package (issue 13): administrators only (CapRetention, CapAccessPackage); they see every
+		// unit. The empty form: a rule without a kind or a hold without a person is 422; apply runs (nothing is due: 303).
+		{"GET", "/admin/retention", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/rules", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/apply", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"POST", "/admin/retention/legal-hold", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/persons/{id}/access-package", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
+		{"GET", "/persons/{id}/access-package.json", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 	}
 }
 

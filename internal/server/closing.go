@@ -152,5 +152,5 @@ func (s *Server) addCaseActions(r *http.Request, v *persons.ShowView, c postgres
 	if c.CloseReason != nil {
 		v.Closure.Reason = domain.Label(domain.CloseReasons(), *c.CloseReason)
 	}
-	v.CanReopen = u.Role.Can(domain.CapWriteCase)
+	v.CanReopen = u.Role.Can(domain.CapWriteCase) && !v.Person.Anonymised
 }

@@ -85,6 +85,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister}},
 		{name: "dashboard", routes: s.dashboardRoutes,
 			menu: &menuEntry{"dashboard", "Oversikt", paths.Dashboard(), domain.CapLeaderViews}},
+		{name: "retention", routes: s.retentionRoutes,
+			menu: &menuEntry{"retention", "Sletting", paths.AdminRetention(), domain.CapRetention}},
 	}
 }
 

@@ -171,7 +171,7 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 			cw = *row.CaseworkerName
 		}
 		v.Rows = append(v.Rows, persons.Row{
-			ID: row.ID, Name: row.FamilyName + ", " + row.GivenName,
+			ID: row.ID, Name: domain.ListName(row.GivenName, row.FamilyName),
 			BirthDate:      domain.FormatDate(&row.BirthDate),
 			Country:        domain.Label(domain.Countries(), row.CountryOfOrigin),
 			Basis:          domain.Label(domain.ResidenceBases(), row.ResidenceBasis),
@@ -368,7 +368,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sv := persons.ShowView{
-		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.Can(domain.CapWriteCase),
+		User: currentUser(r), Person: p, CanEdit: currentUser(r).Role.Can(domain.CapWriteCase) && !p.Anonymised,
 		Flash: s.Sessions.PopString(r.Context(), sessFlash),
 	}
 	for _, render := range renders {

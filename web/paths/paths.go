@@ -347,3 +347,22 @@ func DashboardCSV() string { return "/dashboard.csv" }
 
 // DashboardList is a list of the persons behind a dashboard figure.
 func DashboardList(list string) string { return "/dashboard/list/" + list }
+
+// AdminRetention is the administrators' page of retention: the periods, the
+// dry run and legal holds (issue 13).
+func AdminRetention() string { return "/admin/retention" }
+
+// AdminRetentionRule receives a kind's changed period (POST).
+func AdminRetentionRule() string { return "/admin/retention/rules" }
+
+// AdminRetentionApply carries out what the dry run lists (POST).
+func AdminRetentionApply() string { return "/admin/retention/apply" }
+
+// AdminLegalHold sets or clears a legal hold on a person (POST).
+func AdminLegalHold() string { return "/admin/retention/legal-hold" }
+
+// PersonAccessPackage is a person's access package (innsyn), printable.
+func PersonAccessPackage(personID int64) string { return Person(personID) + "/access-package" }
+
+// PersonAccessPackageJSON is the access package as a JSON file.
+func PersonAccessPackageJSON(personID int64) string { return Person(personID) + "/access-package.json" }

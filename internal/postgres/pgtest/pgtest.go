@@ -183,3 +183,32 @@ func NewOwner(t testing.TB) *postgres.DB {
 	t.Cleanup(db.Close)
 	return db
 }
+
+// EmptyURL creates an empty database (no schema, not cloned from the
+// template) and returns the server admin's URL of it, for a restore drill.
+// The database is dropped when the test ends.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	srv := serverURL(t)
+	conn, err := pgx.Connect(ctx, srv.String())
+	if err != nil {
+		t.Fatalf("pgtest: no database server at DATABASE_URL: %v", err)
+	}
+	defer conn.Close(ctx)
+	name := "ankomst_r_" + strings.ToLower(rand.Text()[:16])
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE template0"); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, srv.String())
+		if err != nil {
+			return
+		}
+		defer c.Close(ctx)
+		c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)") //nolint:errcheck
+	})
+	u := *srv
+	u.Path = "/" + name
+	return u.String()
+}
