@@ -41,7 +41,7 @@ func userVersion(t *testing.T, app *testApp, id int64) string {
 	return strconv.Itoa(v)
 }
 
-func auditCount(t *testing.T, app *testApp, action string, userID int64) int {
+func userAuditCount(t *testing.T, app *testApp, action string, userID int64) int {
 	t.Helper()
 	var n int
 	if err := app.DB.Pool.QueryRow(context.Background(),
@@ -126,7 +126,7 @@ func TestUserAdminCreateValidates(t *testing.T) {
 	}
 	id, _ := strconv.ParseInt(strings.TrimPrefix(r.Location, "/admin/users/"), 10, 64)
 	clMust(t, ac.get(r.Location), http.StatusOK, "Per Hansen", "per@kommune.no", "Leder", "Brukeren er opprettet")
-	if auditCount(t, app, domain.ActionCreate, id) != 1 {
+	if userAuditCount(t, app, domain.ActionCreate, id) != 1 {
 		t.Error("no audit row for the new user")
 	}
 	// The new user cannot log in before a password is set.
@@ -188,7 +188,7 @@ func TestUserAdminChangeRoleAndUnitIsVersionChecked(t *testing.T) {
 	// 422: a role that does not exist keeps the page.
 	r = ac.post(userPath(cw.ID), url.Values{"action": {"update"}, "role": {"root"}, "unit_id": {vest}, "version": {"1"}})
 	clMust(t, r, http.StatusUnprocessableEntity, "Velg en rolle.")
-	if auditCount(t, app, domain.ActionUpdate, cw.ID) != 1 {
+	if userAuditCount(t, app, domain.ActionUpdate, cw.ID) != 1 {
 		t.Error("want one update audit row")
 	}
 	// Another id: 404; a malformed id: 404.
@@ -253,7 +253,7 @@ func TestUserAdminDeactivateEndsSessionsAtOnce(t *testing.T) {
 	}
 	laptop.login(cw.Email)
 	for action, n := range map[string]int{domain.ActionDeactivate: 1, domain.ActionReactivate: 1} {
-		if got := auditCount(t, app, action, cw.ID); got != n {
+		if got := userAuditCount(t, app, action, cw.ID); got != n {
 			t.Errorf("%s audit rows: %d, want %d", action, got, n)
 		}
 	}
@@ -310,7 +310,7 @@ func TestUserAdminEndOneSession(t *testing.T) {
 	if r := laptop.get("/persons"); r.Status != http.StatusSeeOther {
 		t.Errorf("after end all: %d", r.Status)
 	}
-	if n := auditCount(t, app, domain.ActionEndSession, cw.ID); n != 2 {
+	if n := userAuditCount(t, app, domain.ActionEndSession, cw.ID); n != 2 {
 		t.Errorf("end_session audit rows: %d, want 2", n)
 	}
 	// The admin's own session is untouched.
@@ -386,7 +386,7 @@ func TestSetPasswordLinkWorksOnceAndFor24Hours(t *testing.T) {
 	if stored != 0 {
 		t.Error("the token itself is stored")
 	}
-	if auditCount(t, app, domain.ActionPasswordLink, id) != 1 {
+	if userAuditCount(t, app, domain.ActionPasswordLink, id) != 1 {
 		t.Error("no password_link audit row")
 	}
 	u := app.client()
