@@ -307,6 +307,13 @@ func authzMatrix() []authzRoute {
 		{"GET", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
 		{"POST", "/landlords/{id}/agreements", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: ok, leader: ok, admin: ok}},
+		// Exports page and the NIR file (issue 12 part 5): leaders (own unit) and admins (any unit or all);
+		// another unit's id is 404 (TestNIRScope).
+		{"GET", "/reports", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/nir.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/nir.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/nir/check", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/nir/check.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 

@@ -299,3 +299,16 @@ func Landlord(landlordID int64) string { return "/landlords/" + id(landlordID) }
 // HouseholdHousing is a household's home: the current lease and its history,
 // guidance sessions and Husbanken applications.
 func HouseholdHousing(householdID int64) string { return Household(householdID) + "/housing" }
+
+// Reports is the exports page (rapporter): every export with its filters.
+func Reports() string { return "/reports" }
+
+// ReportNIR is the NIR programme file; ".csv" and ".xlsx" are the formats.
+func ReportNIR() string { return "/reports/nir" }
+
+// ReportNIRCheck is the NIR check report (what is missing or late); ".csv" beside it.
+func ReportNIRCheck() string { return "/reports/nir/check" }
+
+// ReportSettlementFile is the settlement report for a year (the ledger's
+// export); ".csv" and ".xlsx" are the formats.
+func ReportSettlementFile() string { return "/reports/settlement" }

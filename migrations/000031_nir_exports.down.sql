@@ -1,0 +1,15 @@
+DROP TABLE IF EXISTS nir_marks;
+DROP TABLE IF EXISTS nir_exports;
+DROP TRIGGER IF EXISTS programme_pauses_nir_ins ON programme_pauses;
+DROP TRIGGER IF EXISTS programme_pauses_nir_upd ON programme_pauses;
+DROP TRIGGER IF EXISTS programme_pauses_nir_del ON programme_pauses;
+DROP TRIGGER IF EXISTS plan_versions_nir_ins ON plan_versions;
+DROP TRIGGER IF EXISTS plan_versions_nir_del ON plan_versions;
+DROP TRIGGER IF EXISTS plan_elements_nir_ins ON plan_elements;
+DROP TRIGGER IF EXISTS plan_elements_nir_upd ON plan_elements;
+DROP TRIGGER IF EXISTS plan_elements_nir_del ON plan_elements;
+DROP TRIGGER IF EXISTS attendance_nir_ins ON attendance;
+DROP TRIGGER IF EXISTS attendance_nir_upd ON attendance;
+DROP TRIGGER IF EXISTS attendance_nir_del ON attendance;
+DROP FUNCTION IF EXISTS nir_touch_programmes();
+ALTER TABLE programmes DROP COLUMN IF EXISTS nir_changed_at;
