@@ -234,10 +234,10 @@ func TestNIRExport(t *testing.T) {
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT min(id), max(id) FROM nir_exports`).Scan(&first, &last); err != nil {
 		t.Fatal(err)
 	}
-	if rows = readNIRCSV(t, l.get("/reports/nir.csv?resend=" + itoa64(first))); len(rows) != 1 {
+	if rows = readNIRCSV(t, l.get("/reports/nir.csv?resend="+itoa64(first))); len(rows) != 1 {
 		t.Errorf("resend first: %v", rows)
 	}
-	if rows = readNIRCSV(t, l.get("/reports/nir.csv?resend=" + itoa64(last))); len(rows) != 7 {
+	if rows = readNIRCSV(t, l.get("/reports/nir.csv?resend="+itoa64(last))); len(rows) != 7 {
 		t.Errorf("resend last: %d", len(rows))
 	}
 	if err := app.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM nir_exports`).Scan(&exports); err != nil || exports != 7 {
@@ -267,8 +267,14 @@ func TestNIRScope(t *testing.T) {
 	l := app.client()
 	l.login("leder@k.no")
 	for _, p := range []string{"/reports?unit=" + vest, "/reports/nir.csv?unit=" + vest, "/reports/nir.xlsx?unit=" + vest,
-		"/reports/nir/check?unit=" + vest, "/reports/nir/check.csv?unit=" + vest, "/reports/nir.csv?unit=x", "/reports/nir.csv?resend=x", "/reports/nir/check?unit=%00", "/reports?unit=99999999999999999999", "/reports/nir.xlsx?resend=%FF"} {
+		"/reports/nir/check?unit=" + vest, "/reports/nir/check.csv?unit=" + vest, "/reports/nir.csv?unit=x", "/reports/nir.csv?resend=x", "/reports?unit=99999999999999999999"} {
 		if r := l.get(p); r.Status != http.StatusNotFound {
+			t.Errorf("leader %s: %d", p, r.Status)
+		}
+	}
+	// NUL and invalid UTF-8: a clean 400.
+	for _, p := range []string{"/reports/nir/check?unit=%00", "/reports/nir.xlsx?resend=%FF"} {
+		if r := l.get(p); r.Status != http.StatusBadRequest {
 			t.Errorf("leader %s: %d", p, r.Status)
 		}
 	}
@@ -300,7 +306,7 @@ func TestNIRScope(t *testing.T) {
 	if rows := readNIRCSV(t, a.get("/reports/nir.csv")); len(rows) != 1+6+2 {
 		t.Errorf("admin all rows %d", len(rows))
 	}
-	if rows := readNIRCSV(t, a.get("/reports/nir.csv?unit=" + ost)); len(rows) != 1+6 {
+	if rows := readNIRCSV(t, a.get("/reports/nir.csv?unit="+ost)); len(rows) != 1+6 {
 		t.Errorf("admin øst rows %d", len(rows))
 	}
 	clMust(t, a.get("/reports/nir/check"), http.StatusOK, "Alle enheter", "Vestby")
