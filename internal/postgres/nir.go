@@ -354,24 +354,38 @@ type NIRStatus struct {
 const nirExportsShown = 5
 
 // NIRStatus counts a unit's programmes and those changed since their last
-// export, and lists the unit's last exports (one round trip: a batch).
+// export, and lists the unit's last exports (and the units for an admin),
+// in one batch: one round trip. A unit outside the scope is ENOTFOUND.
 func (db *DB) NIRStatus(ctx context.Context, s domain.Scope, unitID int64) (NIRStatus, error) {
 	var st NIRStatus
-	var err error
-	if st.UnitID, st.UnitName, err = nirUnit(ctx, db.Pool, s, unitID); err != nil {
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
 		return st, err
 	}
-	where, args := nirWhere(s, st.UnitID, 1)
+	if unitID == 0 && !s.Role.Can(domain.CapAllUnits) {
+		unitID = s.UnitID
+	}
+	st.UnitID, st.UnitName = unitID, "Alle enheter"
 	b := &pgx.Batch{}
+	found := unitID == 0
+	if unitID != 0 {
+		uwhere, uargs := unitScope(s, "u.id", 2)
+		b.Queue(`SELECT u.name FROM units u WHERE u.id = $1 AND `+uwhere, append([]any{unitID}, uargs...)...).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				found = true
+				if err := rows.Scan(&st.UnitName); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	where, args := nirWhere(s, unitID, 1)
 	b.Queue(`SELECT count(*), count(*) FILTER (WHERE `+nirChanged+`)
 		FROM programmes g JOIN persons p ON p.id = g.person_id LEFT JOIN nir_marks m ON m.person_id = g.person_id
 		WHERE `+where, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&st.Programmes, &st.Changed) })
-	xwhere := "x.unit_id IS NULL"
-	xargs := []any{nirExportsShown}
-	if st.UnitID != 0 {
-		xwhere, xargs = "x.unit_id = $2", append(xargs, st.UnitID)
-	} else {
-		xwhere = "true"
+	xwhere, xargs := "true", []any{nirExportsShown}
+	if unitID != 0 {
+		xwhere, xargs = "x.unit_id = $2", append(xargs, unitID)
 	}
 	b.Queue(`SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
 			(SELECT count(*) FROM nir_marks m WHERE m.export_id = x.id)::int
@@ -392,7 +406,13 @@ func (db *DB) NIRStatus(ctx context.Context, s domain.Scope, unitID int64) (NIRS
 			return err
 		})
 	}
-	return st, db.Pool.SendBatch(ctx, b).Close()
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return st, err
+	}
+	if !found {
+		return NIRStatus{}, domain.Errorf(domain.ENOTFOUND, "Fant ikke enheten.")
+	}
+	return st, nil
 }
 
 // NIRCheckLine is a programme the check report lists, with its issues.
@@ -418,14 +438,15 @@ const nirCheckSQL = `
 
 // NIRCheck runs the check over a unit's programmes (0: all) and hands each
 // programme with at least one issue to each, in name order, and returns the
-// unit's name. It never marks anything. With a format (the CSV) the read is
+// unit's name. It never marks anything. (Two statements, no transaction: the
+// unit's name and the one query that reads the programmes.) With a format (the CSV) the read is
 // audited in its own transaction before start is called; the page (format
 // "") is not, as no file leaves.
 func (db *DB) NIRCheck(ctx context.Context, s domain.Scope, unitID int64, format string,
 	start func(unitName string, unitID int64) error, each func(NIRCheckLine) error) (string, error) {
 	var unitName string
-	err := db.readOnly(ctx, func(tx pgx.Tx) error {
-		id, name, err := nirUnit(ctx, tx, s, unitID)
+	err := func() error {
+		id, name, err := nirUnit(ctx, db.Pool, s, unitID)
 		if err != nil {
 			return err
 		}
@@ -445,7 +466,7 @@ func (db *DB) NIRCheck(ctx context.Context, s domain.Scope, unitID int64, format
 		}
 		today := db.today()
 		where, args := nirWhere(s, id, 2)
-		rows, err := tx.Query(ctx, nirCheckSQL+where+` ORDER BY p.family_key, p.given_key, p.id`, append([]any{today}, args...)...)
+		rows, err := db.Pool.Query(ctx, nirCheckSQL+where+` ORDER BY p.family_key, p.given_key, p.id`, append([]any{today}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -466,7 +487,7 @@ func (db *DB) NIRCheck(ctx context.Context, s domain.Scope, unitID int64, format
 			}
 		}
 		return rows.Err()
-	})
+	}()
 	return unitName, mapError(err)
 }
 
