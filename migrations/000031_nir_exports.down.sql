@@ -12,4 +12,6 @@ DROP TRIGGER IF EXISTS attendance_nir_ins ON attendance;
 DROP TRIGGER IF EXISTS attendance_nir_upd ON attendance;
 DROP TRIGGER IF EXISTS attendance_nir_del ON attendance;
 DROP FUNCTION IF EXISTS nir_touch_programmes();
+DROP TRIGGER IF EXISTS programmes_nir_moved ON programmes;
+DROP FUNCTION IF EXISTS nir_stamp_moved_programme();
 ALTER TABLE programmes DROP COLUMN IF EXISTS nir_changed_at;

@@ -72,6 +72,18 @@ CREATE TRIGGER attendance_nir_upd AFTER UPDATE ON attendance REFERENCING OLD TAB
 CREATE TRIGGER attendance_nir_del AFTER DELETE ON attendance REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION nir_touch_programmes();
 
+-- A programme moved to another registration (a merge) is a change: the
+-- file's person is another.
+CREATE FUNCTION nir_stamp_moved_programme() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.person_id IS DISTINCT FROM OLD.person_id THEN
+        NEW.nir_changed_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER programmes_nir_moved BEFORE UPDATE OF person_id ON programmes
+    FOR EACH ROW EXECUTE FUNCTION nir_stamp_moved_programme();
+
 -- Every real NIR export (not the check page, not a re-send): who, when, the
 -- unit (NULL: every unit), the format, whether only changed rows were asked
 -- for, and how many programmes it held. Append-only.
@@ -90,7 +102,9 @@ REVOKE UPDATE, DELETE ON nir_exports FROM ankomst_app;
 -- change stamp as that export saw it. Changed since the last export =
 -- no mark, or a change stamp later than the mark's.
 CREATE TABLE nir_marks (
-    person_id  bigint PRIMARY KEY REFERENCES programmes (person_id) ON DELETE CASCADE,
+    -- A merge moves a programme to the survivor (programmes.person_id
+    -- updated): the mark follows it, and the move stamps the programme.
+    person_id  bigint PRIMARY KEY REFERENCES programmes (person_id) ON UPDATE CASCADE ON DELETE CASCADE,
     export_id  bigint NOT NULL REFERENCES nir_exports (id),
     stamp      timestamptz NOT NULL,
     -- When the export before this one held it (NULL: this export was the

@@ -39,6 +39,7 @@ func readNIRCSV(t *testing.T, r response) [][]string {
 type nirFixture struct {
 	app                  *testApp
 	amina, evil, stopped int64
+	spare                int64 // a registration without a programme
 	ostUnit, vestUnit    int64
 }
 
@@ -60,6 +61,7 @@ func newNIRFixture(t *testing.T) nirFixture {
 	_, fx.amina = clPerson(t, cw, 1, "Amina", "Haidari", kari.ID)
 	_, fx.evil = clPerson(t, cw, 2, "Eva", "Ek", kari.ID)
 	_, fx.stopped = clPerson(t, cw, 3, "Omar", "Sluttet", kari.ID)
+	_, fx.spare = clPerson(t, cw, 4, "Omar", "Overlevende", kari.ID)
 	app.DB.Now = func() time.Time { return time.Date(2025, 7, 3, 12, 0, 0, 0, time.UTC) }
 	exec := func(sql string, args ...any) {
 		t.Helper()
@@ -244,6 +246,17 @@ func TestNIRExport(t *testing.T) {
 		t.Errorf("a re-send made an export row: %d %v", exports, err)
 	}
 	clMust(t, l.get("/reports"), http.StatusOK, `href="/reports/nir.csv?resend=`+itoa64(last)+`"`)
+
+	// A merge moves a marked programme to the survivor: the mark follows,
+	// and the programme counts as changed (another person in the file).
+	survivor := fx.spare
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE programmes SET person_id = $2 WHERE person_id = $1`, fx.stopped, survivor); err != nil {
+		t.Fatal(err)
+	}
+	if rows = readNIRCSV(t, l.get("/reports/nir.csv?changed=1")); len(rows) != 2 || rows[1][col("Person-ID")] != itoa64(survivor) ||
+		rows[1][col("Endring")] != "Endret" {
+		t.Errorf("after a merge: %v", rows)
+	}
 }
 
 func TestNIRScope(t *testing.T) {
