@@ -29,10 +29,13 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,8 +107,14 @@ func TestBenchNIR(t *testing.T) {
 	}
 	t.Logf("data: %d programmes (participants), %d plan elements, %d absence rows", progs, elements, absences)
 
-	// The real router in this process, on the bench database.
-	srv := server.New(bs.db, slog.New(slog.NewJSONHandler(io.Discard, nil)), server.Config{}, nil)
+	// The real router in this process, on the bench database, opened as
+	// the server opens it.
+	sdb, err := postgres.Open(ctx, os.Getenv("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	srv := server.New(sdb, slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), server.Config{}, nil)
 	ts := httptest.NewServer(srv.Routes())
 	defer ts.Close()
 	jar, _ := cookiejar.New(nil)
@@ -147,6 +156,7 @@ func TestBenchNIR(t *testing.T) {
 				}
 			}
 		}()
+		cpu0 := processCPU()
 		start := time.Now()
 		resp, err := hc.Get(ts.URL + path)
 		if err != nil {
@@ -171,6 +181,7 @@ func TestBenchNIR(t *testing.T) {
 		}
 		resp.Body.Close()
 		took := time.Since(start)
+		cpu := processCPU() - cpu0
 		close(stop)
 		wg.Wait()
 		var after runtime.MemStats
@@ -178,8 +189,8 @@ func TestBenchNIR(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
-		t.Logf("%-32s %7s (first byte %7s) %10d bytes %7d lines; heap in use %s → peak %s (+%s); TotalAlloc +%s; VmHWM %s; load %s",
-			path, took.Round(time.Millisecond), first.Round(time.Millisecond), n, lines,
+		t.Logf("%-32s %7s (first byte %7s; Go CPU %s) %10d bytes %7d lines; heap in use %s → peak %s (+%s); TotalAlloc +%s; VmHWM %s; load %s",
+			path, took.Round(time.Millisecond), first.Round(time.Millisecond), cpu.Round(time.Millisecond), n, lines,
 			mib(before.HeapInuse), mib(peak.Load()), mib(peak.Load()-before.HeapInuse), mib(after.TotalAlloc-before.TotalAlloc),
 			procStatus("VmHWM"), loadavg())
 	}
@@ -209,10 +220,71 @@ func TestBenchNIR(t *testing.T) {
 	plan.Close()
 	t.Logf("EXPLAIN (ANALYZE, BUFFERS) of the line query:\n%s", strings.Join(lines, "\n"))
 
+	// The line query alone on one connection: wall time and the Postgres
+	// backend's CPU time (/proc/<pid>/stat; the server runs on this host),
+	// which is what the query costs on an idle machine.
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	if err := conn.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		c0 := backendCPU(pid)
+		start := time.Now()
+		rows, err := conn.Query(ctx, sql, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := 0
+		for rows.Next() {
+			k++
+		}
+		rows.Close()
+		if rows.Err() != nil {
+			t.Fatal(rows.Err())
+		}
+		t.Logf("line query alone: %d rows in %s wall, Postgres backend CPU %s; load %s", k, time.Since(start).Round(time.Millisecond),
+			(backendCPU(pid) - c0).Round(time.Millisecond), loadavg())
+	}
+	conn.Release()
+
 	// 1 % of the programmes change: the changed-only file holds them alone.
 	exec(`UPDATE programmes SET updated_at = now() WHERE person_id % 100 = 7`)
 	measure("/reports/nir.csv?changed=1")
 	measure("/reports/nir.csv?changed=1")
 	measure("/reports/nir.csv?resend=" + itoa64(last))
 	t.Logf("after: VmHWM %s, VmRSS %s, load %s", procStatus("VmHWM"), procStatus("VmRSS"), loadavg())
+}
+
+// processCPU is this process's user + system CPU time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// backendCPU is a local process's user + system CPU time from
+// /proc/<pid>/stat (clock ticks of 1/100 s), 0 if it cannot be read.
+func backendCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	k, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+k) * 10 * time.Millisecond
 }

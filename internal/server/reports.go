@@ -194,13 +194,51 @@ func isoMoment(t *time.Time) string {
 	return t.In(domain.Oslo).Format("2006-01-02 15:04")
 }
 
-// nirTexts is a line's cells as text (the CSV; the XLSX writes numbers as
-// numbers). Free text is defused by the caller.
-func nirTexts(l *postgres.NIRLine, out []string) []string {
-	out = out[:0]
-	decision := domain.Label(domain.Decisions(), l.Decision)
-	if l.Decision == "" {
-		decision = ""
+// nirElementColumns is how many columns at the end describe the element.
+const nirElementColumns = 6
+
+// nirCells builds a line's cells as text (the CSV; the XLSX writes numbers
+// as numbers), reusing the programme's cells while the lines are the same
+// programme's elements. With safe, names and free text are defused against
+// formulas (csvSafeCell).
+type nirCells struct {
+	id    int64
+	cells []string
+	safe  bool
+}
+
+func (c *nirCells) fill(l *postgres.NIRLine) []string {
+	n := len(nirColumns) - nirElementColumns
+	if c.cells == nil || l.PersonID != c.id {
+		c.id = l.PersonID
+		c.cells = nirProgrammeTexts(l, c.cells[:0])
+		if c.safe {
+			for i := range c.cells {
+				if nirTextColumns[i] {
+					c.cells[i] = csvSafeCell(c.cells[i])
+				}
+			}
+		}
+	}
+	c.cells = c.cells[:n]
+	if l.Element == 0 {
+		c.cells = append(c.cells, "", "", "", "", "", "")
+		return c.cells
+	}
+	text := l.ElementText
+	if c.safe {
+		text = csvSafeCell(text)
+	}
+	c.cells = append(c.cells, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), text,
+		plainHours(l.ElementMinutes), isoDate(l.ElementFrom), isoDate(l.ElementTo))
+	return c.cells
+}
+
+// nirProgrammeTexts are the programme's cells (every column before the element's).
+func nirProgrammeTexts(l *postgres.NIRLine, out []string) []string {
+	decision := ""
+	if l.Decision != "" {
+		decision = domain.Label(domain.Decisions(), l.Decision)
 	}
 	out = append(out, strconv.FormatInt(l.PersonID, 10), l.DUFNumber, l.FamilyName, l.GivenName, l.BirthDate.Format("2006-01-02"),
 		l.UnitName, nirChange(l), isoMoment(l.PrevExportedAt),
@@ -210,12 +248,7 @@ func nirTexts(l *postgres.NIRLine, out []string) []string {
 	for _, m := range l.AbsenceMinutes {
 		out = append(out, plainHours(m))
 	}
-	out = append(out, isoDate(l.EndedOn), optLabel(domain.EndReasons(), l.EndReason), optLabel(domain.EndActivities(), l.EndActivity))
-	if l.Element == 0 {
-		return append(out, "", "", "", "", "", "")
-	}
-	return append(out, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), l.ElementText,
-		plainHours(l.ElementMinutes), isoDate(l.ElementFrom), isoDate(l.ElementTo))
+	return append(out, isoDate(l.EndedOn), optLabel(domain.EndReasons(), l.EndReason), optLabel(domain.EndActivities(), l.EndActivity))
 }
 
 // optLabel is a code's label, "" for none.
@@ -226,9 +259,10 @@ func optLabel(opts []domain.Option, v string) string {
 	return domain.Label(opts, v)
 }
 
-// nirTextColumns are the columns holding text a user typed (or a name): the
-// CSV defuses them against formulas.
-var nirTextColumns = map[int]bool{1: true, 2: true, 3: true, 5: true, 10: true, 32: true}
+// nirTextColumns are the programme's columns holding text a user typed (or
+// a name): the CSV defuses them against formulas (and the element's
+// description, column 32).
+var nirTextColumns = map[int]bool{1: true, 2: true, 3: true, 5: true, 10: true}
 
 // nirCSV is GET /reports/nir.csv?unit=ID&changed=1&resend=ID: the NIR file
 // for Norwegian Excel (BOM, semicolons, CRLF, text defused), streamed from
@@ -241,7 +275,7 @@ func (s *Server) nirCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	today := domain.Today(s.DB.Now())
 	var cw *csv.Writer
-	cells := make([]string, 0, len(nirColumns))
+	cells := nirCells{safe: true}
 	err := s.DB.ExportNIR(r.Context(), scope(r), f, "csv", func(h postgres.NIRHead) error {
 		setDownloadHeaders(w, "text/csv; charset=utf-8", nirFilename(h, f, today, "csv"))
 		w.WriteHeader(http.StatusOK)
@@ -253,13 +287,7 @@ func (s *Server) nirCSV(w http.ResponseWriter, r *http.Request) {
 		cw.UseCRLF = true
 		return cw.Write(nirColumns)
 	}, func(l *postgres.NIRLine) error {
-		cells = nirTexts(l, cells)
-		for i := range cells {
-			if nirTextColumns[i] {
-				cells[i] = csvSafeCell(cells[i])
-			}
-		}
-		return cw.Write(cells)
+		return cw.Write(cells.fill(l))
 	})
 	if err != nil {
 		if cw == nil {
@@ -296,7 +324,7 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 		sw    *excelize.StreamWriter
 		head  postgres.NIRHead
 		n     = 1
-		texts = make([]string, 0, len(nirColumns))
+		texts nirCells
 		cell  = make([]any, len(nirColumns))
 	)
 	defer func() {
@@ -329,8 +357,7 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 		return sw.SetRow("A1", cell)
 	}, func(l *postgres.NIRLine) error {
 		n++
-		texts = nirTexts(l, texts)
-		for i, t := range texts {
+		for i, t := range texts.fill(l) {
 			cell[i] = t
 			if nirNumberColumns[i] && t != "" {
 				if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil {
