@@ -15,3 +15,5 @@ DROP FUNCTION IF EXISTS nir_touch_programmes();
 DROP TRIGGER IF EXISTS programmes_nir_moved ON programmes;
 DROP FUNCTION IF EXISTS nir_stamp_moved_programme();
 ALTER TABLE programmes DROP COLUMN IF EXISTS nir_changed_at;
+DROP INDEX IF EXISTS attendance_absence_idx;
+CREATE INDEX attendance_absence_idx ON attendance (person_id, day) INCLUDE (reason) WHERE reason IS NOT NULL;

@@ -112,3 +112,11 @@ CREATE TABLE nir_marks (
     prev_exported_at timestamptz
 );
 CREATE INDEX nir_marks_export_idx ON nir_marks (export_id);
+
+-- The file's absence hours by reason per programme read every absence row
+-- of 100 000 participants: with the minutes in the partial absence index
+-- (migration 000016 had the reason only) that is an index-only scan instead
+-- of a heap visit per absence row. Same name, same rows, one more column;
+-- the absence rules read it as before.
+DROP INDEX IF EXISTS attendance_absence_idx;
+CREATE INDEX attendance_absence_idx ON attendance (person_id, day) INCLUDE (reason, absent_minutes) WHERE reason IS NOT NULL;
