@@ -21,8 +21,7 @@
 # TestBenchProgramme in bench_programme_test.go: the attendance grid and week
 # save of a 25-participant group, the programme, plan, benefit and person
 # pages; TestBenchHealth in bench_health_test.go: the health worklist of a
-# unit with its access-log writes, and the leaders' counts; TestBenchDashboard in
-# bench_dashboard_test.go: the leaders' dashboard for one unit and all units), which logs in itself, measures each scenario over HTTP and through
+# unit with its access-log writes, and the leaders' counts), which logs in itself, measures each scenario over HTTP and through
 # the store, and prints the tables and EXPLAIN (ANALYZE, BUFFERS) of the
 # queries.
 #
@@ -33,7 +32,9 @@
 # ANKOMST_BENCH_CONCURRENCY ("1,4"), ANKOMST_BENCH_FRAGMENT ("ahm"),
 # ANKOMST_BENCH_SAVES (500 attendance saves per run), ANKOMST_BENCH_GROUP_SIZE
 # (25), BENCH_TESTS (go test -run patterns, run one after the other; default
-# all six benchmarks, the programme's last: its saves write audit rows),
+# all benchmarks, the programme's and the NIR file's last: the saves
+# write audit rows, and TestBenchNIR in bench_nir_test.go tops the
+# programmes up to 100 000 participants and exports the NIR file),
 # BENCH_OUT (also write the report to this file).
 set -euo pipefail
 
@@ -46,7 +47,7 @@ PERSONS="${BENCH_PERSONS:-100000}"
 NOTES="${BENCH_NOTES:-1000000}"
 CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
 CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
-TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework|Placements|Health|Dashboard)\$ ^TestBenchProgramme\$}"
+TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework|Placements|Health|Dashboard)\$ ^TestBenchProgramme\$ ^TestBenchNIR\$}"
 ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
 EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
 PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"

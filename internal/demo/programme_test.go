@@ -301,7 +301,7 @@ func TestDemoProgrammeIfEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.Pool.Exec(ctx, `TRUNCATE programmes, programme_pauses, plan_versions, plan_elements, programme_groups,
-		programme_group_members, attendance, benefit_deductions; UPDATE persons SET permit_date = NULL`); err != nil {
+		programme_group_members, attendance, benefit_deductions, nir_marks; UPDATE persons SET permit_date = NULL`); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

@@ -84,6 +84,8 @@ const (
 	EntityHealthDeadline = "health_deadline"
 	// Retention (issue 13).
 	EntityRetentionRule = "retention_rule" // a kind of record's retention period
+	// The NIR programme file (issue 12): an export (EntityID: nir_exports.id).
+	EntityNIR = "nir_export"
 )
 
 // auditAction is one row of the action table.
@@ -247,6 +249,7 @@ var auditEntityTable = []auditEntity{
 	{name: EntityHealthItems, label: "Helseoppfølging"},
 	{name: EntityHealthItem, label: "Helsepunkt"},
 	{name: EntityHealthDeadline, label: "Helsefrist"},
+	{name: EntityNIR, label: "NIR-fil"},
 	{name: "health_access", label: "Helseinnsynslogg"},
 	{name: "housing_unit", label: "Bolig"},
 	{name: "landlord", label: "Utleier"},
@@ -713,11 +716,15 @@ type AuditDetails struct {
 	// "purpose_text" for annet). Label with HealthPurpose.Label.
 	Purpose     string `json:"purpose,omitempty"`
 	PurposeText string `json:"purpose_text,omitempty"`
+	// NIR file (issue 12): all, changed (only what changed since the last
+	// export) or resend (an earlier export sent again).
+	Selection string `json:"selection,omitempty"`
 }
 
 // IsZero reports whether there are no details.
 func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
 		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
-		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "")
+		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "" &&
+		d.Selection == "")
 }

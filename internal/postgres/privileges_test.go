@@ -84,6 +84,8 @@ func TestAppRolePrivileges(t *testing.T) {
 		"payroll_lines":     "SELECT,INSERT",
 		// The settlement ledger: a changed request or decision is a new row.
 		"settlement_targets": "SELECT,INSERT",
+		// NIR exports: who took which file out, never changed.
+		"nir_exports": "SELECT,INSERT",
 	}
 	rows, err := owner.Pool.Query(ctx, `
 		SELECT c.relname,

@@ -87,6 +87,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"dashboard", "Oversikt", paths.Dashboard(), domain.CapLeaderViews}},
 		{name: "retention", routes: s.retentionRoutes,
 			menu: &menuEntry{"retention", "Sletting", paths.AdminRetention(), domain.CapRetention}},
+		{name: "reports", routes: s.reportRoutes,
+			menu: &menuEntry{"reports", "Rapporter", paths.Reports(), domain.CapLeaderViews}},
 	}
 }
 

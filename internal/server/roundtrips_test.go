@@ -116,3 +116,39 @@ func TestProgrammePagesRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// The exports page reads its NIR counts, last exports and units in one
+// batch; the NIR check page reads the unit and its programmes in two
+// statements (issue 12 part 5).
+func TestReportsRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	app.user("cw@kommune.no", domain.RoleCaseworker, "Øst")
+	app.user("leder@kommune.no", domain.RoleLeader, "Øst")
+	app.user("admin@kommune.no", domain.RoleAdmin, "Vest")
+	cw := app.client()
+	cw.login("cw@kommune.no")
+	createPerson(t, cw, validPersonForm(nid(1)))
+	if _, err := app.DB.Pool.Exec(context.Background(), `INSERT INTO programmes (person_id, decision, decision_date, start_date, planned_end, end_goal)
+		SELECT id, 'granted', '2026-01-05', '2026-01-12', '2027-12-31', 'work' FROM persons`); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"leder@kommune.no", "admin@kommune.no"} {
+		c := app.client()
+		c.login(who)
+		for _, pg := range []struct {
+			path, route string
+			max         int
+		}{{"/reports", "/reports", 4}, {"/reports/nir/check", "/reports/nir/check", 5}} {
+			st, rt := pageCost(t, app, logs, c, pg.path, pg.route)
+			t.Logf("%s as %s: %d statements, %d round trips", pg.route, who, st, rt)
+			if rt > pg.max {
+				t.Errorf("%s as %s: %d round trips (%d statements), want at most %d", pg.route, who, rt, st, pg.max)
+			}
+		}
+	}
+}

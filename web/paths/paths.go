@@ -366,3 +366,16 @@ func PersonAccessPackage(personID int64) string { return Person(personID) + "/ac
 
 // PersonAccessPackageJSON is the access package as a JSON file.
 func PersonAccessPackageJSON(personID int64) string { return Person(personID) + "/access-package.json" }
+
+// Reports is the exports page (rapporter): every export with its filters.
+func Reports() string { return "/reports" }
+
+// ReportNIR is the NIR programme file; ".csv" and ".xlsx" are the formats.
+func ReportNIR() string { return "/reports/nir" }
+
+// ReportNIRCheck is the NIR check report (what is missing or late); ".csv" beside it.
+func ReportNIRCheck() string { return "/reports/nir/check" }
+
+// ReportSettlementFile is the settlement report for a year (the ledger's
+// export); ".csv" and ".xlsx" are the formats.
+func ReportSettlementFile() string { return "/reports/settlement" }

@@ -1,0 +1,513 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"ankomst/internal/domain"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The NIR programme file (issue 12 part 5): one registration per programme
+// the municipality has recorded (every programmes row of a registration not
+// merged away), in the long form a register loads: one line per plan element
+// (a weekly plan version's element with its kind, scope and period), the
+// programme's own fields repeated on each; a programme without elements has
+// one line with the element columns empty. Leave and interruption periods,
+// leave days and the absence hours by reason (within the programme period,
+// start to end or today) are per programme.
+//
+// The change mark: every programme has a change stamp,
+// greatest(updated_at, nir_changed_at) (migration 000031's triggers stamp
+// nir_changed_at when a pause, plan version, element or absence changes),
+// and a mark (nir_marks) of the export that last held it with the stamp as
+// it then was. "Changed only" selects programmes without a mark or with a
+// stamp later than the mark's.
+//
+// A real export writes, in ONE transaction committed before the first byte,
+// the export row (nir_exports), the marks of every programme it selects and
+// the audit row; the lines are then read in a read-only snapshot taken after
+// that commit, selected as "marked by this export". A change committed in
+// between is exported with the newer data but keeps the older stamp in the
+// mark, so it is exported again next time: never lost, at most twice. If the
+// download breaks off mid-stream the marks stay (the audit row says the file
+// left); the reports page offers the last exports for download again
+// (ResendNIR: the programmes still marked by that export, audited, no new
+// marks), and the full file is always there.
+
+// NIRFilter is what an export selects: a unit (0: every unit, admins only),
+// only programmes changed since their last export, or a re-send of an
+// earlier export.
+type NIRFilter struct {
+	UnitID      int64
+	ChangedOnly bool
+	ResendID    int64
+}
+
+// NIRHead is the export's unit and mark.
+type NIRHead struct {
+	UnitID     int64 // 0: every unit
+	UnitName   string
+	ExportID   int64
+	ExportedAt time.Time
+	Programmes int
+}
+
+// NIRLine is one line of the file: a programme's registration and one of its
+// plan elements (Element 0 and the element fields empty when it has none).
+type NIRLine struct {
+	PersonID       int64
+	DUFNumber      string
+	FamilyName     string
+	GivenName      string
+	BirthDate      time.Time
+	UnitName       string
+	PrevExportedAt *time.Time // nil: the first export of this programme
+	Decision       string
+	DecisionDate   *time.Time
+	RefusalReason  string
+	StartDate      *time.Time
+	PlannedEnd     *time.Time
+	Extension      int
+	EndGoal        string
+	MappingOn      *time.Time
+	GuidanceOn     *time.Time
+	ContractOn     *time.Time
+	Leaves         string // "2026-01-05–2026-01-30, 2026-03-02–"
+	LeaveDays      int
+	Interruptions  string
+	AbsenceMinutes [6]int // by domain.AbsenceReasons' order
+	EndedOn        *time.Time
+	EndReason      string
+	EndActivity    string
+	Element        int // 1… within the programme; 0: none
+	ElementKind    string
+	ElementText    string
+	ElementMinutes int
+	ElementFrom    *time.Time
+	ElementTo      *time.Time
+}
+
+// nirUnit resolves the unit of an export or check: a unit in the user's
+// scope (ENOTFOUND otherwise), or 0 for every unit (admins only; another
+// role gets its own unit).
+func nirUnit(ctx context.Context, q querier, s domain.Scope, unitID int64) (int64, string, error) {
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return 0, "", err
+	}
+	if unitID == 0 {
+		if s.Role.Can(domain.CapAllUnits) {
+			return 0, "Alle enheter", nil
+		}
+		unitID = s.UnitID
+	}
+	where, args := unitScope(s, "u.id", 2)
+	var name string
+	err := q.QueryRow(ctx, `SELECT u.name FROM units u WHERE u.id = $1 AND `+where, append([]any{unitID}, args...)...).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, "", domain.Errorf(domain.ENOTFOUND, "Fant ikke enheten.")
+	}
+	return unitID, name, err
+}
+
+// nirWhere is the predicate on programmes g / persons p of a unit (0: all)
+// within the scope, with arguments numbered from n.
+func nirWhere(s domain.Scope, unitID int64, n int) (string, []any) {
+	where, args := unitScope(s, "p.unit_id", n)
+	where = "p.merged_into IS NULL AND " + where
+	if unitID != 0 {
+		where += " AND p.unit_id = $" + strconv.Itoa(n+len(args))
+		args = append(args, unitID)
+	}
+	return where, args
+}
+
+// nirStamp is a programme's change stamp.
+const nirStamp = `greatest(g.updated_at, g.nir_changed_at)`
+
+// nirChanged is true for a programme changed since its last export (m: its mark).
+const nirChanged = `(m.person_id IS NULL OR ` + nirStamp + ` > m.stamp)`
+
+// nirLinesSQL streams the lines of the programmes marked by export $1 in
+// person order; $2 is today; $3… the scope.
+const nirLinesSQL = `
+	SELECT p.id, coalesce(p.duf_number, ''), p.family_name, p.given_name, p.birth_date, u.name, m.prev_exported_at,
+	       coalesce(g.decision, ''), g.decision_date, g.refusal_reason, g.start_date, g.planned_end, g.extension_months,
+	       coalesce(g.end_goal, ''), g.mapping_done_on, g.guidance_done_on, g.contract_signed_on,
+	       coalesce(pz.leaves, ''), coalesce(pz.leave_days, 0), coalesce(pz.stops, ''),
+	       coalesce(ab.minutes, '{0,0,0,0,0,0}'),
+	       g.ended_on, g.end_reason, g.end_activity,
+	       coalesce(el.n, 0), coalesce(el.kind, ''), coalesce(el.description, ''), coalesce(el.minutes, 0), el.from_date, el.to_date
+	FROM nir_marks m
+	JOIN programmes g ON g.person_id = m.person_id
+	JOIN persons p ON p.id = g.person_id
+	JOIN units u ON u.id = p.unit_id
+	LEFT JOIN LATERAL (
+		SELECT string_agg(pp.from_date::text || '–' || coalesce(pp.to_date::text, ''), ', ' ORDER BY pp.from_date) FILTER (WHERE pp.kind = 'leave') AS leaves,
+		       sum(CASE WHEN coalesce(pp.to_date, $2::date) < pp.from_date THEN 0 ELSE coalesce(pp.to_date, $2::date) - pp.from_date + 1 END) FILTER (WHERE pp.kind = 'leave')::int AS leave_days,
+		       string_agg(pp.from_date::text || '–' || coalesce(pp.to_date::text, ''), ', ' ORDER BY pp.from_date) FILTER (WHERE pp.kind = 'interruption') AS stops
+		FROM programme_pauses pp WHERE pp.person_id = g.person_id
+	) pz ON true
+	LEFT JOIN LATERAL (
+		SELECT ARRAY[coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'illness'), 0),
+		             coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'self_certified'), 0),
+		             coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'sick_child'), 0),
+		             coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'welfare_leave'), 0),
+		             coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'holiday'), 0),
+		             coalesce(sum(a.absent_minutes) FILTER (WHERE a.reason = 'unexcused'), 0)]::int[] AS minutes
+		FROM attendance a
+		WHERE a.person_id = g.person_id AND a.reason IS NOT NULL
+		  AND a.day >= g.start_date AND a.day <= coalesce(g.ended_on, $2::date)
+	) ab ON g.start_date IS NOT NULL
+	LEFT JOIN LATERAL (
+		SELECT row_number() OVER (ORDER BY v.valid_from, v.id, e.position, e.id)::int AS n,
+		       e.kind, e.description, e.minutes_per_week AS minutes,
+		       coalesce(e.from_date, v.valid_from) AS from_date,
+		       coalesce(e.to_date, v.next_from - 1) AS to_date
+		FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
+		      FROM plan_versions pv WHERE pv.person_id = g.person_id) v
+		JOIN plan_elements e ON e.plan_version_id = v.id
+		-- A version replaced on its own first day was never in force.
+		WHERE v.next_from IS NULL OR v.next_from > v.valid_from
+	) el ON true
+	WHERE m.export_id = $1 AND p.merged_into IS NULL AND `
+
+// nirLinesOrder keeps a programme's lines together, elements in order.
+const nirLinesOrder = ` ORDER BY m.person_id, el.n`
+
+// scanNIRLine reads a line of nirLinesSQL.
+func scanNIRLine(rows pgx.Rows, l *NIRLine) error {
+	var minutes []int32
+	if err := rows.Scan(&l.PersonID, &l.DUFNumber, &l.FamilyName, &l.GivenName, &l.BirthDate, &l.UnitName, &l.PrevExportedAt,
+		&l.Decision, &l.DecisionDate, &l.RefusalReason, &l.StartDate, &l.PlannedEnd, &l.Extension,
+		&l.EndGoal, &l.MappingOn, &l.GuidanceOn, &l.ContractOn,
+		&l.Leaves, &l.LeaveDays, &l.Interruptions, &minutes,
+		&l.EndedOn, &l.EndReason, &l.EndActivity,
+		&l.Element, &l.ElementKind, &l.ElementText, &l.ElementMinutes, &l.ElementFrom, &l.ElementTo); err != nil {
+		return err
+	}
+	for i := range l.AbsenceMinutes {
+		l.AbsenceMinutes[i] = 0
+		if i < len(minutes) {
+			l.AbsenceMinutes[i] = int(minutes[i])
+		}
+	}
+	return nil
+}
+
+// ExportNIR is a real NIR export: the export row, the marks of every
+// programme the filter selects and the audit row in one transaction, then
+// start and each line, streamed from a read-only snapshot. f.ResendID
+// re-sends an earlier export instead (ResendNIR).
+func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format string,
+	start func(NIRHead) error, each func(*NIRLine) error) error {
+	if f.ResendID != 0 {
+		return db.resendNIR(ctx, s, f.ResendID, format, start, each)
+	}
+	var h NIRHead
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		unitID, name, err := nirUnit(ctx, tx, s, f.UnitID)
+		if err != nil {
+			return err
+		}
+		h.UnitID, h.UnitName = unitID, name
+		// One export at a time, so two exports never mark the same
+		// programmes at once.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('nir_export'))`); err != nil {
+			return err
+		}
+		where, args := nirWhere(s, unitID, 5)
+		changed := "true"
+		if f.ChangedOnly {
+			changed = nirChanged
+		}
+		var unit *int64
+		if unitID != 0 {
+			unit = &unitID
+		}
+		err = tx.QueryRow(ctx, `
+			WITH sel AS (
+				SELECT g.person_id, `+nirStamp+` AS stamp, px.exported_at AS prev_at
+				FROM programmes g JOIN persons p ON p.id = g.person_id
+				LEFT JOIN nir_marks m ON m.person_id = g.person_id
+				LEFT JOIN nir_exports px ON px.id = m.export_id
+				WHERE `+changed+` AND `+where+`
+			), x AS (
+				INSERT INTO nir_exports (exported_by, unit_id, format, changed_only, programmes)
+				SELECT $1, $2, $3, $4, count(*) FROM sel
+				RETURNING id, exported_at, programmes
+			), mk AS (
+				INSERT INTO nir_marks (person_id, export_id, stamp, prev_exported_at)
+				SELECT sel.person_id, x.id, sel.stamp, sel.prev_at FROM sel, x
+				ON CONFLICT (person_id) DO UPDATE SET export_id = EXCLUDED.export_id, stamp = EXCLUDED.stamp,
+					prev_exported_at = EXCLUDED.prev_exported_at
+			)
+			SELECT id, exported_at, programmes FROM x`,
+			append([]any{s.UserID, unit, format, f.ChangedOnly}, args...)...).Scan(&h.ExportID, &h.ExportedAt, &h.Programmes)
+		if err != nil {
+			return err
+		}
+		sel := "all"
+		if f.ChangedOnly {
+			sel = "changed"
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: domain.ActionExport, Entity: domain.EntityNIR, EntityID: &h.ExportID,
+			Details: &domain.AuditDetails{UnitID: unitID, Format: format, Rows: h.Programmes, Selection: sel}})
+	})
+	if err != nil {
+		return mapError(err)
+	}
+	return db.streamNIR(ctx, s, h, start, each)
+}
+
+// streamNIR reads the lines of the programmes export h marked.
+func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
+	return db.readOnly(ctx, func(tx pgx.Tx) error {
+		if err := start(h); err != nil {
+			return err
+		}
+		where, args := unitScope(s, "p.unit_id", 3)
+		rows, err := tx.Query(ctx, nirLinesSQL+where+nirLinesOrder, append([]any{h.ExportID, db.today()}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var l NIRLine
+		for rows.Next() {
+			if err := scanNIRLine(rows, &l); err != nil {
+				return err
+			}
+			if err := each(&l); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// resendNIR sends an earlier export again (after a download broke off): the
+// programmes still marked by it, with their data as it is now; audited, no
+// new marks. Another unit's export is ENOTFOUND.
+func (db *DB) resendNIR(ctx context.Context, s domain.Scope, exportID int64, format string,
+	start func(NIRHead) error, each func(*NIRLine) error) error {
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return err
+	}
+	h := NIRHead{ExportID: exportID}
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		var unit *int64
+		err := tx.QueryRow(ctx, `SELECT x.unit_id, coalesce(u.name, 'Alle enheter'), x.exported_at,
+				(SELECT count(*) FROM nir_marks m WHERE m.export_id = x.id)
+			FROM nir_exports x LEFT JOIN units u ON u.id = x.unit_id WHERE x.id = $1`, exportID).
+			Scan(&unit, &h.UnitName, &h.ExportedAt, &h.Programmes)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "Fant ikke uttrekket.")
+		}
+		if err != nil {
+			return err
+		}
+		if unit == nil {
+			if !s.Role.Can(domain.CapAllUnits) {
+				return domain.Errorf(domain.ENOTFOUND, "Fant ikke uttrekket.")
+			}
+		} else {
+			h.UnitID = *unit
+			if !s.Role.Can(domain.CapAllUnits) && *unit != s.UnitID {
+				return domain.Errorf(domain.ENOTFOUND, "Fant ikke uttrekket.")
+			}
+		}
+		return writeAudit(ctx, tx, s, auditEvent{Action: domain.ActionExport, Entity: domain.EntityNIR, EntityID: &exportID,
+			Details: &domain.AuditDetails{UnitID: h.UnitID, Format: format, Rows: h.Programmes, Selection: "resend"}})
+	})
+	if err != nil {
+		return mapError(err)
+	}
+	return db.streamNIR(ctx, s, h, start, each)
+}
+
+// NIRExport is an earlier export as the reports page lists it.
+type NIRExport struct {
+	ID          int64
+	ExportedAt  time.Time
+	ByName      string
+	UnitName    string
+	Format      string
+	ChangedOnly bool
+	Programmes  int
+	StillMarked int // programmes not exported again since
+}
+
+// NIRStatus is the reports page's NIR summary for a unit (0: all).
+type NIRStatus struct {
+	UnitID     int64
+	UnitName   string
+	Programmes int
+	Changed    int // without a mark or changed since it
+	Exports    []NIRExport
+	Units      []domain.Unit // the units an admin may choose (nil for others)
+}
+
+// nirExportsShown is how many earlier exports the page lists.
+const nirExportsShown = 5
+
+// NIRStatus counts a unit's programmes and those changed since their last
+// export, and lists the unit's last exports (and the units for an admin),
+// in one batch: one round trip. A unit outside the scope is ENOTFOUND.
+func (db *DB) NIRStatus(ctx context.Context, s domain.Scope, unitID int64) (NIRStatus, error) {
+	var st NIRStatus
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return st, err
+	}
+	if unitID == 0 && !s.Role.Can(domain.CapAllUnits) {
+		unitID = s.UnitID
+	}
+	st.UnitID, st.UnitName = unitID, "Alle enheter"
+	b := &pgx.Batch{}
+	found := unitID == 0
+	if unitID != 0 {
+		uwhere, uargs := unitScope(s, "u.id", 2)
+		b.Queue(`SELECT u.name FROM units u WHERE u.id = $1 AND `+uwhere, append([]any{unitID}, uargs...)...).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				found = true
+				if err := rows.Scan(&st.UnitName); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	where, args := nirWhere(s, unitID, 1)
+	b.Queue(`SELECT count(*), count(*) FILTER (WHERE `+nirChanged+`)
+		FROM programmes g JOIN persons p ON p.id = g.person_id LEFT JOIN nir_marks m ON m.person_id = g.person_id
+		WHERE `+where, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&st.Programmes, &st.Changed) })
+	xwhere, xargs := "true", []any{nirExportsShown}
+	if unitID != 0 {
+		xwhere, xargs = "x.unit_id = $2", append(xargs, unitID)
+	}
+	b.Queue(`SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
+			(SELECT count(*) FROM nir_marks m WHERE m.export_id = x.id)::int
+		FROM nir_exports x LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN users us ON us.id = x.exported_by
+		WHERE `+xwhere+` ORDER BY x.id DESC LIMIT $1`, xargs...).Query(func(rows pgx.Rows) error {
+		var err error
+		st.Exports, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NIRExport, error) {
+			var e NIRExport
+			err := r.Scan(&e.ID, &e.ExportedAt, &e.ByName, &e.UnitName, &e.Format, &e.ChangedOnly, &e.Programmes, &e.StillMarked)
+			return e, err
+		})
+		return err
+	})
+	if s.Role.Can(domain.CapAllUnits) {
+		b.Queue(`SELECT u.id, u.name FROM units u ORDER BY u.name, u.id`).Query(func(rows pgx.Rows) error {
+			var err error
+			st.Units, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.Unit])
+			return err
+		})
+	}
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return st, err
+	}
+	if !found {
+		return NIRStatus{}, domain.Errorf(domain.ENOTFOUND, "Fant ikke enheten.")
+	}
+	return st, nil
+}
+
+// NIRCheckLine is a programme the check report lists, with its issues.
+type NIRCheckLine struct {
+	PersonID   int64
+	FamilyName string
+	GivenName  string
+	UnitName   string
+	Issues     []domain.NIRIssue
+}
+
+// nirCheckSQL reads what the check needs of every programme in scope; $1 is today.
+const nirCheckSQL = `
+	SELECT p.id, p.family_name, p.given_name, u.name, coalesce(g.decision, ''), g.decision_date, g.refusal_reason,
+	       g.start_date, g.planned_end, coalesce(g.end_goal, ''), g.ended_on, g.end_reason, g.end_activity,
+	       coalesce((SELECT sum(CASE WHEN coalesce(pp.to_date, $1::date) < pp.from_date THEN 0 ELSE coalesce(pp.to_date, $1::date) - pp.from_date + 1 END)
+	                 FROM programme_pauses pp WHERE pp.person_id = g.person_id AND pp.kind = 'leave'), 0)::int,
+	       (SELECT count(*) FROM plan_versions v JOIN plan_elements e ON e.plan_version_id = v.id WHERE v.person_id = g.person_id)::int,
+	       NOT ` + nirChanged + `
+	FROM programmes g JOIN persons p ON p.id = g.person_id JOIN units u ON u.id = p.unit_id
+	LEFT JOIN nir_marks m ON m.person_id = g.person_id
+	WHERE `
+
+// NIRCheck runs the check over a unit's programmes (0: all) and hands each
+// programme with at least one issue to each, in name order, and returns the
+// unit's name. It never marks anything. (Two statements, no transaction: the
+// unit's name and the one query that reads the programmes.) With a format (the CSV) the read is
+// audited in its own transaction before start is called; the page (format
+// "") is not, as no file leaves.
+func (db *DB) NIRCheck(ctx context.Context, s domain.Scope, unitID int64, format string,
+	start func(unitName string, unitID int64) error, each func(NIRCheckLine) error) (string, error) {
+	var unitName string
+	err := func() error {
+		id, name, err := nirUnit(ctx, db.Pool, s, unitID)
+		if err != nil {
+			return err
+		}
+		unitName = name
+		if format != "" {
+			if err := db.WithTx(ctx, func(atx pgx.Tx) error {
+				return writeAudit(ctx, atx, s, auditEvent{Action: domain.ActionExport, Entity: domain.EntityNIR,
+					Details: &domain.AuditDetails{UnitID: id, Format: format, Selection: "check"}})
+			}); err != nil {
+				return err
+			}
+		}
+		if start != nil {
+			if err := start(name, id); err != nil {
+				return err
+			}
+		}
+		today := db.today()
+		where, args := nirWhere(s, id, 2)
+		rows, err := db.Pool.Query(ctx, nirCheckSQL+where+` ORDER BY p.family_key, p.given_key, p.id`, append([]any{today}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l NIRCheckLine
+			var in domain.NIRCheckInput
+			if err := rows.Scan(&l.PersonID, &l.FamilyName, &l.GivenName, &l.UnitName, &in.Decision, &in.DecisionDate, &in.RefusalReason,
+				&in.StartDate, &in.PlannedEnd, &in.EndGoal, &in.EndedOn, &in.EndReason, &in.EndActivity,
+				&in.LeaveDays, &in.Elements, &in.Reported); err != nil {
+				return err
+			}
+			if l.Issues = domain.NIRCheck(in, today); len(l.Issues) == 0 {
+				continue
+			}
+			if err := each(l); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}()
+	return unitName, mapError(err)
+}
+
+// ReportUnits are the units an admin may choose on the reports pages (a
+// leader's scope gives the own unit only).
+func (db *DB) ReportUnits(ctx context.Context, s domain.Scope) ([]domain.Unit, error) {
+	if err := s.Role.Require(domain.CapLeaderViews); err != nil {
+		return nil, err
+	}
+	where, args := unitScope(s, "u.id", 1)
+	rows, err := db.Pool.Query(ctx, `SELECT u.id, u.name FROM units u WHERE `+where+` ORDER BY u.name, u.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[domain.Unit])
+}
+
+// NIRLinesSQL is the file's line query for an export with its arguments,
+// for the benchmark's EXPLAIN (ANALYZE).
+func NIRLinesSQL(s domain.Scope, exportID int64, today time.Time) (string, []any) {
+	where, args := unitScope(s, "p.unit_id", 3)
+	return nirLinesSQL + where + nirLinesOrder, append([]any{exportID, today}, args...)
+}
