@@ -69,6 +69,9 @@ const (
 	// A health deadline (TB screening, health check) met or reopened: named
 	// health… so the change stays off other roles' timelines.
 	EntityHealthDeadline = "health_deadline"
+	// The settlement ledger (issue 12).
+	EntitySettlementTarget = "settlement_target" // IMDi's request or the council's decision for a year
+	EntitySettlementReport = "settlement_report" // the ledger exported
 )
 
 // auditAction is one row of the action table.
@@ -230,6 +233,8 @@ var auditEntityTable = []auditEntity{
 	{name: "lease_checklist", label: "Sjekkliste for inn- og utflytting"},
 	{name: "housing_guidance", label: "Boveiledning"},
 	{name: "husbanken_application", label: "Søknad til Husbanken"},
+	{name: EntitySettlementTarget, label: "Bosettingstall (anmodning eller vedtak)"},
+	{name: EntitySettlementReport, label: "Bosettingsrapport"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -496,6 +501,18 @@ var auditFieldTable = []auditField{
 	{name: "husbanken_amount", label: "Beløp"},
 	{name: "husbanken_next_review", label: "Neste revurdering"},
 	{name: "husbanken_note", label: "Merknad om søknaden"},
+	// The settlement pipeline and ledger (issue 12).
+	{name: "settlement_stage", label: "Bosettingsstatus", values: SettlementStages},
+	{name: "proposed_on", label: "Foreslått dato"},
+	{name: "agreed_on", label: "Avtalt dato"},
+	{name: "expected_arrival", label: "Forventet ankomst"},
+	{name: "declined_on", label: "Avslått dato"},
+	{name: "decline_reason", label: "Begrunnelse for avslag"},
+	{name: "grant_disability", label: "Tilskudd ved nedsatt funksjonsevne"},
+	{name: "needs_accessible_home", label: "Trenger tilgjengelig bolig"},
+	{name: "total", label: "Antall personer"},
+	{name: "unaccompanied", label: "Herav enslige mindreårige"},
+	{name: "decided_on", label: "Dato"},
 }
 
 func findAuditField(name string) (int, bool) {
@@ -673,11 +690,13 @@ type AuditDetails struct {
 	// "purpose_text" for annet). Label with HealthPurpose.Label.
 	Purpose     string `json:"purpose,omitempty"`
 	PurposeText string `json:"purpose_text,omitempty"`
+	// Settlement report (issue 12): the year exported.
+	Year int `json:"year,omitempty"`
 }
 
 // IsZero reports whether there are no details.
 func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
 		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
-		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "")
+		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "" && d.Year == 0)
 }

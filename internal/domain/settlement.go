@@ -403,3 +403,126 @@ func ForecastGrant(budgetYear int, cohorts []GrantCohort, rates RateTable) Grant
 	}
 	return f
 }
+
+// Pipeline is a person's place in the settlement pipeline, validated.
+type Pipeline struct {
+	Stage               string
+	ProposedOn          *time.Time
+	AgreedOn            *time.Time
+	ExpectedArrival     *time.Time
+	DeclinedOn          *time.Time
+	DeclineReason       string
+	GrantDisability     bool
+	NeedsAccessibleHome bool
+}
+
+// StageOrSettled is a stage as stored: "" (a form or caller that does not
+// know the pipeline) is settled.
+func StageOrSettled(stage string) string {
+	if stage == "" {
+		return StageSettled
+	}
+	return stage
+}
+
+// validatePipeline checks the pipeline fields of a person form: a known
+// stage ("" is settled); agreed needs the expected arrival; declined needs a
+// reason (the date defaults to today); a settlement date belongs to the
+// settled only. Dates lie between 1990 and two years ahead.
+func validatePipeline(f PersonForm, settlement *time.Time, today time.Time, bad func(field, msg string)) Pipeline {
+	p := Pipeline{Stage: StageOrSettled(f.SettlementStage), GrantDisability: f.GrantDisability, NeedsAccessibleHome: f.NeedsAccessibleHome}
+	if !hasOption(SettlementStages, p.Stage) {
+		bad("settlement_stage", "Velg bosettingsstatus.")
+		return p
+	}
+	date := func(field, label, s string) *time.Time {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, ok := ParseDate(s)
+		switch {
+		case !ok:
+			bad(field, label+" må være en gyldig dato (dd.mm.åååå).")
+			return nil
+		case d.Before(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)):
+			bad(field, label+" kan ikke være før 1990.")
+			return nil
+		case d.After(today.AddDate(2, 0, 0)):
+			bad(field, label+" kan ikke være mer enn to år frem i tid.")
+			return nil
+		}
+		return &d
+	}
+	p.ProposedOn = date("proposed_on", "Foreslått dato", f.ProposedOn)
+	p.AgreedOn = date("agreed_on", "Avtalt dato", f.AgreedOn)
+	p.ExpectedArrival = date("expected_arrival", "Forventet ankomst", f.ExpectedArrival)
+	p.DeclinedOn = date("declined_on", "Avslått dato", f.DeclinedOn)
+	reason, msg := lineField("Begrunnelsen", f.DeclineReason)
+	switch {
+	case msg != "":
+		bad("decline_reason", msg)
+	case len([]rune(reason)) > 500:
+		bad("decline_reason", "Begrunnelsen kan ha høyst 500 tegn.")
+	}
+	p.DeclineReason = reason
+	switch p.Stage {
+	case StageAgreed:
+		if p.ExpectedArrival == nil && strings.TrimSpace(f.ExpectedArrival) == "" {
+			bad("expected_arrival", "Skriv forventet ankomst når bosettingen er avtalt.")
+		}
+	case StageDeclined:
+		if p.DeclineReason == "" && msg == "" {
+			bad("decline_reason", "Skriv hvorfor bosettingen ble avslått.")
+		}
+		if p.DeclinedOn == nil && strings.TrimSpace(f.DeclinedOn) == "" {
+			t := today
+			p.DeclinedOn = &t
+		}
+	}
+	if p.Stage != StageDeclined {
+		p.DeclineReason = "" // a reason belongs to a decline only
+	}
+	if p.Stage != StageSettled && settlement != nil {
+		bad("settlement_date", "Bosettingsdato settes når personen er bosatt. Velg «Bosatt» eller la datoen stå tom.")
+	}
+	if p.ProposedOn != nil && p.AgreedOn != nil && p.AgreedOn.Before(*p.ProposedOn) {
+		bad("agreed_on", "Avtalt dato kan ikke være før foreslått dato.")
+	}
+	return p
+}
+
+// SettleForm marks a person settled from the person page.
+type SettleForm struct {
+	SettlementDate string
+	Version        string
+}
+
+// Settle is a validated SettleForm.
+type Settle struct {
+	SettlementDate time.Time
+	Version        int
+}
+
+// Validate checks the settlement date (required, 1990 to a year ahead) and
+// the version.
+func (f SettleForm) Validate(today time.Time) (Settle, error) {
+	fields := map[string]string{}
+	var s Settle
+	if strings.TrimSpace(f.SettlementDate) == "" {
+		fields["settlement_date"] = "Skriv bosettingsdatoen."
+	} else if d, ok := ParseDate(f.SettlementDate); !ok {
+		fields["settlement_date"] = "Bosettingsdato må være en gyldig dato (dd.mm.åååå)."
+	} else if d.Before(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)) || d.After(Date(today).AddDate(1, 0, 0)) {
+		fields["settlement_date"] = "Bosettingsdato må være mellom 1990 og ett år frem i tid."
+	} else {
+		s.SettlementDate = d
+	}
+	s.Version = parseVersion(f.Version, fields)
+	if s.Version <= 0 && fields["version"] == "" {
+		fields["version"] = "Ugyldig versjon. Last siden på nytt."
+	}
+	if len(fields) > 0 {
+		return s, invalidForm(fields)
+	}
+	return s, nil
+}

@@ -196,3 +196,65 @@ func TestForecastGrant(t *testing.T) {
 		t.Errorf("without rates: %+v", empty)
 	}
 }
+
+func TestPersonFormPipeline(t *testing.T) {
+	today := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	agreed := func(f *PersonForm) {
+		f.SettlementDate = ""
+		f.SettlementStage = StageAgreed
+		f.ProposedOn, f.AgreedOn, f.ExpectedArrival = "2026-10-01", "2026-11-01", "2027-01-15"
+	}
+	for _, c := range []struct {
+		name, field string
+		edit        func(*PersonForm)
+		check       func(Pipeline) bool
+	}{
+		{"no stage is settled", "", func(f *PersonForm) {}, func(p Pipeline) bool { return p.Stage == StageSettled }},
+		{"agreed", "", agreed, func(p Pipeline) bool {
+			return p.Stage == StageAgreed && p.ExpectedArrival.Format("2006-01-02") == "2027-01-15"
+		}},
+		{"agreed without arrival", "expected_arrival", func(f *PersonForm) { agreed(f); f.ExpectedArrival = "" }, nil},
+		{"agreed before proposed", "agreed_on", func(f *PersonForm) { agreed(f); f.AgreedOn = "2026-09-01" }, nil},
+		{"not settled with a settlement date", "settlement_date", func(f *PersonForm) { agreed(f); f.SettlementDate = "2026-03-10" }, nil},
+		{"declined without reason", "decline_reason", func(f *PersonForm) {
+			f.SettlementDate, f.SettlementStage = "", StageDeclined
+		}, nil},
+		{"declined: date defaults to today, reason kept", "", func(f *PersonForm) {
+			f.SettlementDate, f.SettlementStage, f.DeclineReason = "", StageDeclined, "Ingen egnet bolig"
+		}, func(p Pipeline) bool {
+			return p.DeclinedOn != nil && p.DeclinedOn.Format("2006-01-02") == "2026-11-23" && p.DeclineReason == "Ingen egnet bolig"
+		}},
+		{"reason dropped when not declined", "", func(f *PersonForm) { f.DeclineReason = "x" }, func(p Pipeline) bool { return p.DeclineReason == "" }},
+		{"reason with NUL", "decline_reason", func(f *PersonForm) { f.SettlementStage, f.SettlementDate, f.DeclineReason = StageDeclined, "", "a\x00" }, nil},
+		{"unknown stage", "settlement_stage", func(f *PersonForm) { f.SettlementStage = "maybe" }, nil},
+		{"arrival too far ahead", "expected_arrival", func(f *PersonForm) { agreed(f); f.ExpectedArrival = "2029-01-01" }, nil},
+		{"flags", "", func(f *PersonForm) { f.GrantDisability, f.NeedsAccessibleHome = true, true }, func(p Pipeline) bool {
+			return p.GrantDisability && p.NeedsAccessibleHome
+		}},
+	} {
+		f := validForm()
+		c.edit(&f)
+		in, err := f.Validate(today)
+		if c.field != "" {
+			if e, ok := err.(*Error); !ok || e.Fields[c.field] == "" {
+				t.Errorf("%s: want a message on %s, got %v", c.name, c.field, err)
+			}
+			continue
+		}
+		if err != nil || !c.check(in.Pipeline) {
+			t.Errorf("%s: %+v %v", c.name, in.Pipeline, err)
+		}
+	}
+}
+
+func TestSettleFormValidate(t *testing.T) {
+	today := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if s, err := (SettleForm{SettlementDate: "2026-12-01", Version: "3"}).Validate(today); err != nil || s.Version != 3 {
+		t.Fatalf("valid: %+v %v", s, err)
+	}
+	for _, f := range []SettleForm{{"", "3"}, {"2026-13-01", "3"}, {"2028-01-01", "3"}, {"2026-12-01", ""}, {"2026-12-01", "x"}} {
+		if _, err := f.Validate(today); ErrorCode(err) != EINVALID {
+			t.Errorf("%+v: want EINVALID, got %v", f, err)
+		}
+	}
+}
