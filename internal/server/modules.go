@@ -79,6 +79,8 @@ func (s *Server) modules() []module {
 		{name: "housing-registers", routes: s.housingRoutes,
 			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
 		{name: "housing-board", routes: s.housingBoardRoutes},
+		{name: "settlement", routes: s.settlementRoutes,
+			menu: &menuEntry{"settlement", "Bosetting", paths.Settlement(), domain.CapLeaderViews}},
 	}
 }
 

@@ -214,14 +214,18 @@ func personFormFrom(r *http.Request) domain.PersonForm {
 		InterpreterGender: f.Get("interpreter_gender"),
 		ResidenceBasis:    f.Get("residence_basis"), ArrivalDate: f.Get("arrival_date"),
 		SettlementDate: f.Get("settlement_date"), CaseworkerID: f.Get("caseworker_id"),
-		Version: f.Get("version"),
+		Version:         f.Get("version"),
+		SettlementStage: f.Get("settlement_stage"), ProposedOn: f.Get("proposed_on"), AgreedOn: f.Get("agreed_on"),
+		ExpectedArrival: f.Get("expected_arrival"), DeclinedOn: f.Get("declined_on"), DeclineReason: f.Get("decline_reason"),
+		GrantDisability: f.Get("grant_disability") != "", NeedsAccessibleHome: f.Get("needs_accessible_home") != "",
 	}
 }
 
 // fieldOrder is the order of the form's fields, for the error summary.
 var fieldOrder = []string{"given_name", "family_name", "birth_date", "sex", "national_id", "duf_number",
 	"country_of_origin", "residence_basis", "arrival_date", "settlement_date", "languages",
-	"interpreter_language", "interpreter_dialect", "interpreter_gender", "caseworker_id", "version"}
+	"interpreter_language", "interpreter_dialect", "interpreter_gender", "caseworker_id",
+	"settlement_stage", "proposed_on", "agreed_on", "expected_arrival", "declined_on", "decline_reason", "version"}
 
 func errorItems(fields map[string]string) []layout.ErrorItem {
 	var items []layout.ErrorItem

@@ -299,3 +299,16 @@ func Landlord(landlordID int64) string { return "/landlords/" + id(landlordID) }
 // HouseholdHousing is a household's home: the current lease and its history,
 // guidance sessions and Husbanken applications.
 func HouseholdHousing(householdID int64) string { return Household(householdID) + "/housing" }
+
+// Settlement is the settlement ledger (bosetting) for a year (?year=).
+func Settlement() string { return "/settlement" }
+
+// SettlementTargets receives a new request or decision row (POST).
+func SettlementTargets() string { return "/settlement/targets" }
+
+// SettlementReport is the settlement report's export for a year: ext is
+// "csv" or "xlsx" (?year=).
+func SettlementReport(ext string) string { return "/reports/settlement." + ext }
+
+// PersonSettle marks a person in the settlement pipeline settled (POST).
+func PersonSettle(personID int64) string { return Person(personID) + "/settle" }

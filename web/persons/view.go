@@ -4,6 +4,7 @@ package persons
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -205,6 +206,34 @@ func Facts(p *domain.Person) []Fact {
 		{Label: "Bosettingsdato", Value: domain.FormatDate(p.SettlementDate), TestID: "settlement-date"},
 		{Label: "Programrådgiver", Value: cw, TestID: "caseworker"},
 	}
+}
+
+// stageValue is the stage a form shows: a new form's "" is settled.
+func stageValue(stage string) string { return domain.StageOrSettled(stage) }
+
+// PipelineFacts are a person's settlement pipeline: the stage and its dates,
+// the reason for a decline and the grant and housing flags.
+func PipelineFacts(p *domain.Person) []Fact {
+	fs := []Fact{{Label: "Bosettingsstatus", Value: domain.SettlementStageLabel(p.SettlementStage), TestID: "settlement-stage"}}
+	add := func(label string, d *time.Time, id string) {
+		if d != nil {
+			fs = append(fs, Fact{Label: label, Value: domain.FormatDate(d), TestID: id})
+		}
+	}
+	add("Foreslått", p.ProposedOn, "proposed-on")
+	add("Avtalt", p.AgreedOn, "agreed-on")
+	add("Forventet ankomst", p.ExpectedArrival, "expected-arrival")
+	add("Avslått", p.DeclinedOn, "declined-on")
+	if p.DeclineReason != "" {
+		fs = append(fs, Fact{Label: "Begrunnelse for avslag", Value: p.DeclineReason, TestID: "decline-reason"})
+	}
+	if p.GrantDisability {
+		fs = append(fs, Fact{Label: "Tilskudd ved nedsatt funksjonsevne", Value: "Ja", TestID: "grant-disability"})
+	}
+	if p.NeedsAccessibleHome {
+		fs = append(fs, Fact{Label: "Trenger tilgjengelig bolig", Value: "Ja", TestID: "accessible-home"})
+	}
+	return fs
 }
 
 // Tabs are the list's selections: Mine deltakere, Alle i enheten, Avsluttede.
