@@ -133,7 +133,7 @@ func Page(v View) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "year", Label: "År", Value: v.Year, Options: v.Years, Error: v.YearError}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = layout.Select(layout.SelectField{Name: "year", Label: "År", Value: v.Year, Options: v.Years, Error: v.YearError, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
