@@ -29,7 +29,9 @@ func TestSettlementPipelineAndLedger(t *testing.T) {
 	cw.login("cw@k.no")
 	year := time.Now().In(domain.Oslo).Year()
 	ys := strconv.Itoa(year)
-	in := func(month int) string { return time.Date(year, time.Month(month), 10, 0, 0, 0, 0, time.UTC).Format("2006-01-02") }
+	in := func(month int) string {
+		return time.Date(year, time.Month(month), 10, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+	}
 
 	// Settled: an adult in March (the form's default stage).
 	f := validPersonForm(nid(1))
