@@ -235,3 +235,41 @@ func TestMarkSettled(t *testing.T) {
 		}
 	}
 }
+
+// Two parallel "mark settled" on the same version: one wins, the other is
+// stale; one audit row.
+func TestMarkSettledParallel(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := input("Omar", "Nuri", nil)
+	in.ArrivalDate, in.SettlementDate = nil, nil
+	in.Pipeline = domain.Pipeline{Stage: domain.StageProposed}
+	id := clCreate(t, f, f.cwA, in)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := f.db.MarkSettled(ctx, f.cwA.Scope(), id, domain.Settle{SettlementDate: date("2026-11-01"), Version: 1})
+			errs <- err
+		}()
+	}
+	var ok, stale int
+	for range 2 {
+		err := <-errs
+		var se *postgres.StaleError
+		switch {
+		case err == nil:
+			ok++
+		case errors.As(err, &se):
+			stale++
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	var audits int
+	if err := f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE person_id = $1 AND action = 'update'`, id).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || stale != 1 || audits != 1 {
+		t.Errorf("ok %d stale %d audit rows %d; want 1, 1, 1", ok, stale, audits)
+	}
+}

@@ -206,4 +206,25 @@ func TestSettlementPipelineAndLedger(t *testing.T) {
 	if r := l.get("/reports/settlement.csv?year=1800"); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("bad year export: %d", r.Status)
 	}
+
+	// Hostile input: NUL, invalid UTF-8, huge values, a huge note: clean 422s,
+	// nothing stored.
+	for _, form := range []url.Values{
+		{"year": {ys}, "kind": {"decision"}, "total": {"5"}, "decided_on": {in(1)}, "note": {"a\x00b"}},
+		{"year": {ys}, "kind": {"decision"}, "total": {"5"}, "decided_on": {in(1)}, "note": {"a\xffb"}},
+		{"year": {ys}, "kind": {"decision"}, "total": {"99999999999999999999"}, "decided_on": {in(1)}},
+		{"year": {"99999999999999999999"}, "kind": {"decision"}, "total": {"5"}, "decided_on": {in(1)}},
+		{"year": {ys}, "kind": {"decision"}, "total": {"5"}, "decided_on": {in(1)}, "note": {strings.Repeat("x", 600)}},
+		{"year": {ys}, "kind": {"decision\x00"}, "total": {"5"}, "decided_on": {in(1)}},
+	} {
+		if r := l.post("/settlement/targets", form); r.Status != http.StatusUnprocessableEntity && r.Status != http.StatusBadRequest {
+			t.Errorf("hostile %v: %d", form, r.Status)
+		}
+	}
+	if err := app.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM settlement_targets`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("%d target rows after hostile posts (%v), want 3", n, err)
+	}
+	if r := cw.post("/settlement/targets", url.Values{"year": {ys}, "kind": {"decision"}, "total": {"5"}, "decided_on": {in(1)}}); r.Status != http.StatusForbidden {
+		t.Errorf("caseworker posts a decision: %d", r.Status)
+	}
 }
