@@ -370,6 +370,9 @@ type PersonQuery struct {
 	// Closed lists closed cases (avsluttet) instead of active ones. Without
 	// it, a search (Q) finds both and a list shows active cases only.
 	Closed bool
+	// Pipeline lists the active people not yet settled (proposed, agreed,
+	// declined: the settlement pipeline, on persons_pipeline_idx).
+	Pipeline bool
 }
 
 // PersonRow is one row of the list.
@@ -383,6 +386,8 @@ type PersonRow struct {
 	SettlementDate  *time.Time `db:"settlement_date"`
 	CaseworkerName  *string    `db:"caseworker_name"`
 	Status          string     `db:"status"`
+	SettlementStage string     `db:"settlement_stage"`
+	ExpectedArrival *time.Time `db:"expected_arrival"`
 }
 
 // PersonPage is one page of the list with its neighbours' cursors.
@@ -458,6 +463,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 	switch {
 	case pq.Closed:
 		conds = append(conds, "p.status = 'closed'")
+	case pq.Pipeline:
+		conds = append(conds, "p.status = 'active'", "p.settlement_stage <> 'settled'")
 	case strings.TrimSpace(pq.Q) == "":
 		conds = append(conds, "p.status = 'active'") // literal: matches the partial indexes
 	default: // a search covers active and closed cases, never merged records
@@ -499,7 +506,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 		where = "true"
 	}
 	sql := `SELECT p.id, p.given_name, p.family_name, p.birth_date, p.country_of_origin,
-			p.residence_basis, p.settlement_date, cw.name AS caseworker_name, p.status
+			p.residence_basis, p.settlement_date, cw.name AS caseworker_name, p.status,
+			p.settlement_stage, p.expected_arrival
 		FROM ` + from + `
 		WHERE ` + where + `
 		ORDER BY ` + strings.Join(order, ", ") + `

@@ -228,3 +228,26 @@ func TestSettlementPipelineAndLedger(t *testing.T) {
 		t.Errorf("caseworker posts a decision: %d", r.Status)
 	}
 }
+
+// The person list's "Før bosetting" view lists the active people not yet
+// settled, with the stage in the settlement column; the other views keep
+// listing them too (they are registered persons of the unit).
+func TestPersonListPipelineView(t *testing.T) {
+	app := newTestApp(t)
+	app.user("cw@k.no", domain.RoleCaseworker, "Øst")
+	cw := app.client()
+	cw.login("cw@k.no")
+	createPerson(t, cw, validPersonForm(nid(1)))
+	f := validPersonForm(nid(2))
+	f.Set("given_name", "Avtalt")
+	f.Del("settlement_date")
+	f.Set("settlement_stage", domain.StageAgreed)
+	f.Set("expected_arrival", "2027-01-15")
+	createPerson(t, cw, f)
+	r := cw.get("/persons?view=pipeline")
+	clMust(t, r, http.StatusOK, "Haidari, Avtalt", "Avtalt (ankomst 15.01.2027)", `data-testid="filter-pipeline"`)
+	if strings.Contains(r.Body, "Haidari, Amina") {
+		t.Error("the pipeline view lists a settled person")
+	}
+	clMust(t, cw.get("/persons?view=all"), http.StatusOK, "Haidari, Amina", "Haidari, Avtalt")
+}

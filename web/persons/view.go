@@ -47,6 +47,9 @@ type ListView struct {
 	Flash     string
 	Closed    bool // the list of closed cases (avsluttede)
 	ClosedURL string
+	// Pipeline: the list of people not yet settled (før bosetting).
+	Pipeline    bool
+	PipelineURL string
 	// ChangedCount is how many rows of the Mine list others changed since
 	// the user last opened them.
 	ChangedCount int
@@ -240,8 +243,9 @@ func PipelineFacts(p *domain.Person) []Fact {
 func (v ListView) Tabs() []layout.Tab {
 	return []layout.Tab{
 		{Label: "Mine deltakere", URL: v.MineURL, TestID: "filter-mine", Current: v.Mine},
-		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine && !v.Closed},
+		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine && !v.Closed && !v.Pipeline},
 		{Label: "Avsluttede", URL: v.ClosedURL, TestID: "filter-closed", Current: v.Closed},
+		{Label: "Før bosetting", URL: v.PipelineURL, TestID: "filter-pipeline", Current: v.Pipeline},
 	}
 }
 
@@ -253,6 +257,8 @@ func (v ListView) searchView() string {
 		return "mine"
 	case v.Closed:
 		return "closed"
+	case v.Pipeline:
+		return "pipeline"
 	}
 	return "all"
 }
