@@ -26,7 +26,15 @@ INSERT INTO rates (kind, effective_from, value, note) VALUES
     ('grant_y5',               '2026-01-01',  7900000, 'Eksempelsats – kontroller mot IMDi'),
     ('grant_disability',       '2026-01-01', 21600000, 'Eksempelsats – kontroller mot IMDi');
 
--- The ledger counts settled people by settlement date across the
--- municipality or one unit: a partial index on the settled with a date.
+-- The ledger counts the settled by settlement date across the municipality
+-- or one unit, and the grant forecast groups five years of them by basis,
+-- age when settled and the disability extra: a partial covering index, so
+-- both read the index only (no heap visits for an all-units ledger).
 CREATE INDEX persons_settled_on_idx ON persons (settlement_date, unit_id)
+    INCLUDE (birth_date, residence_basis, grant_disability, status)
     WHERE settlement_stage = 'settled' AND settlement_date IS NOT NULL;
+
+-- The pipeline across every unit (an admin's ledger): persons_pipeline_idx
+-- (000027) leads with the unit.
+CREATE INDEX persons_pipeline_all_idx ON persons (settlement_stage)
+    WHERE settlement_stage <> 'settled';

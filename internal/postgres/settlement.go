@@ -40,18 +40,21 @@ const settlementCountsSQL = `
 		WHERE p.settlement_stage = 'settled' AND p.settlement_date >= $1 AND p.settlement_date < $2
 			AND p.status <> 'merged' AND %[1]s
 		UNION ALL
-		SELECT p.settlement_stage, p.residence_basis, p.birth_date,
-			CASE p.settlement_stage
-				WHEN 'agreed' THEN p.expected_arrival
-				WHEN 'proposed' THEN coalesce(p.proposed_on, (p.created_at AT TIME ZONE 'Europe/Oslo')::date)
-				ELSE coalesce(p.declined_on, (p.updated_at AT TIME ZONE 'Europe/Oslo')::date)
-			END
-		FROM persons p
-		WHERE p.settlement_stage <> 'settled' AND p.status <> 'merged' AND %[1]s
+		SELECT * FROM (
+			SELECT p.settlement_stage, p.residence_basis, p.birth_date,
+				CASE p.settlement_stage
+					WHEN 'agreed' THEN p.expected_arrival
+					WHEN 'proposed' THEN coalesce(p.proposed_on, (p.created_at AT TIME ZONE 'Europe/Oslo')::date)
+					ELSE coalesce(p.declined_on, (p.updated_at AT TIME ZONE 'Europe/Oslo')::date)
+				END AS day
+			FROM persons p
+			WHERE p.settlement_stage <> 'settled' AND p.status <> 'merged' AND %[1]s
+		) pipeline
+		WHERE day >= $1 AND day < $2
 	)
 	SELECT stage, basis, date_part('year', age(day, birth_date))::int AS age,
 		date_part('month', day)::int AS month, count(*)::int AS n
-	FROM ev WHERE day >= $1 AND day < $2
+	FROM ev
 	GROUP BY 1, 2, 3, 4`
 
 // grantCohortsSQL groups the people settled in the five years up to a
@@ -186,8 +189,10 @@ func (db *DB) ExportSettlement(ctx context.Context, s domain.Scope, year int, fo
 
 // MarkSettled marks a person in the pipeline settled on a date, made on
 // version: the stage, the settlement date and, when empty, the arrival
-// date; deadlines and health items then count from it. A stale version is
-// a *StaleError; a person already settled ECONFLICT.
+// date; deadlines and health items then count from it (proposed → settled
+// and agreed → settled; a declined person is first agreed again through the
+// edit form). A stale version is a *StaleError; a person already settled or
+// declined ECONFLICT.
 func (db *DB) MarkSettled(ctx context.Context, s domain.Scope, id int64, in domain.Settle) (*domain.Person, error) {
 	if err := s.Role.Require(domain.CapWriteCase); err != nil {
 		return nil, err
@@ -199,8 +204,11 @@ func (db *DB) MarkSettled(ctx context.Context, s domain.Scope, id int64, in doma
 		if err != nil {
 			return err
 		}
-		if cur.SettlementStage == domain.StageSettled {
+		switch cur.SettlementStage {
+		case domain.StageSettled:
 			return domain.Errorf(domain.ECONFLICT, "Personen er allerede registrert som bosatt.")
+		case domain.StageDeclined:
+			return domain.Errorf(domain.ECONFLICT, "Bosettingen er avslått. Endre bosettingsstatus til avtalt først (Endre).")
 		}
 		if cur.Status != domain.StatusActive {
 			return domain.Errorf(domain.ECONFLICT, "Saken er ikke aktiv.")

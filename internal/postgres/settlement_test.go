@@ -238,6 +238,19 @@ func TestMarkSettled(t *testing.T) {
 
 // Two parallel "mark settled" on the same version: one wins, the other is
 // stale; one audit row.
+// A declined person is not marked settled straight away.
+func TestMarkSettledDeclined(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	in := input("Lina", "Saleh", nil)
+	in.ArrivalDate, in.SettlementDate = nil, nil
+	in.Pipeline = domain.Pipeline{Stage: domain.StageDeclined, DeclinedOn: ptr(date("2026-10-01")), DeclineReason: "Ingen bolig"}
+	id := clCreate(t, f, f.cwA, in)
+	if _, err := f.db.MarkSettled(ctx, f.cwA.Scope(), id, domain.Settle{SettlementDate: date("2026-11-01"), Version: 1}); code(err) != domain.ECONFLICT {
+		t.Errorf("declined → settled: %v", err)
+	}
+}
+
 func TestMarkSettledParallel(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

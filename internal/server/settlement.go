@@ -404,8 +404,12 @@ func (s *Server) settleForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if p.SettlementStage == domain.StageSettled || p.Status != domain.StatusActive {
-		s.Sessions.Put(r.Context(), sessFlash, "Personen er allerede registrert som bosatt.")
+	if p.SettlementStage == domain.StageSettled || p.SettlementStage == domain.StageDeclined || p.Status != domain.StatusActive {
+		msg := "Personen er allerede registrert som bosatt."
+		if p.SettlementStage == domain.StageDeclined {
+			msg = "Bosettingen er avslått. Endre bosettingsstatus til avtalt først."
+		}
+		s.Sessions.Put(r.Context(), sessFlash, msg)
 		http.Redirect(w, r, paths.Person(id), http.StatusSeeOther)
 		return
 	}

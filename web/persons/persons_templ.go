@@ -863,7 +863,7 @@ func Show(v ShowView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if v.CanEdit && v.Person.Status == domain.StatusActive {
+				if v.CanEdit && v.Person.Status == domain.StatusActive && v.Person.SettlementStage != domain.StageDeclined {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<div class=\"app-actions\"><a class=\"ds-button\" data-variant=\"secondary\" href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
