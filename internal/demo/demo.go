@@ -126,6 +126,13 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 				}
 				fmt.Fprintln(out, line)
 			}
+			// And one loaded before the settlement ledger existed gets its
+			// targets and pipeline once.
+			if line, err := loadSettlementOnce(ctx, db, today); err != nil {
+				return fmt.Errorf("demo: settlement: %w", err)
+			} else if line != "" {
+				fmt.Fprintln(out, line)
+			}
 			// And one loaded before health items existed gets those once.
 			if items, err := db.CountHealthItems(ctx); err != nil {
 				return err
@@ -292,6 +299,9 @@ func moduleSteps(today time.Time) []demoStep {
 		}},
 		{"health", func(ctx context.Context, db *postgres.DB) (string, error) {
 			return loadHealth(ctx, db, today)
+		}},
+		{"settlement", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return loadSettlement(ctx, db, today)
 		}},
 	}
 }

@@ -86,6 +86,9 @@ const (
 	EntityRetentionRule = "retention_rule" // a kind of record's retention period
 	// The NIR programme file (issue 12): an export (EntityID: nir_exports.id).
 	EntityNIR = "nir_export"
+	// The settlement ledger (issue 12).
+	EntitySettlementTarget = "settlement_target" // IMDi's request or the council's decision for a year
+	EntitySettlementReport = "settlement_report" // the ledger exported
 )
 
 // auditAction is one row of the action table.
@@ -259,6 +262,8 @@ var auditEntityTable = []auditEntity{
 	{name: "housing_guidance", label: "Boveiledning"},
 	{name: "husbanken_application", label: "Søknad til Husbanken"},
 	{name: EntityRetentionRule, label: "Slettefrist"},
+	{name: EntitySettlementTarget, label: "Bosettingstall (anmodning eller vedtak)"},
+	{name: EntitySettlementReport, label: "Bosettingsrapport"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -539,6 +544,18 @@ var auditFieldTable = []auditField{
 	{name: "retention_years", label: "Oppbevaringstid (år)"},
 	{name: "retention_basis", label: "Begrunnelse for oppbevaringstiden"},
 	{name: "retention_scope", label: "Hva som ble anonymisert"},
+	// The settlement pipeline and ledger (issue 12).
+	{name: "settlement_stage", label: "Bosettingsstatus", values: SettlementStages},
+	{name: "proposed_on", label: "Foreslått dato"},
+	{name: "agreed_on", label: "Avtalt dato"},
+	{name: "expected_arrival", label: "Forventet ankomst"},
+	{name: "declined_on", label: "Avslått dato"},
+	{name: "decline_reason", label: "Begrunnelse for avslag"},
+	{name: "grant_disability", label: "Tilskudd ved nedsatt funksjonsevne"},
+	{name: "needs_accessible_home", label: "Trenger tilgjengelig bolig"},
+	{name: "total", label: "Antall personer"},
+	{name: "unaccompanied", label: "Herav enslige mindreårige"},
+	{name: "decided_on", label: "Dato"},
 }
 
 func findAuditField(name string) (int, bool) {
@@ -719,6 +736,8 @@ type AuditDetails struct {
 	// NIR file (issue 12): all, changed (only what changed since the last
 	// export) or resend (an earlier export sent again).
 	Selection string `json:"selection,omitempty"`
+	// Settlement report (issue 12): the year exported.
+	Year int `json:"year,omitempty"`
 }
 
 // IsZero reports whether there are no details.
@@ -726,5 +745,5 @@ func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
 		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
 		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "" &&
-		d.Selection == "")
+		d.Selection == "" && d.Year == 0)
 }

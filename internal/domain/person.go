@@ -90,6 +90,15 @@ type Person struct {
 	// Anonymised: retention removed the person's identity (migration
 	// 000034); the record cannot change.
 	Anonymised bool `db:"anonymised"`
+	// The settlement pipeline (migration 000027).
+	SettlementStage     string     `db:"settlement_stage"`
+	ProposedOn          *time.Time `db:"proposed_on"`
+	AgreedOn            *time.Time `db:"agreed_on"`
+	ExpectedArrival     *time.Time `db:"expected_arrival"`
+	DeclinedOn          *time.Time `db:"declined_on"`
+	DeclineReason       string     `db:"decline_reason"`
+	GrantDisability     bool       `db:"grant_disability"`
+	NeedsAccessibleHome bool       `db:"needs_accessible_home"`
 }
 
 // FullName is "given family".
@@ -124,6 +133,16 @@ type PersonForm struct {
 	SettlementDate      string
 	CaseworkerID        string
 	Version             string
+	// The settlement pipeline: the stage ("" is settled), its dates and the
+	// reason for a decline; the grant's disability extra and the housing need.
+	SettlementStage     string
+	ProposedOn          string
+	AgreedOn            string
+	ExpectedArrival     string
+	DeclinedOn          string
+	DeclineReason       string
+	GrantDisability     bool
+	NeedsAccessibleHome bool
 }
 
 // FormFromPerson fills a form from a stored person (for editing).
@@ -136,7 +155,10 @@ func FormFromPerson(p *Person) PersonForm {
 		InterpreterDialect: p.InterpreterDialect, InterpreterGender: p.InterpreterGender,
 		ResidenceBasis: p.ResidenceBasis,
 		ArrivalDate:    FormatISODate(p.ArrivalDate), SettlementDate: FormatISODate(p.SettlementDate),
-		Version: strconv.Itoa(p.Version),
+		Version:         strconv.Itoa(p.Version),
+		SettlementStage: p.SettlementStage, ProposedOn: FormatISODate(p.ProposedOn), AgreedOn: FormatISODate(p.AgreedOn),
+		ExpectedArrival: FormatISODate(p.ExpectedArrival), DeclinedOn: FormatISODate(p.DeclinedOn),
+		DeclineReason: p.DeclineReason, GrantDisability: p.GrantDisability, NeedsAccessibleHome: p.NeedsAccessibleHome,
 	}
 	if p.NationalID != nil {
 		f.NationalID = *p.NationalID
@@ -196,6 +218,7 @@ type PersonInput struct {
 	SettlementDate      *time.Time
 	CaseworkerID        *int64
 	Version             int // the version the edit was based on (updates only)
+	Pipeline            Pipeline
 }
 
 // Validate checks the form against the rules and returns the typed input, or
@@ -329,6 +352,8 @@ func (f PersonForm) Validate(today time.Time) (PersonInput, error) {
 	if in.ArrivalDate != nil && !in.BirthDate.IsZero() && in.ArrivalDate.Before(in.BirthDate) {
 		bad("arrival_date", "Ankomstdato kan ikke være før fødselsdato.")
 	}
+
+	in.Pipeline = validatePipeline(f, in.SettlementDate, today, bad)
 
 	if s := strings.TrimSpace(f.CaseworkerID); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)

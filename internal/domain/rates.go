@@ -52,6 +52,18 @@ const (
 	RateSickChildSoleFactor RateKind = "sick_child_sole_factor"
 	// Programme (migration 000014).
 	RateDurationYoungAge RateKind = "duration_young_age" // under this age without upper-secondary: the long duration
+	// Integration grant (integreringstilskudd, migration 000029): the rate of
+	// a grant year is the one in force on 1 January of the budget year.
+	RateGrantY1Adult         RateKind = "grant_y1_adult"         // year 1, an adult
+	RateGrantY1Child         RateKind = "grant_y1_child"         // year 1, a child (under 18 when settled)
+	RateGrantY1Unaccompanied RateKind = "grant_y1_unaccompanied" // year 1, an unaccompanied minor
+	RateGrantElderlyAge      RateKind = "grant_elderly_age"      // the elderly extra from this age when settled
+	RateGrantElderly         RateKind = "grant_elderly"          // the elderly extra, once, in year 1
+	RateGrantY2              RateKind = "grant_y2"
+	RateGrantY3              RateKind = "grant_y3"
+	RateGrantY4              RateKind = "grant_y4"
+	RateGrantY5              RateKind = "grant_y5"
+	RateGrantDisability      RateKind = "grant_disability" // once, in year 1, for a person with grant_disability
 )
 
 // RateUnit says how a kind's integer value reads.
@@ -111,6 +123,17 @@ var rateKinds = []RateKindInfo{
 	{RateSickChildSoleFactor, "Sykt barn, alene om omsorgen: ganger", UnitCount, "Fravær og ferie"},
 	// Programme.
 	{RateDurationYoungAge, "Varighet: under denne alderen uten videregående gir lang varighet", UnitYears, "Varighet"},
+	// Integration grant.
+	{RateGrantY1Adult, "År 1: voksen", UnitOre, "Integreringstilskudd"},
+	{RateGrantY1Child, "År 1: barn (under 18 ved bosetting)", UnitOre, "Integreringstilskudd"},
+	{RateGrantY1Unaccompanied, "År 1: enslig mindreårig", UnitOre, "Integreringstilskudd"},
+	{RateGrantElderlyAge, "Tillegg for eldre: fra alder ved bosetting", UnitYears, "Integreringstilskudd"},
+	{RateGrantElderly, "Tillegg for eldre, engangs (år 1)", UnitOre, "Integreringstilskudd"},
+	{RateGrantY2, "År 2", UnitOre, "Integreringstilskudd"},
+	{RateGrantY3, "År 3", UnitOre, "Integreringstilskudd"},
+	{RateGrantY4, "År 4", UnitOre, "Integreringstilskudd"},
+	{RateGrantY5, "År 5", UnitOre, "Integreringstilskudd"},
+	{RateGrantDisability, "Tillegg ved nedsatt funksjonsevne, engangs (år 1)", UnitOre, "Integreringstilskudd"},
 }
 
 // RateKinds lists every kind, in the admin page's order (a fresh slice).

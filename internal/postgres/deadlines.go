@@ -21,6 +21,12 @@ const (
 	entityHealthDeadlines = domain.EntityHealthDeadlines // a read of a person's health deadlines
 )
 
+// deadlineFactsColumns are a person's dates the deadlines count from: none
+// before the person is settled (the municipality's duties start at
+// settlement; a proposed or agreed person has no deadlines yet).
+const deadlineFactsColumns = `CASE WHEN settlement_stage = 'settled' THEN arrival_date END,
+	CASE WHEN settlement_stage = 'settled' THEN settlement_date END`
+
 // refreshDeadlines recomputes a person's deadlines from the person's dates
 // with the domain rules, in the caller's transaction: due dates are upserted,
 // computed kinds that no longer apply are deleted (only those:
@@ -29,7 +35,7 @@ const (
 // create and update call it, so the stored deadlines never lag the dates.
 func refreshDeadlines(ctx context.Context, tx pgx.Tx, personID int64) error {
 	var f domain.DeadlineFacts
-	if err := tx.QueryRow(ctx, `SELECT arrival_date, settlement_date FROM persons WHERE id = $1`, personID).
+	if err := tx.QueryRow(ctx, `SELECT `+deadlineFactsColumns+` FROM persons WHERE id = $1`, personID).
 		Scan(&f.Arrival, &f.Settlement); err != nil {
 		return mapError(err)
 	}
@@ -65,7 +71,7 @@ func (db *DB) RefreshAllDeadlines(ctx context.Context) error {
 			id int64
 			f  domain.DeadlineFacts
 		}
-		rows, err := tx.Query(ctx, `SELECT id, arrival_date, settlement_date FROM persons`)
+		rows, err := tx.Query(ctx, `SELECT id, `+deadlineFactsColumns+` FROM persons`)
 		if err != nil {
 			return err
 		}

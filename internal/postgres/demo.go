@@ -130,7 +130,7 @@ func (db *DB) UserIDByEmail(ctx context.Context, email string) (int64, error) {
 // CountPersons returns how many persons are stored, in every unit.
 func (db *DB) CountPersons(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons`).Scan(&n)
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE `+demoLoaded).Scan(&n)
 	return n, err
 }
 

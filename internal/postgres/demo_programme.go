@@ -90,7 +90,7 @@ WITH base AS (
 	FROM permitted c
 	WHERE c.birth_date <= (c.permit - interval '18 years')::date AND c.birth_date > (c.permit - interval '61 years')::date
 	ORDER BY c.h0 % 200 + ($1::date - c.s), c.id
-	LIMIT (SELECT greatest(0, (SELECT count(*) FROM persons) / 5 - (SELECT count(*) FROM programmes)))
+	LIMIT (SELECT greatest(0, (SELECT count(*) FROM persons WHERE ` + demoLoaded + `) / 5 - (SELECT count(*) FROM programmes)))
 ), decided AS (
 	SELECT c.*,
 		c.s + (CASE WHEN c.r1 % 100 < 12 THEN 95 + c.r2 % 75 ELSE 20 + c.r2 % 50 END)::int AS dd,

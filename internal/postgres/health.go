@@ -42,7 +42,7 @@ func scanHealthFacts(row pgx.Row) (healthFactsRow, error) {
 // follows the dates. Statuses are never touched, and nothing is deleted: an
 // item once created stays (a child who turns 18 keeps the dental item).
 func refreshHealthItems(ctx context.Context, tx pgx.Tx, personID int64) error {
-	x, err := scanHealthFacts(tx.QueryRow(ctx, healthFactsSelect+` WHERE id = $1 AND status <> 'merged'`, personID))
+	x, err := scanHealthFacts(tx.QueryRow(ctx, healthFactsSelect+` WHERE id = $1 AND status <> 'merged' AND settlement_stage = 'settled'`, personID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	} else if err != nil {

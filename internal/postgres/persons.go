@@ -40,7 +40,9 @@ const personColumns = `p.id, p.unit_id, p.given_name, p.family_name, p.birth_dat
 	p.duf_number, p.country_of_origin, p.languages, p.interpreter_needed, p.interpreter_language,
 	p.interpreter_dialect, p.interpreter_gender, p.residence_basis, p.arrival_date, p.settlement_date, p.caseworker_id,
 	cw.name AS caseworker_name, p.status, p.version, p.created_at, p.updated_at,
-	p.anonymised_at IS NOT NULL AS anonymised`
+	p.anonymised_at IS NOT NULL AS anonymised,
+	p.settlement_stage, p.proposed_on, p.agreed_on, p.expected_arrival, p.declined_on, p.decline_reason,
+	p.grant_disability, p.needs_accessible_home`
 
 const personFrom = `persons p LEFT JOIN users cw ON cw.id = p.caseworker_id`
 
@@ -123,14 +125,19 @@ func (db *DB) insertPerson(ctx context.Context, tx pgx.Tx, s domain.Scope, unitI
 		INSERT INTO persons (unit_id, given_name, family_name, name_key, family_key, given_key,
 			birth_date, sex, national_id, duf_number, country_of_origin, languages,
 			interpreter_needed, interpreter_language, interpreter_dialect, residence_basis,
-			arrival_date, settlement_date, caseworker_id, created_by, updated_by, interpreter_gender)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)
+			arrival_date, settlement_date, caseworker_id, created_by, updated_by, interpreter_gender,
+			settlement_stage, proposed_on, agreed_on, expected_arrival, declined_on, decline_reason,
+			grant_disability, needs_accessible_home)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21,
+			$22, $23, $24, $25, $26, $27, $28, $29)
 		RETURNING id`,
 		unitID, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
 		domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
 		in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
 		in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
-		in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender).Scan(&id)
+		in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender,
+		domain.StageOrSettled(in.Pipeline.Stage), in.Pipeline.ProposedOn, in.Pipeline.AgreedOn, in.Pipeline.ExpectedArrival,
+		in.Pipeline.DeclinedOn, in.Pipeline.DeclineReason, in.Pipeline.GrantDisability, in.Pipeline.NeedsAccessibleHome).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -247,6 +254,15 @@ func personChanges(p *domain.Person, in domain.PersonInput) domain.Changes {
 	add("arrival_date", dateStr(p.ArrivalDate), dateStr(in.ArrivalDate))
 	add("settlement_date", dateStr(p.SettlementDate), dateStr(in.SettlementDate))
 	add("caseworker_id", idStr(p.CaseworkerID), idStr(in.CaseworkerID))
+	pl := in.Pipeline
+	add("settlement_stage", domain.StageOrSettled(p.SettlementStage), domain.StageOrSettled(pl.Stage))
+	add("proposed_on", dateStr(p.ProposedOn), dateStr(pl.ProposedOn))
+	add("agreed_on", dateStr(p.AgreedOn), dateStr(pl.AgreedOn))
+	add("expected_arrival", dateStr(p.ExpectedArrival), dateStr(pl.ExpectedArrival))
+	add("declined_on", dateStr(p.DeclinedOn), dateStr(pl.DeclinedOn))
+	add("decline_reason", p.DeclineReason, pl.DeclineReason)
+	add("grant_disability", strconv.FormatBool(p.GrantDisability), strconv.FormatBool(pl.GrantDisability))
+	add("needs_accessible_home", strconv.FormatBool(p.NeedsAccessibleHome), strconv.FormatBool(pl.NeedsAccessibleHome))
 	return ch
 }
 
@@ -296,13 +312,17 @@ func (db *DB) UpdatePerson(ctx context.Context, s domain.Scope, id int64, in dom
 				country_of_origin = $11, languages = $12, interpreter_needed = $13,
 				interpreter_language = $14, interpreter_dialect = $15, residence_basis = $16,
 				arrival_date = $17, settlement_date = $18, caseworker_id = $19,
-				interpreter_gender = $21, version = version + 1, updated_at = now(), updated_by = $20
+				interpreter_gender = $21, settlement_stage = $22, proposed_on = $23, agreed_on = $24,
+				expected_arrival = $25, declined_on = $26, decline_reason = $27, grant_disability = $28,
+				needs_accessible_home = $29, version = version + 1, updated_at = now(), updated_by = $20
 			WHERE id = $1`,
 			id, in.GivenName, in.FamilyName, nameKey(in.GivenName, in.FamilyName),
 			domain.FoldName(in.FamilyName), domain.FoldName(in.GivenName),
 			in.BirthDate, in.Sex, in.NationalID, in.DUFNumber, in.CountryOfOrigin, in.Languages,
 			in.InterpreterNeeded, in.InterpreterLanguage, in.InterpreterDialect, in.ResidenceBasis,
-			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender)
+			in.ArrivalDate, in.SettlementDate, in.CaseworkerID, s.UserID, in.InterpreterGender,
+			domain.StageOrSettled(in.Pipeline.Stage), in.Pipeline.ProposedOn, in.Pipeline.AgreedOn, in.Pipeline.ExpectedArrival,
+			in.Pipeline.DeclinedOn, in.Pipeline.DeclineReason, in.Pipeline.GrantDisability, in.Pipeline.NeedsAccessibleHome)
 		if err != nil {
 			return err
 		}
@@ -351,6 +371,9 @@ type PersonQuery struct {
 	// Closed lists closed cases (avsluttet) instead of active ones. Without
 	// it, a search (Q) finds both and a list shows active cases only.
 	Closed bool
+	// Pipeline lists the active people not yet settled (proposed, agreed,
+	// declined: the settlement pipeline, on persons_pipeline_idx).
+	Pipeline bool
 }
 
 // PersonRow is one row of the list.
@@ -364,6 +387,8 @@ type PersonRow struct {
 	SettlementDate  *time.Time `db:"settlement_date"`
 	CaseworkerName  *string    `db:"caseworker_name"`
 	Status          string     `db:"status"`
+	SettlementStage string     `db:"settlement_stage"`
+	ExpectedArrival *time.Time `db:"expected_arrival"`
 }
 
 // PersonPage is one page of the list with its neighbours' cursors.
@@ -439,6 +464,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 	switch {
 	case pq.Closed:
 		conds = append(conds, "p.status = 'closed'")
+	case pq.Pipeline:
+		conds = append(conds, "p.status = 'active'", "p.settlement_stage <> 'settled'")
 	case strings.TrimSpace(pq.Q) == "":
 		conds = append(conds, "p.status = 'active'") // literal: matches the partial indexes
 	default: // a search covers active and closed cases, never merged records
@@ -480,7 +507,8 @@ func (db *DB) ListPersons(ctx context.Context, s domain.Scope, pq PersonQuery) (
 		where = "true"
 	}
 	sql := `SELECT p.id, p.given_name, p.family_name, p.birth_date, p.country_of_origin,
-			p.residence_basis, p.settlement_date, cw.name AS caseworker_name, p.status
+			p.residence_basis, p.settlement_date, cw.name AS caseworker_name, p.status,
+			p.settlement_stage, p.expected_arrival
 		FROM ` + from + `
 		WHERE ` + where + `
 		ORDER BY ` + strings.Join(order, ", ") + `

@@ -356,6 +356,15 @@ func authzMatrix() []authzRoute {
 		{"GET", "/reports/nir.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/reports/nir/check", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/reports/nir/check.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+
+		// The settlement ledger (issue 12): leaders and admins (domain.CapLeaderViews); the counts are the unit's for a
+		// leader, the municipality's for an admin. Marking a person settled is case work: another unit's person is 404.
+		{"GET", "/settlement", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/settlement/targets", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/settlement.csv", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/reports/settlement.xlsx", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/persons/{id}/settle", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"POST", "/persons/{id}/settle", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 	}
 }
 

@@ -89,6 +89,8 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"retention", "Sletting", paths.AdminRetention(), domain.CapRetention}},
 		{name: "reports", routes: s.reportRoutes,
 			menu: &menuEntry{"reports", "Rapporter", paths.Reports(), domain.CapLeaderViews}},
+		{name: "settlement", routes: s.settlementRoutes,
+			menu: &menuEntry{"settlement", "Bosetting", paths.Settlement(), domain.CapLeaderViews}},
 	}
 }
 

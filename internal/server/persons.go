@@ -63,7 +63,7 @@ func defaultView(u *domain.User) string {
 
 func parseListParams(r *http.Request, q url.Values) listParams {
 	p := listParams{Q: strings.TrimSpace(q.Get("q")), View: q.Get("view"), Sort: q.Get("sort"), Desc: q.Get("dir") == "desc"}
-	if p.View != "mine" && p.View != "all" && p.View != "closed" {
+	if p.View != "mine" && p.View != "all" && p.View != "closed" && p.View != "pipeline" {
 		p.View = defaultView(currentUser(r))
 	}
 	switch p.Sort {
@@ -119,7 +119,7 @@ func looksLikeIDNumber(q string) bool {
 func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p listParams) {
 	u := currentUser(r)
 	page, err := s.DB.ListPersons(r.Context(), scope(r), postgres.PersonQuery{
-		Q: p.Q, Mine: p.View == "mine", Closed: p.View == "closed", Sort: p.Sort, Desc: p.Desc, After: p.After, Before: p.Before, Limit: 50,
+		Q: p.Q, Mine: p.View == "mine", Closed: p.View == "closed", Pipeline: p.View == "pipeline", Sort: p.Sort, Desc: p.Desc, After: p.After, Before: p.Before, Limit: 50,
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -135,6 +135,7 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		AllURL:  p.url(func(c *listParams) { c.View = "all"; c.Q = "" }),
 		Flash:   flash,
 		Closed:  p.View == "closed", ClosedURL: p.url(func(c *listParams) { c.View = "closed"; c.Q = "" }),
+		Pipeline: p.View == "pipeline", PipelineURL: p.url(func(c *listParams) { c.View = "pipeline"; c.Q = "" }),
 		CanReassign: u.Role.Can(domain.CapReassign),
 	}
 	if !queryFitsURL(p.Q) {
@@ -170,12 +171,20 @@ func (s *Server) renderPersonList(w http.ResponseWriter, r *http.Request, p list
 		if row.CaseworkerName != nil {
 			cw = *row.CaseworkerName
 		}
+		settled := domain.FormatDate(row.SettlementDate)
+		if row.SettlementStage != "" && row.SettlementStage != domain.StageSettled {
+			// Not yet settled: the stage, and the expected arrival when agreed.
+			settled = domain.SettlementStageLabel(row.SettlementStage)
+			if row.ExpectedArrival != nil {
+				settled += " (ankomst " + domain.FormatDate(row.ExpectedArrival) + ")"
+			}
+		}
 		v.Rows = append(v.Rows, persons.Row{
 			ID: row.ID, Name: domain.ListName(row.GivenName, row.FamilyName),
 			BirthDate:      domain.FormatDate(&row.BirthDate),
 			Country:        domain.Label(domain.Countries(), row.CountryOfOrigin),
 			Basis:          domain.Label(domain.ResidenceBases(), row.ResidenceBasis),
-			SettlementDate: domain.FormatDate(row.SettlementDate), Caseworker: cw,
+			SettlementDate: settled, Caseworker: cw,
 			Closed: row.Status == domain.StatusClosed && p.View != "closed", // the closed list needs no tag
 		})
 	}
@@ -214,14 +223,18 @@ func personFormFrom(r *http.Request) domain.PersonForm {
 		InterpreterGender: f.Get("interpreter_gender"),
 		ResidenceBasis:    f.Get("residence_basis"), ArrivalDate: f.Get("arrival_date"),
 		SettlementDate: f.Get("settlement_date"), CaseworkerID: f.Get("caseworker_id"),
-		Version: f.Get("version"),
+		Version:         f.Get("version"),
+		SettlementStage: f.Get("settlement_stage"), ProposedOn: f.Get("proposed_on"), AgreedOn: f.Get("agreed_on"),
+		ExpectedArrival: f.Get("expected_arrival"), DeclinedOn: f.Get("declined_on"), DeclineReason: f.Get("decline_reason"),
+		GrantDisability: f.Get("grant_disability") != "", NeedsAccessibleHome: f.Get("needs_accessible_home") != "",
 	}
 }
 
 // fieldOrder is the order of the form's fields, for the error summary.
 var fieldOrder = []string{"given_name", "family_name", "birth_date", "sex", "national_id", "duf_number",
 	"country_of_origin", "residence_basis", "arrival_date", "settlement_date", "languages",
-	"interpreter_language", "interpreter_dialect", "interpreter_gender", "caseworker_id", "version"}
+	"interpreter_language", "interpreter_dialect", "interpreter_gender", "caseworker_id",
+	"settlement_stage", "proposed_on", "agreed_on", "expected_arrival", "declined_on", "decline_reason", "version"}
 
 func errorItems(fields map[string]string) []layout.ErrorItem {
 	var items []layout.ErrorItem

@@ -152,3 +152,32 @@ func TestReportsRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// The settlement ledger reads its targets, counts, grant cohorts, rates and
+// unit in one batch: with the session and user reads at most 4 round trips,
+// for a leader (one unit) and an admin (the municipality).
+func TestSettlementPageRoundTrips(t *testing.T) {
+	app := newTestApp(t)
+	logs := &syncBuffer{}
+	srv := server.New(app.DB, slog.New(slog.NewJSONHandler(logs, nil)), server.Config{}, nil)
+	ts := httptest.NewServer(srv.Routes())
+	defer ts.Close()
+	app.TS = ts
+	app.user("leder@kommune.no", domain.RoleLeader, "Øst")
+	app.user("admin@kommune.no", domain.RoleAdmin, "Vest")
+	l := app.client()
+	l.login("leder@kommune.no")
+	createPerson(t, l, validPersonForm(nid(1)))
+	a := app.client()
+	a.login("admin@kommune.no")
+	for _, c := range []struct {
+		who    string
+		client *client
+	}{{"leader", l}, {"admin", a}} {
+		st, rt := pageCost(t, app, logs, c.client, "/settlement?year=2026", "/settlement")
+		t.Logf("settlement ledger as %s: %d statements, %d round trips", c.who, st, rt)
+		if rt > 4 {
+			t.Errorf("settlement ledger as %s: %d round trips (%d statements), want at most 4", c.who, rt, st)
+		}
+	}
+}

@@ -379,3 +379,16 @@ func ReportNIRCheck() string { return "/reports/nir/check" }
 // ReportSettlementFile is the settlement report for a year (the ledger's
 // export); ".csv" and ".xlsx" are the formats.
 func ReportSettlementFile() string { return "/reports/settlement" }
+
+// Settlement is the settlement ledger (bosetting) for a year (?year=).
+func Settlement() string { return "/settlement" }
+
+// SettlementTargets receives a new request or decision row (POST).
+func SettlementTargets() string { return "/settlement/targets" }
+
+// SettlementReport is the settlement report's export for a year: ext is
+// "csv" or "xlsx" (?year=).
+func SettlementReport(ext string) string { return "/reports/settlement." + ext }
+
+// PersonSettle marks a person in the settlement pipeline settled (POST).
+func PersonSettle(personID int64) string { return Person(personID) + "/settle" }

@@ -53,6 +53,11 @@ func TestPaths(t *testing.T) {
 		{MergeWith(7, 8), "/persons/7/merge/8"},
 		{WithQuery(Deadlines(), nil), "/deadlines"},
 		{WithQuery(Deadlines(), url.Values{"view": {"mine"}, "after": {"5"}}), "/deadlines?after=5&view=mine"},
+		{Settlement(), "/settlement"},
+		{SettlementTargets(), "/settlement/targets"},
+		{SettlementReport("csv"), "/reports/settlement.csv"},
+		{SettlementReport("xlsx"), "/reports/settlement.xlsx"},
+		{PersonSettle(7), "/persons/7/settle"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

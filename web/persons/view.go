@@ -4,6 +4,7 @@ package persons
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -46,6 +47,9 @@ type ListView struct {
 	Flash     string
 	Closed    bool // the list of closed cases (avsluttede)
 	ClosedURL string
+	// Pipeline: the list of people not yet settled (før bosetting).
+	Pipeline    bool
+	PipelineURL string
 	// ChangedCount is how many rows of the Mine list others changed since
 	// the user last opened them.
 	ChangedCount int
@@ -207,12 +211,41 @@ func Facts(p *domain.Person) []Fact {
 	}
 }
 
+// stageValue is the stage a form shows: a new form's "" is settled.
+func stageValue(stage string) string { return domain.StageOrSettled(stage) }
+
+// PipelineFacts are a person's settlement pipeline: the stage and its dates,
+// the reason for a decline and the grant and housing flags.
+func PipelineFacts(p *domain.Person) []Fact {
+	fs := []Fact{{Label: "Bosettingsstatus", Value: domain.SettlementStageLabel(p.SettlementStage), TestID: "settlement-stage"}}
+	add := func(label string, d *time.Time, id string) {
+		if d != nil {
+			fs = append(fs, Fact{Label: label, Value: domain.FormatDate(d), TestID: id})
+		}
+	}
+	add("Foreslått", p.ProposedOn, "proposed-on")
+	add("Avtalt", p.AgreedOn, "agreed-on")
+	add("Forventet ankomst", p.ExpectedArrival, "expected-arrival")
+	add("Avslått", p.DeclinedOn, "declined-on")
+	if p.DeclineReason != "" {
+		fs = append(fs, Fact{Label: "Begrunnelse for avslag", Value: p.DeclineReason, TestID: "decline-reason"})
+	}
+	if p.GrantDisability {
+		fs = append(fs, Fact{Label: "Tilskudd ved nedsatt funksjonsevne", Value: "Ja", TestID: "grant-disability"})
+	}
+	if p.NeedsAccessibleHome {
+		fs = append(fs, Fact{Label: "Trenger tilgjengelig bolig", Value: "Ja", TestID: "accessible-home"})
+	}
+	return fs
+}
+
 // Tabs are the list's selections: Mine deltakere, Alle i enheten, Avsluttede.
 func (v ListView) Tabs() []layout.Tab {
 	return []layout.Tab{
 		{Label: "Mine deltakere", URL: v.MineURL, TestID: "filter-mine", Current: v.Mine},
-		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine && !v.Closed},
+		{Label: "Alle i enheten", URL: v.AllURL, TestID: "filter-all", Current: !v.Mine && !v.Closed && !v.Pipeline},
 		{Label: "Avsluttede", URL: v.ClosedURL, TestID: "filter-closed", Current: v.Closed},
+		{Label: "Før bosetting", URL: v.PipelineURL, TestID: "filter-pipeline", Current: v.Pipeline},
 	}
 }
 
@@ -224,6 +257,8 @@ func (v ListView) searchView() string {
 		return "mine"
 	case v.Closed:
 		return "closed"
+	case v.Pipeline:
+		return "pipeline"
 	}
 	return "all"
 }
