@@ -330,4 +330,5 @@ func PrintLogins(out io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s (%s)\t%s\t%s\n", s.Email, s.Role, s.Role.Label(), unit, Password)
 	}
 	tw.Flush()
+	fmt.Fprintln(out, "Leaders and the admin use two-factor: at the first login they enrol an authenticator app (TOTP).")
 }

@@ -75,6 +75,9 @@ var retentionTables = []retentionTable{
 		Household: true, Kind: domain.RetentionCase, Cleared: []string{"note"}, Kept: []string{"phase", "item"}},
 	{Table: "housing_guidance", Link: "household_id IN " + anonymisedHouseholds, Household: true, Kind: domain.RetentionCase,
 		Cleared: []string{"note"}, Kept: []string{"topics"}},
+	// The NIR file's marks (issue 12) hold no text; an export's row holds only its format.
+	{Table: "nir_exports", Link: "id IN (SELECT export_id FROM nir_marks WHERE person_id = ANY($1))", Kind: domain.RetentionNotes,
+		Kept: []string{"format"}},
 	{Table: "husbanken_applications", Link: "household_id IN " + anonymisedHouseholds, Household: true, Kind: domain.RetentionCase,
 		Cleared: []string{"note"}, Kept: []string{"scheme", "decision"}},
 }

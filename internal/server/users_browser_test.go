@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"ankomst/internal/totp"
 	"ankomst/web/paths"
 )
 
@@ -39,7 +41,28 @@ func TestBrowserUserAdministration(t *testing.T) {
 	}
 	b.waitVisible(`[data-testid="done-title"]`)
 	b.checkPage("setup-done")
-	b.login("sjef@kommune.no", "et godt langt passord")
+	// The first administrator logs in and, as every admin, enrols two-factor first.
+	b.open("/login")
+	b.typeInto("#email", "sjef@kommune.no")
+	b.typeInto("#password", "et godt langt passord")
+	if st := b.submit(`[data-testid="login-submit"]`); st != http.StatusOK {
+		t.Fatalf("login: %d", st)
+	}
+	if loc := b.location(); !strings.HasSuffix(loc, "/account/2fa") {
+		t.Fatalf("the first admin after the password at %s, want the two-factor enrolment", loc)
+	}
+	secret := strings.ReplaceAll(b.text(`[data-testid="2fa-secret"]`), " ", "")
+	code, err := totp.Code(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.typeInto("#code", code)
+	if st := b.submit(`[data-testid="2fa-confirm"]`); st != http.StatusOK {
+		t.Fatalf("confirm two-factor: %d", st)
+	}
+	b.waitVisible(`[data-testid="2fa-recovery-codes"]`)
+	b.submit(`[data-testid="2fa-continue"]`)
+	b.waitVisible(`[data-testid="current-user"]`)
 
 	// «Brukere» in the menu.
 	if st := b.submit(`nav.app-nav a[href="/admin/users"]`); st != http.StatusOK {
