@@ -496,6 +496,8 @@ var auditFieldTable = []auditField{
 	{name: "husbanken_amount", label: "Beløp"},
 	{name: "husbanken_next_review", label: "Neste revurdering"},
 	{name: "husbanken_note", label: "Merknad om søknaden"},
+	// Housing, issue 11's remainder: a landlord deactivated or active again.
+	{name: "landlord_active", label: "Aktiv utleier"},
 }
 
 func findAuditField(name string) (int, bool) {
