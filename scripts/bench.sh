@@ -21,7 +21,9 @@
 # TestBenchProgramme in bench_programme_test.go: the attendance grid and week
 # save of a 25-participant group, the programme, plan, benefit and person
 # pages; TestBenchHealth in bench_health_test.go: the health worklist of a
-# unit with its access-log writes, and the leaders' counts), which logs in itself, measures each scenario over HTTP and through
+# unit with its access-log writes, and the leaders' counts; TestBenchHousing
+# in bench_housing_test.go: the occupancy board of the larger unit as its
+# housing officer, with the settlement pipeline's fit lists), which logs in itself, measures each scenario over HTTP and through
 # the store, and prints the tables and EXPLAIN (ANALYZE, BUFFERS) of the
 # queries.
 #
@@ -45,7 +47,7 @@ PERSONS="${BENCH_PERSONS:-100000}"
 NOTES="${BENCH_NOTES:-1000000}"
 CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
 CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
-TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework|Placements|Health)\$ ^TestBenchProgramme\$}"
+TESTS="${BENCH_TESTS:-^TestBench(PersonList|Casework|Placements|Health|Housing)\$ ^TestBenchProgramme\$}"
 ADDR="${BENCH_ADDR:-127.0.0.1:18080}"
 EMAIL="${BENCH_EMAIL:-saksbehandler1@ost.demo}"
 PASSWORD="${BENCH_PASSWORD:-ankomst-demo-2026}"
