@@ -50,8 +50,9 @@ type housingSlot struct {
 // first live 3–9 months in a transitional unit (gjennomgangsbolig, reused
 // by the next household once free), then move to a home of their own with
 // the bedrooms the fit rule asks for — a home another household left, when
-// one is free, else a new unit. A third of the homes were left again after
-// one to three years (the household moved on), so units have a history.
+// one is free, else a new unit. Two in three homes were left again after
+// eight months to two years for another home, so households and units
+// have a history.
 // Some units are spare, some under renovation; a few running leases have
 // rent arrears. Deterministic for the households given.
 func planHousing(hh []postgres.DemoHousingHousehold, today time.Time) postgres.DemoHousingPlan {
@@ -144,20 +145,26 @@ func planHousing(hh []postgres.DemoHousingHousehold, today time.Time) postgres.D
 			lease(s, h, start, &end)
 			start = end
 		}
-		s := take(pools[1], need, 1, start)
-		if s == nil {
-			b := need
-			if r.IntN(5) == 0 {
-				b++
+		for {
+			s := take(pools[1], need, 1, start)
+			if s == nil {
+				b := need
+				if r.IntN(5) == 0 {
+					b++
+				}
+				s = &housingSlot{unit: addUnit(h.UnitID, b), bedrooms: b}
+				pools[1] = append(pools[1], s)
 			}
-			s = &housingSlot{unit: addUnit(h.UnitID, b), bedrooms: b}
-			pools[1] = append(pools[1], s)
+			var end *time.Time
+			if e := domain.AddDays(start, 240+r.IntN(480)); r.IntN(3) != 0 && e.Before(today) {
+				end = &e // moved on to another home
+			}
+			lease(s, h, start, end)
+			if end == nil {
+				break
+			}
+			start = *end
 		}
-		var end *time.Time
-		if e := domain.AddDays(start, 365+r.IntN(730)); r.IntN(3) == 0 && e.Before(today) {
-			end = &e // moved on
-		}
-		lease(s, h, start, end)
 		byUnit[h.UnitID] = pools
 	}
 	// Spare units and units under renovation: one in 12 more.

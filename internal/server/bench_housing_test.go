@@ -68,7 +68,7 @@ func TestBenchHousing(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !strings.Contains(body, `data-testid="board-table"`) {
-			t.Fatalf("%s: not the board", sc.name)
+			t.Fatalf("%s: not the board: %s", sc.name, body[strings.Index(body, "<main"):min(len(body), strings.Index(body, "<main")+1500)])
 		}
 		r.bytes = len(body)
 		r.arrivals = strings.Count(body, `data-testid="arrival-row"`)
