@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"ankomst/internal/domain"
@@ -136,40 +137,59 @@ func (db *DB) HousingBoard(ctx context.Context, s domain.Scope, today time.Time,
 	var board HousingBoard
 	b := &pgx.Batch{}
 
+	// The counts: one pass over the scope's leases that run on or after
+	// today, each turned into a bit mask of the board days it covers (bit i:
+	// days[i]); a unit is let on day i when any of its leases has bit i.
+	// The index of the first board day on or after x is boardIndex(x):
+	// 0 up to today, else 1 + the whole weeks from days[1] (rounded up).
 	var wa sqlArgs
-	dp := wa.add(days)
-	b.Queue(`SELECT d.day,
-			count(*) FILTER (WHERE h.status IN ('renovation', 'unused'))::int AS repair,
-			count(*) FILTER (WHERE h.status NOT IN ('renovation', 'unused') AND EXISTS (SELECT 1 FROM leases l
-				WHERE l.housing_unit_id = h.id AND l.start_date <= d.day AND (l.end_date IS NULL OR l.end_date > d.day)))::int AS let,
-			count(h.id)::int AS total
-		FROM unnest(`+dp+`::date[]) WITH ORDINALITY AS d (day, n)
-		LEFT JOIN housing_units h ON `+match(&wa)+`
-		GROUP BY d.day, d.n ORDER BY d.n`, wa.list...).Query(func(r pgx.Rows) error {
-		for r.Next() {
-			var w HousingBoardWeek
-			var total int
-			if err := r.Scan(&w.Day, &w.Repair, &w.Let, &total); err != nil {
-				return err
-			}
-			w.Free = total - w.Repair - w.Let
-			board.Weeks = append(board.Weeks, w)
+	tp, mp := wa.add(days[0]), wa.add(days[1])
+	idx := func(col string) string {
+		return `(CASE WHEN ` + col + ` <= ` + tp + `::date THEN 0 ELSE 1 + least(` + strconv.Itoa(BoardWeeks-1) + `, greatest(0, (` + col + ` - ` + mp + `::date + 6) / 7)) END)`
+	}
+	where := match(&wa)
+	lastp := wa.add(days[len(days)-1])
+	var lets []string
+	for i := range days {
+		lets = append(lets, `count(*) FILTER (WHERE m.mask & `+strconv.Itoa(1<<i)+` <> 0)::int`)
+	}
+	b.Queue(`WITH u AS (SELECT h.id, h.status IN ('renovation', 'unused') AS repair FROM housing_units h WHERE `+where+`),
+		m AS (SELECT x.housing_unit_id, bit_or(((1 << x.hi) - 1) & ~((1 << x.lo) - 1)) AS mask
+			FROM (SELECT l.housing_unit_id, `+idx("l.start_date")+` AS lo,
+					CASE WHEN l.end_date IS NULL THEN `+strconv.Itoa(len(days))+` ELSE `+idx("l.end_date")+` END AS hi
+				FROM leases l JOIN u ON u.id = l.housing_unit_id AND NOT u.repair
+				WHERE (l.end_date IS NULL OR l.end_date > `+tp+`::date) AND l.start_date <= `+lastp+`::date) x
+			GROUP BY x.housing_unit_id)
+		SELECT (SELECT count(*) FROM u)::int, (SELECT count(*) FROM u WHERE repair)::int, `+strings.Join(lets, ", ")+`
+		FROM m`, wa.list...).QueryRow(func(row pgx.Row) error {
+		var total, repair int
+		let := make([]int, len(days))
+		dest := []any{&total, &repair}
+		for i := range let {
+			dest = append(dest, &let[i])
 		}
-		return r.Err()
+		if err := row.Scan(dest...); err != nil {
+			return err
+		}
+		for i, d := range days {
+			board.Weeks = append(board.Weeks, HousingBoardWeek{Day: d, Let: let[i], Repair: repair, Free: total - repair - let[i]})
+		}
+		return nil
 	})
 
 	var fa sqlArgs
-	tp := fa.add(days[0])
+	ftp := fa.add(days[0])
 	b.Queue(`SELECT h.id, h.address, h.owner_type, h.rooms, h.bedrooms, h.accessible, h.rent_ore
 		FROM housing_units h
-		WHERE `+match(&fa)+` AND h.status NOT IN ('renovation', 'unused')
-			AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.housing_unit_id = h.id
-				AND l.start_date <= `+tp+`::date AND (l.end_date IS NULL OR l.end_date > `+tp+`::date))
+		LEFT JOIN (SELECT DISTINCT l.housing_unit_id FROM leases l
+			WHERE l.start_date <= `+ftp+`::date AND (l.end_date IS NULL OR l.end_date > `+ftp+`::date)) r ON r.housing_unit_id = h.id
+		WHERE `+match(&fa)+` AND h.status NOT IN ('renovation', 'unused') AND r.housing_unit_id IS NULL
 		ORDER BY h.address_key, h.id LIMIT 500`, fa.list...).Query(func(r pgx.Rows) error {
 		var err error
 		board.Free, err = pgx.CollectRows(r, pgx.RowToStructByName[FreeHousingUnit])
 		return err
 	})
+
 	horizon := domain.AddDays(days[len(days)-1], 6)
 	queueArrivals(b, s, days[0], horizon, ownerType, &board)
 
@@ -234,11 +254,11 @@ func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, owner
 	if ownerType != "" {
 		where += " AND h.owner_type = " + ua.add(ownerType)
 	}
-	b.Queue(`SELECT h.id, h.unit_id, h.address, h.bedrooms, h.accessible, h.rent_ore, x.free_from
+	b.Queue(`SELECT h.id, h.unit_id, h.address, h.bedrooms, h.accessible, h.rent_ore, greatest(coalesce(x.until, `+tp+`::date), `+tp+`::date) AS free_from
 		FROM housing_units h
-		CROSS JOIN LATERAL (SELECT greatest(coalesce(max(coalesce(l.end_date, 'infinity'::date)), `+tp+`::date), `+tp+`::date) AS free_from
-			FROM leases l WHERE l.housing_unit_id = h.id) x
-		WHERE `+where+` AND h.status NOT IN ('renovation', 'unused') AND x.free_from < `+hp+`::date
+		LEFT JOIN (SELECT l.housing_unit_id, max(coalesce(l.end_date, 'infinity'::date)) AS until FROM leases l
+			WHERE l.end_date IS NULL OR l.end_date > `+tp+`::date GROUP BY l.housing_unit_id) x ON x.housing_unit_id = h.id
+		WHERE `+where+` AND h.status NOT IN ('renovation', 'unused') AND (x.until IS NULL OR x.until < `+hp+`::date)
 			AND h.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)
 		ORDER BY h.unit_id, h.bedrooms, h.rent_ore, h.address_key, h.id`, ua.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
