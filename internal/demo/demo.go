@@ -145,6 +145,19 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 				}
 				fmt.Fprintln(out, line)
 			}
+			// And one loaded before housing existed gets it once (loadHousing
+			// does nothing when housing units exist).
+			if persons, err := db.CountPersons(ctx); err != nil {
+				return err
+			} else if persons > 0 {
+				line, err := loadHousing(ctx, db, today)
+				if err != nil {
+					return fmt.Errorf("demo: housing: %w", err)
+				}
+				if line != "" {
+					fmt.Fprintln(out, line)
+				}
+			}
 			if o.Notes > 0 {
 				notes, err := db.CountNotes(ctx)
 				if err != nil {
@@ -302,6 +315,9 @@ func moduleSteps(today time.Time) []demoStep {
 		}},
 		{"settlement", func(ctx context.Context, db *postgres.DB) (string, error) {
 			return loadSettlement(ctx, db, today)
+		}},
+		{"housing", func(ctx context.Context, db *postgres.DB) (string, error) {
+			return loadHousing(ctx, db, today)
 		}},
 	}
 }

@@ -556,6 +556,8 @@ var auditFieldTable = []auditField{
 	{name: "total", label: "Antall personer"},
 	{name: "unaccompanied", label: "Herav enslige mindreårige"},
 	{name: "decided_on", label: "Dato"},
+	// Housing, issue 11's remainder: a landlord deactivated or active again.
+	{name: "landlord_active", label: "Aktiv utleier"},
 }
 
 func findAuditField(name string) (int, bool) {

@@ -237,3 +237,8 @@ func (f HusbankenForm) decision(in *HusbankenInput, today time.Time, fields map[
 	}
 	in.Note = note
 }
+
+// HusbankenReviewDays is the Frister window of Husbanken reviews: an
+// application's next review shows on Frister from this many days before
+// it (and stays while it is past, until the date is changed).
+const HusbankenReviewDays = 30

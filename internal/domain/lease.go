@@ -94,6 +94,7 @@ type ChecklistItem struct {
 	Item    string     `db:"item"`
 	DoneOn  *time.Time `db:"done_on"`
 	Note    string     `db:"note"`
+	Version int        `db:"version"`
 }
 
 // LeaseForm is the let-a-unit form as typed.
@@ -248,18 +249,20 @@ func (f LeaseEditForm) Validate(start time.Time) (LeaseEdit, error) {
 
 // ChecklistForm is one checklist item as typed.
 type ChecklistForm struct {
-	Phase  string
-	Item   string
-	DoneOn string
-	Note   string
+	Phase   string
+	Item    string
+	DoneOn  string
+	Note    string
+	Version string // the item's version the user saw
 }
 
 // ChecklistInput is a validated checklist item.
 type ChecklistInput struct {
-	Phase  string
-	Item   string
-	DoneOn *time.Time
-	Note   string
+	Phase   string
+	Item    string
+	DoneOn  *time.Time
+	Note    string
+	Version int
 }
 
 // Validate checks the item; the done date may not be in the future.
@@ -285,6 +288,10 @@ func (f ChecklistForm) Validate(today time.Time) (ChecklistInput, error) {
 		fields["note"] = "Merknaden kan være på høyst 300 tegn."
 	}
 	in.Note = note
+	in.Version = parseVersion(f.Version, fields)
+	if in.Version == 0 && fields["version"] == "" {
+		fields["version"] = "Skjemaet mangler versjon. Last siden på nytt."
+	}
 	if len(fields) > 0 {
 		return in, invalidForm(fields)
 	}

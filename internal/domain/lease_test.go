@@ -139,8 +139,11 @@ func TestLeaseEditAndChecklist(t *testing.T) {
 	if _, err := (ChecklistForm{Phase: "move_in", Item: "key"}).Validate(today); err == nil {
 		t.Error("unknown item")
 	}
-	if _, err := (ChecklistForm{Phase: "move_out", Item: "meter_reading", DoneOn: "01.03.2026", Note: "Strøm 12345"}).Validate(today); err != nil {
-		t.Error(err)
+	if in, err := (ChecklistForm{Phase: "move_out", Item: "meter_reading", DoneOn: "01.03.2026", Note: "Strøm 12345", Version: "3"}).Validate(today); err != nil || in.Version != 3 {
+		t.Error(in, err)
+	}
+	if _, err := (ChecklistForm{Phase: "move_out", Item: "meter_reading", Note: "Strøm 12345"}).Validate(today); err == nil {
+		t.Error("a checklist item without its version")
 	}
 	l := Lease{Start: start, End: ldayp("2026-02-01")}
 	if !l.RunsOn(start) || l.RunsOn(lday("2026-02-01")) || l.RunsOn(lday("2025-12-31")) {

@@ -676,6 +676,9 @@ type DeadlineQuery struct {
 	After  *DeadlineCursor
 	Before *DeadlineCursor
 	Limit  int
+	// Reviews also reads the Husbanken reviews due (HusbankenReview), in
+	// the first segment's round trip; for roles that read housing.
+	Reviews bool
 }
 
 // DeadlinePage is one page of the list with whether neighbours exist.
@@ -683,6 +686,41 @@ type DeadlinePage struct {
 	Rows    []domain.Deadline
 	HasNext bool
 	HasPrev bool
+	Reviews []HusbankenReview
+}
+
+// HusbankenReview is a Husbanken application whose next review is within
+// domain.HusbankenReviewDays (or past): a line on Frister.
+type HusbankenReview struct {
+	ID            int64     `db:"id"`
+	HouseholdID   int64     `db:"household_id"`
+	HouseholdName string    `db:"household_name"`
+	Scheme        string    `db:"scheme"`
+	NextReview    time.Time `db:"next_review"`
+}
+
+// HusbankenReviewLimit is how many reviews Frister lists.
+const HusbankenReviewLimit = 50
+
+// queueReviews queues the Husbanken reviews due in scope: within the window
+// or past, earliest first; with mine, only households with an active member
+// in the user's caseload.
+func queueReviews(b *pgx.Batch, s domain.Scope, today time.Time, mine bool, out *[]HusbankenReview) {
+	var a sqlArgs
+	sql := `SELECT ha.id, ha.household_id, hh.name AS household_name, ha.scheme, ha.next_review
+		FROM husbanken_applications ha JOIN households hh ON hh.id = ha.household_id
+		WHERE ha.next_review IS NOT NULL AND ha.next_review <= ` + a.add(domain.AddDays(today, domain.HusbankenReviewDays)) + `::date
+			AND ha.decision <> 'refused' AND ` + a.scope(s, "hh.unit_id")
+	if mine {
+		sql += ` AND EXISTS (SELECT 1 FROM household_members m JOIN persons p ON p.id = m.person_id
+			WHERE m.household_id = ha.household_id AND m.left_on IS NULL AND p.caseworker_id = ` + a.add(s.UserID) + `)`
+	}
+	sql += ` ORDER BY ha.next_review, ha.id LIMIT ` + strconv.Itoa(HusbankenReviewLimit)
+	b.Queue(sql, a.list...).Query(func(r pgx.Rows) error {
+		var err error
+		*out, err = pgx.CollectRows(r, pgx.RowToStructByName[HusbankenReview])
+		return err
+	})
 }
 
 // ListDeadlines returns one page of the open deadlines and tasks of active
@@ -719,14 +757,20 @@ func (db *DB) ListDeadlines(ctx context.Context, s domain.Scope, q DeadlineQuery
 		}
 	}
 	var rows []deadlineRow
-	run := func(exec querier) error {
+	var reviews []HusbankenReview
+	wantReviews := q.Reviews && q.Kind == "" && q.After == nil && q.Before == nil && domain.CanReadHousing(s.Role)
+	run := func(exec batchQuerier) error {
 		rows = nil
 		for i := start; i < len(segs) && len(rows) <= q.Limit; i++ {
 			c := cursor
 			if i != start {
 				c = nil
 			}
-			part, err := db.listSegment(ctx, exec, s, q, today, segs[i].cond, c, greater, q.Limit+1-len(rows))
+			var extra func(*pgx.Batch)
+			if i == start && wantReviews {
+				extra = func(b *pgx.Batch) { queueReviews(b, s, today, q.Mine, &reviews) }
+			}
+			part, err := db.listSegment(ctx, exec, s, q, today, segs[i].cond, c, greater, q.Limit+1-len(rows), extra)
 			if err != nil {
 				return err
 			}
@@ -736,6 +780,7 @@ func (db *DB) ListDeadlines(ctx context.Context, s domain.Scope, q DeadlineQuery
 	}
 	var page DeadlinePage
 	collect := func() {
+		page.Reviews = reviews
 		rows, page.HasPrev, page.HasNext = trimPage(rows, q.Limit, backward, q.After != nil)
 		page.Rows = make([]domain.Deadline, len(rows))
 		for i, r := range rows {
@@ -766,8 +811,8 @@ func (db *DB) ListDeadlines(ctx context.Context, s domain.Scope, q DeadlineQuery
 // scan direction. Each branch of the union gets its own conditions, so each
 // can walk its index: open deadlines and tasks by due date, or a caseload's
 // persons through the caseworker index.
-func (db *DB) listSegment(ctx context.Context, exec querier, s domain.Scope, q DeadlineQuery, today time.Time,
-	seg string, c *DeadlineCursor, greater bool, limit int) ([]deadlineRow, error) {
+func (db *DB) listSegment(ctx context.Context, exec batchQuerier, s domain.Scope, q DeadlineQuery, today time.Time,
+	seg string, c *DeadlineCursor, greater bool, limit int, extra func(*pgx.Batch)) ([]deadlineRow, error) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -838,11 +883,32 @@ func (db *DB) listSegment(ctx context.Context, exec querier, s domain.Scope, q D
 		FROM (` + strings.Join(branches, " UNION ALL ") + `) x
 		ORDER BY due_date ` + dir + `, (kind = 'task') ` + srcDir + `, id ` + dir + `
 		LIMIT ` + strconv.Itoa(limit)
-	rows, err := exec.Query(ctx, sql, args...)
-	if err != nil {
+	if extra == nil {
+		rows, err := exec.Query(ctx, sql, args...)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
+	}
+	// Another module's lines ride in the same round trip.
+	var out []deadlineRow
+	b := &pgx.Batch{}
+	b.Queue(sql, args...).Query(func(r pgx.Rows) error {
+		var err error
+		out, err = pgx.CollectRows(r, pgx.RowToStructByName[deadlineRow])
+		return err
+	})
+	extra(b)
+	if err := exec.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[deadlineRow])
+	return out, nil
+}
+
+// batchQuerier is a pool or a transaction: queries and batches.
+type batchQuerier interface {
+	querier
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // deadlineConflict is the conflict of a change based on an old version of a

@@ -58,25 +58,33 @@ func (db *DB) GetHousingSupport(ctx context.Context, s domain.Scope, householdID
 		return nil, err
 	}
 	out := &HousingSupport{}
-	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+	b := &pgx.Batch{}
+	hd := queueHouseholdDetail(b, s, householdID)
+	var ga sqlArgs
+	b.Queue(`SELECT g.id, g.household_id, g.held_on, g.topics, g.interpreter_used, g.note
+		FROM housing_guidance g JOIN households h ON h.id = g.household_id
+		WHERE g.household_id = `+ga.add(householdID)+` AND `+ga.scope(s, "h.unit_id")+`
+		ORDER BY g.held_on DESC, g.id DESC`, ga.list...).Query(func(r pgx.Rows) error {
 		var err error
-		if out.Household, err = db.householdDetail(ctx, tx, s, householdID); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT id, household_id, held_on, topics, interpreter_used, note
-			FROM housing_guidance WHERE household_id = $1 ORDER BY held_on DESC, id DESC`, householdID)
-		if err != nil {
-			return err
-		}
-		if out.Guidance, err = pgx.CollectRows(rows, pgx.RowToStructByName[domain.GuidanceSession]); err != nil {
-			return err
-		}
-		if out.Applications, err = db.husbankenOf(ctx, tx, s, householdID, 0, false); err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: entityHousingGuidance, EntityID: &householdID})
+		out.Guidance, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.GuidanceSession])
+		return err
 	})
-	return out, err
+	var aa sqlArgs
+	b.Queue(husbankenSelect+` WHERE a.household_id = `+aa.add(householdID)+` AND `+aa.scope(s, "h.unit_id")+
+		` ORDER BY a.applied_on DESC, a.id DESC`, aa.list...).Query(func(r pgx.Rows) error {
+		var err error
+		out.Applications, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.HusbankenApplication])
+		return err
+	})
+	queueHouseholdAudit(b, s, entityHousingGuidance, householdID)
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	var err error
+	if out.Household, err = hd(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CreateGuidance records a guidance session of a household in scope.

@@ -163,15 +163,22 @@ func (db *DB) HousingUnitInScope(ctx context.Context, s domain.Scope, id int64) 
 
 // unitLandlord checks that the landlord of a housing unit belongs to the
 // same unit of the service; a landlord elsewhere is a field error.
-func unitLandlord(ctx context.Context, tx pgx.Tx, unitID int64, landlordID *int64) (string, error) {
+// A deactivated landlord is refused unless it is the unit's landlord
+// already (current: the unit's landlord now, nil for a new unit).
+func unitLandlord(ctx context.Context, tx pgx.Tx, unitID int64, landlordID, current *int64) (string, error) {
 	if landlordID == nil {
 		return "", nil
 	}
 	var name string
-	err := tx.QueryRow(ctx, `SELECT name FROM landlords WHERE id = $1 AND unit_id = $2`, *landlordID, unitID).Scan(&name)
+	var active bool
+	err := tx.QueryRow(ctx, `SELECT name, active FROM landlords WHERE id = $1 AND unit_id = $2`, *landlordID, unitID).Scan(&name, &active)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", &domain.Error{Code: domain.EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
 			Fields: map[string]string{"landlord_id": "Fant ikke utleieren. Velg en utleier fra listen."}}
+	}
+	if err == nil && !active && (current == nil || *current != *landlordID) {
+		return "", &domain.Error{Code: domain.EINVALID, Message: "Skjemaet har feil. Rett opp feltene som er merket.",
+			Fields: map[string]string{"landlord_id": "Utleieren «" + name + "» er deaktivert og kan ikke få nye boliger. Velg en annen utleier."}}
 	}
 	return name, err
 }
@@ -231,7 +238,7 @@ func (db *DB) CreateHousingUnit(ctx context.Context, s domain.Scope, in domain.H
 	}
 	var id int64
 	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		name, err := unitLandlord(ctx, tx, s.UnitID, in.LandlordID)
+		name, err := unitLandlord(ctx, tx, s.UnitID, in.LandlordID, nil)
 		if err != nil {
 			return err
 		}
@@ -264,7 +271,7 @@ func (db *DB) UpdateHousingUnit(ctx context.Context, s domain.Scope, id int64, i
 		if err := tx.QueryRow(ctx, `SELECT unit_id FROM housing_units WHERE id = $1`, id).Scan(&unitID); err != nil {
 			return err
 		}
-		name, err := unitLandlord(ctx, tx, unitID, in.LandlordID)
+		name, err := unitLandlord(ctx, tx, unitID, in.LandlordID, u.LandlordID)
 		if err != nil {
 			return err
 		}
@@ -494,4 +501,33 @@ func (db *DB) AddLandlordAgreement(ctx context.Context, s domain.Scope, landlord
 		return writeAudit(ctx, tx, s, auditEvent{Action: ActionCreate, Entity: entityLandlordAgreement, EntityID: &id, Changes: ch})
 	})
 	return id, err
+}
+
+// SetLandlordActive deactivates (or reactivates) a landlord in the user's
+// scope, based on version. A deactivated landlord keeps its units and
+// agreements but is not offered for new units, nor can a unit be moved to
+// it. Already so is success (a double submit is harmless).
+func (db *DB) SetLandlordActive(ctx context.Context, s domain.Scope, id int64, version int, active bool) error {
+	if err := s.Role.Require(domain.CapWriteHousing); err != nil {
+		return err
+	}
+	return db.WithTx(ctx, func(tx pgx.Tx) error {
+		l, _, err := getLandlord(ctx, tx, s, id, true)
+		if err != nil {
+			return err
+		}
+		if l.Active == active {
+			return nil
+		}
+		if l.Version != version {
+			return &LandlordStaleError{Current: l, Message: "Noen andre har endret utleieren mens du arbeidet med den. Ingenting er lagret."}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE landlords SET active = $2, version = version + 1, updated_at = now(), updated_by = $3 WHERE id = $1`,
+			id, active, userRef(s)); err != nil {
+			return err
+		}
+		ch := domain.Changes{}
+		ch.Set("landlord_active", strconv.FormatBool(l.Active), strconv.FormatBool(active))
+		return writeAudit(ctx, tx, s, auditEvent{Action: ActionUpdate, Entity: entityLandlord, EntityID: &id, Changes: ch})
+	})
 }

@@ -103,3 +103,102 @@ func TestHousingBoardCountsAndScope(t *testing.T) {
 		t.Errorf("unit B: %+v %v", g, b.Free)
 	}
 }
+
+// The board's pipeline: households agreed for settlement and not yet
+// arrived, grouped by their active household (a person without one alone),
+// with the units of the same unit that fit them; and the leases in rent
+// arrears.
+func TestHousingBoardArrivalsAndArrears(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	pool := f.db.Pool
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := date("2026-12-02")
+	// A family of four (two adults, two children) arriving 2026-12-14.
+	hid, head := f.household(t, "Familien Haidari", "Amina", "Haidari")
+	var members []int64
+	for _, g := range []string{"Ali", "Sara", "Omid"} {
+		pid, err := f.db.CreatePerson(ctx, f.cwA.Scope(), input(g, "Haidari", f.cwA))
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, pid)
+		exec(`INSERT INTO household_members (household_id, person_id, relation, joined_on) VALUES ($1, $2, 'other', '2026-01-05')`, hid, pid)
+	}
+	exec(`UPDATE persons SET birth_date = '1990-01-01' WHERE id = ANY($1)`, []int64{head, members[0]})
+	exec(`UPDATE persons SET birth_date = '2015-01-01' WHERE id = ANY($1)`, []int64{members[1], members[2]})
+	exec(`UPDATE persons SET settlement_stage = 'agreed', expected_arrival = '2026-12-14', settlement_date = NULL WHERE id = ANY($1)`,
+		append([]int64{head}, members...))
+	// A single adult without household who needs a step-free home, arrival passed.
+	single, err := f.db.CreatePerson(ctx, f.cwA.Scope(), input("Yonas", "Tesfay", f.cwA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(`UPDATE persons SET birth_date = '1980-05-05', settlement_stage = 'agreed', expected_arrival = '2026-11-20', needs_accessible_home = true WHERE id = $1`, single)
+	// Not on the board: agreed in another unit's scope? (unit B), arriving after the horizon, proposed.
+	late, err := f.db.CreatePerson(ctx, f.cwA.Scope(), input("Late", "Comer", f.cwA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(`UPDATE persons SET settlement_stage = 'agreed', expected_arrival = '2027-06-01' WHERE id = $1`, late)
+
+	two := housingUnit(t, f, f.unitA, "A 2", 2)        // fits the family
+	three := housingUnit(t, f, f.unitA, "A 3", 3)      // fits, one spare
+	one := housingUnit(t, f, f.unitA, "A 1", 1)        // too small for the family
+	letOpen := housingUnit(t, f, f.unitA, "A 4", 2)    // let open-ended: never
+	freedLater := housingUnit(t, f, f.unitA, "A 5", 2) // free from 2026-12-20: too late for the 14th
+	acc := housingUnit(t, f, f.unitA, "A 6 tilrettelagt", 1)
+	housingUnit(t, f, f.unitB, "B 2", 2) // another unit
+	exec(`UPDATE housing_units SET accessible = true WHERE id = $1`, acc)
+	exec(`INSERT INTO leases (housing_unit_id, household_id, start_date, end_date, rent_ore) VALUES ($1, $2, '2026-01-01', NULL, 1)`, letOpen, hid)
+	exec(`INSERT INTO leases (housing_unit_id, household_id, start_date, end_date, rent_ore, rent_arrears) VALUES ($1, $2, '2026-01-01', '2026-12-20', 1, true)`, freedLater, hid)
+
+	b, err := f.db.HousingBoard(ctx, f.hou.Scope(), today, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ArrivalsTotal != 2 || len(b.Arrivals) != 2 {
+		t.Fatalf("arrivals: %d %+v", b.ArrivalsTotal, b.Arrivals)
+	}
+	ids := func(us []domain.FitUnit) []int64 {
+		var out []int64
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	s := b.Arrivals[0] // arrival passed: first
+	if s.HouseholdID != nil || s.PersonID != single || s.Adults != 1 || s.Children != 0 || !s.NeedsAccessible {
+		t.Errorf("single: %+v", s)
+	}
+	if got := ids(s.Candidates); len(got) != 1 || got[0] != acc {
+		t.Errorf("single's candidates %v, want only the accessible unit %d", got, acc)
+	}
+	fam := b.Arrivals[1]
+	if fam.HouseholdID == nil || *fam.HouseholdID != hid || fam.Name != "Familien Haidari" || fam.Adults != 2 || fam.Children != 2 {
+		t.Errorf("family: %+v", fam)
+	}
+	if got := ids(fam.Candidates); len(got) != 2 || got[0] != two || got[1] != three {
+		t.Errorf("family's candidates %v, want [%d %d] (not %d, %d, %d)", got, two, three, one, letOpen, freedLater)
+	}
+	if len(b.Arrears) != 1 || b.Arrears[0].HousingUnitID != freedLater || b.Arrears[0].HouseholdName != "Familien Haidari" {
+		t.Errorf("arrears: %+v", b.Arrears)
+	}
+	// The owner filter applies to the candidates; another unit sees none.
+	if b, err = f.db.HousingBoard(ctx, f.hou.Scope(), today, domain.OwnerPrivate); err != nil {
+		t.Fatal(err)
+	} else if len(b.Arrivals) != 2 || len(b.Arrivals[1].Candidates) != 0 || len(b.Arrears) != 0 {
+		t.Errorf("private: %+v %+v", b.Arrivals, b.Arrears)
+	}
+	hB := mkUser(t, f.db, "housing-b@x.no", domain.RoleHousing, "B")
+	if b, err = f.db.HousingBoard(ctx, hB.Scope(), today, ""); err != nil {
+		t.Fatal(err)
+	} else if len(b.Arrivals) != 0 || b.ArrivalsTotal != 0 || len(b.Arrears) != 0 {
+		t.Errorf("unit B: %+v", b)
+	}
+}

@@ -19,6 +19,10 @@ const (
 // LeaseStaleError answers a change of a lease based on an old version.
 type LeaseStaleError = ConflictError[*domain.Lease]
 
+// ChecklistStaleError answers a change of a checklist item based on an old
+// version, with the item as stored.
+type ChecklistStaleError = ConflictError[*domain.ChecklistItem]
+
 // leaseSelect reads leases (domain.Lease) with their unit and tenant; the
 // caller joins households h for the scope.
 const leaseSelect = `SELECT l.id, l.housing_unit_id, l.household_id, l.person_id,
@@ -93,7 +97,7 @@ func (db *DB) leasesOf(ctx context.Context, q querier, s domain.Scope, household
 	for i, l := range ls {
 		ids[i] = l.ID
 	}
-	rows, err = q.Query(ctx, `SELECT lease_id, phase, item, done_on, note FROM lease_checklist_items
+	rows, err = q.Query(ctx, `SELECT lease_id, phase, item, done_on, note, version FROM lease_checklist_items
 		WHERE lease_id = ANY($1)
 		ORDER BY lease_id, phase = 'move_out', array_position(ARRAY['keys','inspection','meter_reading'], item)`, ids)
 	if err != nil {
@@ -103,6 +107,108 @@ func (db *DB) leasesOf(ctx context.Context, q querier, s domain.Scope, household
 	if err != nil {
 		return nil, err
 	}
+	attachChecklists(ls, items)
+	return ls, nil
+}
+
+// GetHouseholdHousing returns a household in scope with its leases; for a
+// role that writes housing, also the units it may be let. One batch (one
+// round trip, one implicit transaction): the household, its members, its
+// leases, their checklists, the units and the view's audit row (written
+// only when the household is in scope).
+func (db *DB) GetHouseholdHousing(ctx context.Context, s domain.Scope, householdID int64) (*HouseholdHousing, error) {
+	if err := domain.RequireReadHousing(s.Role); err != nil {
+		return nil, err
+	}
+	out := &HouseholdHousing{}
+	b := &pgx.Batch{}
+	hd := queueHouseholdDetail(b, s, householdID)
+	var la sqlArgs
+	b.Queue(leaseSelect+` WHERE l.household_id = `+la.add(householdID)+` AND `+la.scope(s, "h.unit_id")+
+		` ORDER BY l.start_date DESC, l.id DESC`, la.list...).Query(func(r pgx.Rows) error {
+		var err error
+		out.Leases, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.Lease])
+		return err
+	})
+	var items []domain.ChecklistItem
+	var ca sqlArgs
+	b.Queue(`SELECT c.lease_id, c.phase, c.item, c.done_on, c.note, c.version FROM lease_checklist_items c
+		JOIN leases l ON l.id = c.lease_id JOIN households h ON h.id = l.household_id
+		WHERE l.household_id = `+ca.add(householdID)+` AND `+ca.scope(s, "h.unit_id")+`
+		ORDER BY c.lease_id, c.phase = 'move_out', array_position(ARRAY['keys','inspection','meter_reading'], c.item)`, ca.list...).Query(func(r pgx.Rows) error {
+		var err error
+		items, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.ChecklistItem])
+		return err
+	})
+	if s.Role.Can(domain.CapWriteHousing) {
+		var ua sqlArgs
+		hp := ua.add(householdID)
+		b.Queue(`SELECT u.id, u.address, u.rooms, u.bedrooms, u.rent_ore, u.status
+			FROM housing_units u JOIN households h ON h.id = `+hp+` AND u.unit_id = h.unit_id
+			WHERE `+ua.scope(s, "h.unit_id")+` AND u.status IN ('vacant', 'let')
+			AND (SELECT count(DISTINCT l.household_id) FROM leases l
+				WHERE l.housing_unit_id = u.id AND l.household_id <> `+hp+`
+				AND l.start_date <= `+ua.add(db.today())+` AND (l.end_date IS NULL OR l.end_date > `+ua.add(db.today())+`)) < greatest(u.bedrooms, 1)
+			ORDER BY u.address, u.id LIMIT 500`, ua.list...).Query(func(r pgx.Rows) error {
+			var err error
+			out.Units, err = pgx.CollectRows(r, pgx.RowToStructByName[HousingUnitOption])
+			return err
+		})
+	}
+	queueHouseholdAudit(b, s, entityLease, householdID)
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	var err error
+	if out.Household, err = hd(); err != nil {
+		return nil, err
+	}
+	attachChecklists(out.Leases, items)
+	return out, nil
+}
+
+// queueHouseholdDetail queues the reads of a household in scope and its
+// members; the function returned gives the household after the batch ran
+// (ENOTFOUND out of scope).
+func queueHouseholdDetail(b *pgx.Batch, s domain.Scope, householdID int64) func() (*domain.HouseholdDetail, error) {
+	var h *domain.Household
+	var ha sqlArgs
+	b.Queue(householdSelect+` WHERE h.id = `+ha.add(householdID)+` AND `+ha.scope(s, "h.unit_id"), ha.list...).Query(func(r pgx.Rows) error {
+		hs, err := pgx.CollectRows(r, pgx.RowToAddrOfStructByName[domain.Household])
+		if len(hs) == 1 {
+			h = hs[0]
+		}
+		return err
+	})
+	var members []domain.HouseholdMember
+	var ma sqlArgs
+	b.Queue(memberSelect+` WHERE m.household_id = `+ma.add(householdID)+` AND `+ma.scope(s, "p.unit_id"), ma.list...).Query(func(r pgx.Rows) error {
+		var err error
+		members, err = pgx.CollectRows(r, pgx.RowToStructByName[domain.HouseholdMember])
+		return err
+	})
+	return func() (*domain.HouseholdDetail, error) {
+		if h == nil {
+			return nil, domain.Errorf(domain.ENOTFOUND, "Fant ikke husstanden.")
+		}
+		domain.SortMembers(members)
+		return &domain.HouseholdDetail{Household: *h, Members: members}, nil
+	}
+}
+
+// queueHouseholdAudit queues the audit row of a read of a household's
+// entity, written only when the household is in scope.
+func queueHouseholdAudit(b *pgx.Batch, s domain.Scope, entity string, householdID int64) {
+	var a sqlArgs
+	sql := `INSERT INTO audit_events (user_id, user_role, action, entity, entity_id, request_id)
+		SELECT ` + a.add(nilID(s.UserID)) + `::bigint, ` + a.add(string(s.Role)) + `, ` + a.add(ActionView) + `, ` + a.add(entity) + `, h.id, ` +
+		a.add(s.RequestID) + ` FROM households h WHERE h.id = ` + a.add(householdID) + ` AND `
+	sql += a.scope(s, "h.unit_id")
+	b.Queue(sql, a.list...)
+}
+
+// attachChecklists gives each lease its checklist items.
+func attachChecklists(ls []domain.Lease, items []domain.ChecklistItem) {
 	for _, it := range items {
 		for i := range ls {
 			if ls[i].ID == it.LeaseID {
@@ -110,42 +216,6 @@ func (db *DB) leasesOf(ctx context.Context, q querier, s domain.Scope, household
 			}
 		}
 	}
-	return ls, nil
-}
-
-// GetHouseholdHousing returns a household in scope with its leases; for a
-// role that writes housing, also the units it may be let.
-func (db *DB) GetHouseholdHousing(ctx context.Context, s domain.Scope, householdID int64) (*HouseholdHousing, error) {
-	if err := domain.RequireReadHousing(s.Role); err != nil {
-		return nil, err
-	}
-	out := &HouseholdHousing{}
-	err := db.WithTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		if out.Household, err = db.householdDetail(ctx, tx, s, householdID); err != nil {
-			return err
-		}
-		if out.Leases, err = db.leasesOf(ctx, tx, s, householdID, 0, false); err != nil {
-			return err
-		}
-		if s.Role.Can(domain.CapWriteHousing) {
-			rows, err := tx.Query(ctx, `SELECT u.id, u.address, u.rooms, u.bedrooms, u.rent_ore, u.status
-				FROM housing_units u
-				WHERE u.unit_id = $1 AND u.status IN ('vacant', 'let')
-				AND (SELECT count(DISTINCT l.household_id) FROM leases l
-					WHERE l.housing_unit_id = u.id AND l.household_id <> $2
-					AND l.start_date <= $3 AND (l.end_date IS NULL OR l.end_date > $3)) < greatest(u.bedrooms, 1)
-				ORDER BY u.address, u.id LIMIT 500`, out.Household.UnitID, householdID, db.today())
-			if err != nil {
-				return err
-			}
-			if out.Units, err = pgx.CollectRows(rows, pgx.RowToStructByName[HousingUnitOption]); err != nil {
-				return err
-			}
-		}
-		return writeAudit(ctx, tx, s, auditEvent{Action: ActionView, Entity: entityLease, EntityID: &householdID})
-	})
-	return out, err
 }
 
 // lockHousingUnit locks a housing unit of the household's unit (so two
@@ -371,6 +441,12 @@ func (db *DB) SetChecklistItem(ctx context.Context, s domain.Scope, householdID,
 		for _, it := range cur.Checklist {
 			if it.Phase == in.Phase && it.Item == in.Item {
 				oldDone, oldNote = it.DoneOn, it.Note
+				if dateString(it.DoneOn) == dateString(in.DoneOn) && it.Note == in.Note {
+					return nil // nothing changed (a double submit): no new version
+				}
+				if it.Version != in.Version {
+					return &ChecklistStaleError{Current: &it, Message: "Noen andre har endret punktet på sjekklisten mens du arbeidet med det. Ingenting er lagret."}
+				}
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO lease_checklist_items (lease_id, phase, item, done_on, note, updated_by)

@@ -84,8 +84,17 @@ func TestLeaseLifecycle(t *testing.T) {
 	}
 
 	// Checklist.
-	if err := f.db.SetChecklistItem(ctx, f.hou.Scope(), hid, id, domain.ChecklistInput{Phase: "move_in", Item: "keys", DoneOn: ptr(date("2026-02-01")), Note: "2 nøkler"}); err != nil {
+	if err := f.db.SetChecklistItem(ctx, f.hou.Scope(), hid, id, domain.ChecklistInput{Phase: "move_in", Item: "keys", DoneOn: ptr(date("2026-02-01")), Note: "2 nøkler", Version: 1}); err != nil {
 		t.Fatal(err)
+	}
+	// The same item from a form based on version 1 again: a conflict with the stored item;
+	// the same values again (a double submit) are harmless.
+	var staleItem *postgres.ChecklistStaleError
+	if err := f.db.SetChecklistItem(ctx, f.hou.Scope(), hid, id, domain.ChecklistInput{Phase: "move_in", Item: "keys", Note: "ingen", Version: 1}); !errors.As(err, &staleItem) || staleItem.Current.Note != "2 nøkler" || staleItem.Current.Version != 2 {
+		t.Fatalf("stale checklist item: %v", err)
+	}
+	if err := f.db.SetChecklistItem(ctx, f.hou.Scope(), hid, id, domain.ChecklistInput{Phase: "move_in", Item: "keys", DoneOn: ptr(date("2026-02-01")), Note: "2 nøkler", Version: 1}); err != nil {
+		t.Fatalf("double submit: %v", err)
 	}
 	if err := f.db.SetChecklistItem(ctx, f.hou.Scope(), hid2, id, domain.ChecklistInput{Phase: "move_in", Item: "keys"}); code(err) != domain.ENOTFOUND {
 		t.Fatalf("other household's lease: %v", err)

@@ -109,7 +109,7 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 	if !slices.ContainsFunc(kinds, func(o domain.Option) bool { return o.Value == p.Kind }) {
 		p.Kind = ""
 	}
-	dq := postgres.DeadlineQuery{Mine: p.View == "mine", Kind: p.Kind, Desc: p.Desc, Limit: 50}
+	dq := postgres.DeadlineQuery{Mine: p.View == "mine", Kind: p.Kind, Desc: p.Desc, Limit: 50, Reviews: true}
 	if c, ok := postgres.ParseDeadlineCursor(q.Get("after")); ok {
 		dq.After = &c
 	} else if c, ok := postgres.ParseDeadlineCursor(q.Get("before")); ok {
@@ -148,6 +148,11 @@ func (s *Server) deadlineList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.HealthNote = v.HealthNote || d.Health
 		v.Rows = append(v.Rows, row)
+	}
+	today := s.deadlineToday()
+	for _, rv := range page.Reviews {
+		v.Reviews = append(v.Reviews, deadlines.ReviewRow{Due: domain.FormatDate(&rv.NextReview), Overdue: rv.NextReview.Before(today),
+			Scheme: domain.Label(domain.HusbankenSchemes(), rv.Scheme), Household: rv.HouseholdName, URL: supportPath(rv.HouseholdID)})
 	}
 	if n := len(page.Rows); n > 0 {
 		first, last := postgres.CursorOf(page.Rows[0]).String(), postgres.CursorOf(page.Rows[n-1]).String()

@@ -102,14 +102,18 @@ func unitRow(u domain.HousingUnit) housing.UnitRow {
 	return row
 }
 
-// housingChoices are the unit form's options, with the unit's landlords.
-func (s *Server) housingChoices(r *http.Request) (housing.UnitChoices, error) {
+// housingChoices are the unit form's options, with the unit's active
+// landlords (and keep, the unit's own landlord, even when deactivated).
+func (s *Server) housingChoices(r *http.Request, keep *int64) (housing.UnitChoices, error) {
 	ls, err := s.DB.ListLandlords(r.Context(), scope(r))
 	if err != nil {
 		return housing.UnitChoices{}, err
 	}
 	c := housing.UnitChoices{Owners: domain.OwnerTypes(), Statuses: domain.HousingUnitStatuses()}
 	for _, l := range ls {
+		if !l.Active && (keep == nil || *keep != l.ID) {
+			continue
+		}
 		c.Landlords = append(c.Landlords, domain.Option{Value: strconv.FormatInt(l.ID, 10), Label: l.Name})
 	}
 	return c, nil
@@ -185,7 +189,7 @@ func (s *Server) housingUnitNew(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(w, r, domain.CapWriteHousing) {
 		return
 	}
-	c, err := s.housingChoices(r)
+	c, err := s.housingChoices(r, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -215,7 +219,7 @@ func (s *Server) housingUnitCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, cerr := s.housingChoices(r)
+	c, cerr := s.housingChoices(r, nil)
 	if cerr != nil {
 		s.fail(w, r, cerr)
 		return
@@ -239,7 +243,7 @@ func (s *Server) renderHousingUnit(w http.ResponseWriter, r *http.Request, id in
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.housingChoices(r)
+	c, err := s.housingChoices(r, u.LandlordID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -363,7 +367,7 @@ func (s *Server) renderLandlords(w http.ResponseWriter, r *http.Request, status 
 	v := housing.LandlordListView{User: currentUser(r), Kinds: domain.LandlordKinds(), New: housing.LandlordFields{Kind: domain.LandlordOrganisation}}
 	for _, l := range ls {
 		v.Rows = append(v.Rows, housing.LandlordRow{URL: paths.Landlord(l.ID), Name: l.Name, Kind: l.KindLabel(), OrgNr: orgNrText(l.OrgNr),
-			Contact: l.Contact, Units: strconv.Itoa(l.Units)})
+			Contact: l.Contact, Units: strconv.Itoa(l.Units), Inactive: !l.Active})
 	}
 	if status == http.StatusOK {
 		v.Flash = s.Sessions.PopString(r.Context(), sessFlash)
@@ -431,11 +435,16 @@ func (s *Server) renderLandlord(w http.ResponseWriter, r *http.Request, id int64
 		}
 		return s
 	}
+	status := "Aktiv"
+	if !d.Active {
+		status = "Deaktivert: kan ikke velges for nye boliger"
+	}
 	v := housing.LandlordView{User: currentUser(r), Name: d.Name, URL: paths.Landlord(d.ID), AgreementAction: paths.Landlord(d.ID) + "/agreements",
-		Kinds: domain.LandlordKinds(),
+		Kinds: domain.LandlordKinds(), Active: d.Active, Version: strconv.Itoa(d.Version),
 		Edit: housing.LandlordFields{Kind: d.Kind, Name: d.Name, OrgNr: orgNrText(d.OrgNr), Contact: d.Contact, Phone: d.Phone, Email: d.Email,
 			Version: strconv.Itoa(d.Version)},
 		Facts: []layout.Fact{
+			{Label: "Status", Value: status, TestID: "landlord-status"},
 			{Label: "Type", Value: d.KindLabel(), TestID: "landlord-kind"},
 			{Label: "Organisasjonsnummer", Value: dash(orgNrText(d.OrgNr)), TestID: "landlord-orgnr"},
 			{Label: "Kontaktperson", Value: dash(d.Contact)},
@@ -471,6 +480,19 @@ func (s *Server) renderLandlord(w http.ResponseWriter, r *http.Request, id int64
 			v.Duplicate = landlordDuplicate(pg.err)
 			v.Summary = employerSummary(landlordFieldOrder, "ed-", fields, pg.err)
 		}
+	case "active":
+		var stale *postgres.LandlordStaleError
+		if errors.As(pg.err, &stale) {
+			cur := stale.Current
+			v.Version = strconv.Itoa(cur.Version)
+			v.Conflict = "Ingenting er lagret. Utleieren er endret av noen andre (versjon " + strconv.Itoa(cur.Version) + "). Se over og prøv igjen."
+		} else {
+			msg := fields["action"] + fields["version"]
+			if msg == "" {
+				msg = domain.ErrorMessage(pg.err)
+			}
+			v.Summary = []layout.ErrorItem{{Message: msg}}
+		}
 	case "agreement":
 		v.AgreementOpen = true
 		f := *pg.agreement
@@ -505,6 +527,18 @@ func (s *Server) landlordAnswer(w http.ResponseWriter, r *http.Request, id int64
 func (s *Server) landlordUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.begin(w, r, domain.CapWriteHousing, "id", landlordNotFound)
 	if !ok {
+		return
+	}
+	if action := r.PostForm.Get("action"); action != "" {
+		active, version, err := domain.ActiveForm{Action: action, Version: r.PostForm.Get("version")}.Validate()
+		if err == nil {
+			err = s.DB.SetLandlordActive(r.Context(), scope(r), id, version, active)
+		}
+		flash := "Utleieren er deaktivert."
+		if active {
+			flash = "Utleieren er aktiv igjen."
+		}
+		s.landlordAnswer(w, r, id, landlordPage{form: "active", err: err}, flash, "")
 		return
 	}
 	form := landlordFormFrom(r)

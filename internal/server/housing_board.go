@@ -3,8 +3,11 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres"
 	"ankomst/web/housingboard"
 	"ankomst/web/paths"
 
@@ -57,5 +60,63 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 			OwnerType: domain.Label(domain.OwnerTypes(), u.OwnerType), Rooms: strconv.Itoa(u.Rooms), Bedrooms: strconv.Itoa(u.Bedrooms),
 			Accessible: acc, Rent: domain.FormatOre(u.RentOre) + " kr"})
 	}
+	for _, a := range b.Arrivals {
+		v.Arrivals = append(v.Arrivals, arrivalRow(a, today))
+	}
+	if more := b.ArrivalsTotal - len(b.Arrivals); more > 0 {
+		v.ArrivalsMore = "Viser de " + strconv.Itoa(len(b.Arrivals)) + " første etter forventet ankomst. " + strconv.Itoa(more) +
+			domain.Plural(more, " husstand til er", " husstander til er") + " avtalt bosatt i perioden."
+	}
+	for _, a := range b.Arrears {
+		row := housingboard.ArrearsRow{Household: a.HouseholdName, HouseholdURL: paths.HouseholdHousing(a.HouseholdID),
+			Address: a.Address, UnitURL: paths.HousingUnit(a.HousingUnitID), Tenant: a.Tenant}
+		if row.Tenant == "" {
+			row.Tenant = "Husstanden"
+		}
+		v.Arrears = append(v.Arrears, row)
+	}
+	if n := len(b.Arrears); n > 0 {
+		v.ArrearsCount = strconv.Itoa(n) + " leieforhold har" + " husleierestanse"
+		if n == 200 {
+			v.ArrearsCount = "Minst 200 leieforhold har husleierestanse"
+		}
+	}
 	s.render(w, r, http.StatusOK, housingboard.Board(v))
+}
+
+// arrivalRow formats an arriving household and its candidate units.
+func arrivalRow(a postgres.ArrivingHousehold, today time.Time) housingboard.ArrivalRow {
+	row := housingboard.ArrivalRow{Name: a.Name, Accessible: a.NeedsAccessible, Arrival: domain.FormatDate(&a.ExpectedArrival)}
+	if a.HouseholdID != nil {
+		row.URL = paths.HouseholdHousing(*a.HouseholdID)
+	} else {
+		row.URL = paths.Person(a.PersonID)
+	}
+	var size []string
+	if a.Adults > 0 {
+		size = append(size, strconv.Itoa(a.Adults)+domain.Plural(a.Adults, " voksen", " voksne"))
+	}
+	if a.Children > 0 {
+		size = append(size, strconv.Itoa(a.Children)+" barn")
+	}
+	row.Size = strings.Join(size, ", ")
+	need := domain.BedroomsNeeded(a.Adults, a.Children)
+	row.Needs = strconv.Itoa(need) + " soverom"
+	if a.ExpectedArrival.Before(today) {
+		row.Arrival += " (passert)"
+	}
+	for _, c := range a.Candidates {
+		detail := strconv.Itoa(c.Bedrooms) + " soverom · " + domain.FormatOre(c.RentOre) + " kr"
+		if c.Bedrooms == 0 {
+			detail = "hybel · " + domain.FormatOre(c.RentOre) + " kr"
+		}
+		if c.Accessible {
+			detail += " · tilrettelagt"
+		}
+		if c.FreeFrom != nil && c.FreeFrom.After(today) {
+			detail += " · ledig fra " + domain.FormatDate(c.FreeFrom)
+		}
+		row.Candidates = append(row.Candidates, housingboard.CandidateRow{URL: paths.HousingUnit(c.ID), Address: c.Address, Detail: detail})
+	}
+	return row
 }

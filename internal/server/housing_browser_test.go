@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/web/paths"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowserHousingRegisters: a housing officer opens the empty unit list,
@@ -93,4 +96,57 @@ func TestBrowserHousingRegisters(t *testing.T) {
 	}
 	b.waitVisible(`[data-testid="guidance"]`)
 	b.checkPage("housing-support")
+
+	// The pipeline on the board: Familien Haidari agreed for settlement in
+	// ten days, with the units that fit; another household's lease in rent
+	// arrears, flagged on its home and counted on the board.
+	ctx := context.Background()
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = current_date + 10,
+		settlement_date = NULL WHERE id = $1`, idOf(person)); err != nil {
+		t.Fatal(err)
+	}
+	other := createPerson(t, cwc, personForm(2, "Yonas", "Tesfay"))
+	tesfay := createHousehold(t, cwc, other, "Familien Tesfay")
+	let := hsCreate(t, c, "/housing/units", unitForm("Leiegata 5, 0180 Oslo"), housingUnitPathRe)
+	if r := c.post(tesfay+"/housing/leases", url.Values{"unit": {idOf(let)}, "start": {"2026-01-05"}, "rent": {"9 000"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("lease: %d", r.Status)
+	}
+	if st := b.open(tesfay + "/housing"); st != http.StatusOK {
+		t.Fatalf("home: %d", st)
+	}
+	b.do("open the lease form", chromedp.Click(chromedp.CSS(`[data-testid^="edit-toggle-"]`)))
+	b.do("tick arrears", chromedp.Click(chromedp.CSS(`input[name="arrears"]`)))
+	if st := b.submit(`[data-testid="save-lease"]`); st != http.StatusOK {
+		t.Fatalf("arrears: %d", st)
+	}
+	b.checkPage("housing-lease-arrears")
+	if st := b.open(paths.Housing()); st != http.StatusOK {
+		t.Fatalf("board: %d", st)
+	}
+	b.waitVisible(`[data-testid="fit-unit"]`)
+	b.waitVisible(`[data-testid="arrears-row"]`)
+	if s := b.text(`[data-testid="arrivals-table"]`); !strings.Contains(s, "Familien Haidari") || !strings.Contains(s, "Ærlighetsveien 7") {
+		t.Errorf("fit list %q", s)
+	}
+	if s := b.text(`[data-testid="arrears-notice"]`); !strings.Contains(s, "1 leieforhold har husleierestanse") {
+		t.Errorf("arrears notice %q", s)
+	}
+	b.checkPage("housing-board-fit")
+
+	// A Husbanken review due on Frister; a landlord deactivated.
+	if _, err := app.DB.Pool.Exec(ctx, `INSERT INTO husbanken_applications (household_id, scheme, applied_on, decision, next_review)
+		VALUES ($1, 'housing_allowance', '2026-01-05', 'granted', current_date + 7)`, idOf(tesfay)); err != nil {
+		t.Fatal(err)
+	}
+	if st := b.open(paths.Deadlines()); st != http.StatusOK {
+		t.Fatalf("frister: %d", st)
+	}
+	b.waitVisible(`[data-testid="review-row"]`)
+	b.checkPage("housing-frister-review")
+	b.open(ll)
+	if st := b.submit(`[data-testid="deactivate-landlord"]`); st != http.StatusOK {
+		t.Fatalf("deactivate: %d", st)
+	}
+	b.waitVisible(`[data-testid="landlord-deactivated"]`)
+	b.checkPage("landlord-deactivated")
 }

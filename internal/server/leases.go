@@ -39,6 +39,8 @@ type housingPage struct {
 	check    *domain.ChecklistForm
 	err      error
 	conflict *domain.Lease
+	// checkConflict is the stored checklist item of a stale item change.
+	checkConflict *domain.ChecklistItem
 }
 
 func (s *Server) housingShow(w http.ResponseWriter, r *http.Request) {
@@ -116,13 +118,22 @@ func (s *Server) renderHousing(w http.ResponseWriter, r *http.Request, id int64,
 		for _, c := range l.Checklist {
 			row := leases.ChecklistRow{ID: "check-" + lid + "-" + c.Phase + "-" + c.Item, Phase: c.Phase, Item: c.Item,
 				Label: domain.Label(domain.ChecklistPhases(), c.Phase) + ": " + domain.Label(domain.ChecklistItems(), c.Item),
-				Input: domain.FormatISODate(c.DoneOn), Note: c.Note}
+				Input: domain.FormatISODate(c.DoneOn), Note: c.Note, Version: strconv.Itoa(c.Version)}
 			if c.DoneOn != nil {
 				row.DoneOn = domain.FormatDate(c.DoneOn)
 			}
 			if l.ID == pg.leaseID && pg.check != nil && pg.check.Phase == c.Phase && pg.check.Item == c.Item {
-				row.Input, row.Note, row.Error = pg.check.DoneOn, pg.check.Note, fields["done_on"]+fields["note"]
+				row.Input, row.Note, row.Error = pg.check.DoneOn, pg.check.Note, fields["done_on"]+fields["note"]+fields["version"]
 				lv.CheckOpen = true
+				if pg.checkConflict != nil {
+					cc := pg.checkConflict
+					done := "ikke utført"
+					if cc.DoneOn != nil {
+						done = "utført " + domain.FormatDate(cc.DoneOn)
+					}
+					row.Error = "Ingenting er lagret. Lagret nå: " + done + ", merknad «" + cc.Note + "» (versjon " + strconv.Itoa(cc.Version) +
+						"). Skjemaet viser det du skrev: lagre på nytt for å beholde det."
+				}
 			}
 			lv.Checklist = append(lv.Checklist, row)
 		}
@@ -162,9 +173,12 @@ func (s *Server) housingFailure(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	var stale *postgres.LeaseStaleError
+	var staleItem *postgres.ChecklistStaleError
 	switch {
 	case errors.As(pg.err, &stale):
 		pg.status, pg.conflict = http.StatusConflict, stale.Current
+	case errors.As(pg.err, &staleItem):
+		pg.status, pg.checkConflict = http.StatusConflict, staleItem.Current
 	case domain.ErrorCode(pg.err) == domain.EINVALID:
 		pg.status = http.StatusUnprocessableEntity
 	default:
@@ -234,7 +248,7 @@ func (s *Server) leaseChecklist(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := domain.ChecklistForm{Phase: r.PostForm.Get("phase"), Item: r.PostForm.Get("item"),
-		DoneOn: r.PostForm.Get("done_on"), Note: r.PostForm.Get("note")}
+		DoneOn: r.PostForm.Get("done_on"), Note: r.PostForm.Get("note"), Version: r.PostForm.Get("version")}
 	in, err := f.Validate(s.today())
 	if err == nil {
 		err = s.DB.SetChecklistItem(r.Context(), scope(r), id, lid, in)

@@ -89,9 +89,13 @@ func TestLeasePages(t *testing.T) {
 	// Checklist.
 	clMust(t, hou.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "done_on": {"2099-01-01"}}), http.StatusUnprocessableEntity, "fremtiden")
 	clMust(t, vest.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "done_on": {"2099-01-01"}}), http.StatusNotFound)
-	if r := hou.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "done_on": {"2026-03-10"}, "note": {"To nøkler"}}); r.Status != http.StatusSeeOther {
+	if r := hou.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "done_on": {"2026-03-10"}, "note": {"To nøkler"}, "version": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("checklist: %d\n%.2000s", r.Status, r.Body)
 	}
+	// A form based on the old version: 409 with what is stored now, the typed note kept.
+	clMust(t, hou.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "note": {"Tre nøkler"}, "version": {"1"}}), http.StatusConflict,
+		"Lagret nå: utført 10.03.2026", "To nøkler", `value="Tre nøkler"`)
+	clMust(t, hou.post(lease+"/checklist", url.Values{"phase": {"move_in"}, "item": {"keys"}, "note": {"Tre nøkler"}}), http.StatusUnprocessableEntity, "mangler versjon")
 
 	// Caseworkers read the home, the checklist and the history, without forms.
 	page := cw.get(housing)

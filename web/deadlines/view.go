@@ -52,6 +52,17 @@ type ListView struct {
 	NextURL    string
 	PrevURL    string
 	FirstURL   string
+	// Reviews are the Husbanken reviews due (first page, all kinds only).
+	Reviews []ReviewRow
+}
+
+// ReviewRow is a Husbanken application's next review on Frister.
+type ReviewRow struct {
+	Due       string
+	Overdue   bool
+	Scheme    string // "Bostøtte"
+	Household string
+	URL       string // the household's housing support page
 }
 
 // Tabs are the list's selections: Mine frister, Alle i enheten.

@@ -112,6 +112,8 @@ type LandlordRow struct {
 	OrgNr   string
 	Contact string
 	Units   string
+	// Inactive marks a deactivated landlord.
+	Inactive bool
 }
 
 // LandlordListView is the landlord list with its new-landlord form.
@@ -163,6 +165,10 @@ type LandlordView struct {
 	AgreementOpen   bool
 	AgreementErrors map[string]string
 	Units           []UnitRow
+	// Active and Version are the landlord's state for the deactivate /
+	// activate form.
+	Active  bool
+	Version string
 }
 
 func errIf(errs map[string]string, key string) string {

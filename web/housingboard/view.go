@@ -34,4 +34,37 @@ type View struct {
 	Weeks     []WeekRow
 	Free      []FreeRow
 	Empty     bool // no units at all (with the filter)
+	Arrivals  []ArrivalRow
+	// ArrivalsMore says how many arriving households are not listed.
+	ArrivalsMore string
+	Arrears      []ArrearsRow
+	ArrearsCount string // "3 leieforhold har husleierestanse"
+}
+
+// ArrivalRow is a household agreed for settlement and not yet arrived,
+// with the units that fit it.
+type ArrivalRow struct {
+	Name       string
+	URL        string
+	Size       string // "2 voksne, 2 barn"
+	Needs      string // "2 soverom", with "tilrettelagt" when needed
+	Arrival    string // "14.12.2026", or "14.11.2026 (passert)"
+	Accessible bool
+	Candidates []CandidateRow
+}
+
+// CandidateRow is a unit that fits an arriving household.
+type CandidateRow struct {
+	URL     string
+	Address string
+	Detail  string // "2 soverom · 12 500 kr · ledig fra 01.01.2027"
+}
+
+// ArrearsRow is a running lease with rent arrears.
+type ArrearsRow struct {
+	Household    string
+	HouseholdURL string
+	Address      string
+	UnitURL      string
+	Tenant       string
 }

@@ -59,6 +59,8 @@ type ChecklistRow struct {
 	Input  string // the date field's value (yyyy-mm-dd)
 	Note   string
 	Error  string
+	// Version is the item's version the form is based on.
+	Version string
 }
 
 // SectionView is the person page's home section.
