@@ -46,7 +46,7 @@ func readPersons(t *testing.T, db *postgres.DB) []storedPerson {
 		SELECT id, unit_id, given_name, family_name, name_key, family_key, given_key, birth_date, sex,
 			national_id, duf_number, country_of_origin, languages, interpreter_needed,
 			interpreter_language, residence_basis, arrival_date, settlement_date, caseworker_id, status
-		FROM persons WHERE settlement_stage = 'settled' ORDER BY id`) // the pipeline: TestDemoSettlement
+		FROM persons WHERE coalesce(duf_number NOT LIKE '2098%', true) ORDER BY id`) // the settlement step's own pipeline persons: TestDemoSettlement
 	if err != nil {
 		t.Fatal(err)
 	}

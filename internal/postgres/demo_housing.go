@@ -25,26 +25,47 @@ func (db *DB) CountHousingUnits(ctx context.Context) (int64, error) {
 
 // DemoHousingPipeline marks about one household in 18 of those made in the last
 // year (and one single person in 40 without household), all of unit-active
-// persons, as agreed for settlement: expected arrival within 8 weeks, no
-// settlement date, agreed some weeks ago; one in 15 needs a step-free home.
-// It returns the persons marked.
+// persons without a programme, as agreed for settlement: expected arrival
+// within 8 weeks, no settlement date, agreed some weeks ago; one in 15 needs
+// a step-free home. What settlement made for them (deadlines, the health
+// checklist) goes, as for anyone not yet settled. It returns the persons marked.
 func (db *DB) DemoHousingPipeline(ctx context.Context, today time.Time) (int64, error) {
-	tag, err := db.Pool.Exec(ctx, `
-		WITH hh AS (
-			SELECT m.household_id, m.person_id FROM household_members m
-			WHERE m.left_on IS NULL AND m.household_id % 18 = 7
-				AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.household_id = m.household_id)
-		), single AS (
-			SELECT p.id AS person_id, p.id AS household_id FROM persons p
-			WHERE p.id % 40 = 3 AND p.status = 'active'
-				AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id AND m.left_on IS NULL)
-		), pick AS (SELECT * FROM hh UNION ALL SELECT * FROM single)
-		UPDATE persons p SET settlement_stage = 'agreed', settlement_date = NULL,
-			expected_arrival = $1::date + ((pick.household_id * 7) % 56)::int,
-			agreed_on = $1::date - ((pick.household_id * 3) % 40)::int - 7,
-			needs_accessible_home = pick.household_id % 15 = 0
-		FROM pick WHERE p.id = pick.person_id AND p.status = 'active' AND p.settlement_stage = 'settled'`, domain.Date(today))
-	return tag.RowsAffected(), err
+	var n int64
+	err := db.WithTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			WITH hh AS (
+				SELECT m.household_id, m.person_id FROM household_members m
+				WHERE m.left_on IS NULL AND m.household_id % 18 = 7
+					AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.household_id = m.household_id)
+					AND NOT EXISTS (SELECT 1 FROM household_members o JOIN programmes pr ON pr.person_id = o.person_id
+						WHERE o.household_id = m.household_id AND o.left_on IS NULL)
+			), single AS (
+				SELECT p.id AS person_id, p.id AS household_id FROM persons p
+				WHERE p.id % 40 = 3 AND p.status = 'active'
+					AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.person_id = p.id AND m.left_on IS NULL)
+					AND NOT EXISTS (SELECT 1 FROM programmes pr WHERE pr.person_id = p.id)
+			), pick AS (SELECT * FROM hh UNION ALL SELECT * FROM single)
+			UPDATE persons p SET settlement_stage = 'agreed', settlement_date = NULL,
+				expected_arrival = $1::date + ((pick.household_id * 7) % 56)::int,
+				agreed_on = $1::date - ((pick.household_id * 3) % 40)::int - 7,
+				needs_accessible_home = pick.household_id % 15 = 0
+			FROM pick WHERE p.id = pick.person_id AND p.status = 'active' AND p.settlement_stage = 'settled'
+			RETURNING p.id`, domain.Date(today))
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		n = int64(len(ids))
+		if _, err := tx.Exec(ctx, `DELETE FROM health_items WHERE person_id = ANY($1)`, ids); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM deadlines WHERE person_id = ANY($1)`, ids)
+		return err
+	})
+	return n, err
 }
 
 // DemoHousingHousehold is a household to house: its unit, when it came
