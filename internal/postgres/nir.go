@@ -131,8 +131,11 @@ const nirStamp = `greatest(g.updated_at, g.nir_changed_at)`
 // nirChanged is true for a programme changed since its last export (m: its mark).
 const nirChanged = `(m.person_id IS NULL OR ` + nirStamp + ` > m.stamp)`
 
-// nirLinesSQL streams the lines of the programmes marked by export $1 in
-// person order; $2 is today; $3… the scope.
+// nirLinesSQL streams the programmes marked by export $1 in person order,
+// ONE ROW PER PROGRAMME with its plan elements as parallel arrays (in
+// version order); the store expands them into the file's lines (one per
+// element), so the programme's columns cross the wire and are decoded once,
+// not once per element. $2 is today; $3… the scope.
 const nirLinesSQL = `
 	SELECT p.id, coalesce(p.duf_number, ''), p.family_name, p.given_name, p.birth_date, u.name, m.prev_exported_at,
 	       coalesce(g.decision, ''), g.decision_date, g.refusal_reason, g.start_date, g.planned_end, g.extension_months,
@@ -140,7 +143,7 @@ const nirLinesSQL = `
 	       coalesce(pz.leaves, ''), coalesce(pz.leave_days, 0), coalesce(pz.stops, ''),
 	       coalesce(ab.minutes, '{0,0,0,0,0,0}'),
 	       g.ended_on, g.end_reason, g.end_activity,
-	       coalesce(el.n, 0), coalesce(el.kind, ''), coalesce(el.description, ''), coalesce(el.minutes, 0), el.from_date, el.to_date
+	       el.kinds, el.texts, el.minutes, el.froms, el.tos
 	FROM nir_marks m
 	JOIN programmes g ON g.person_id = m.person_id
 	JOIN persons p ON p.id = g.person_id
@@ -163,36 +166,71 @@ const nirLinesSQL = `
 		  AND a.day >= g.start_date AND a.day <= coalesce(g.ended_on, $2::date)
 	) ab ON g.start_date IS NOT NULL
 	LEFT JOIN LATERAL (
-		SELECT row_number() OVER (ORDER BY v.valid_from, v.id, e.position, e.id)::int AS n,
-		       e.kind, e.description, e.minutes_per_week AS minutes,
-		       coalesce(e.from_date, v.valid_from) AS from_date,
-		       coalesce(e.to_date, v.next_from - 1) AS to_date
-		FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
-		      FROM plan_versions pv WHERE pv.person_id = g.person_id) v
-		JOIN plan_elements e ON e.plan_version_id = v.id
-		-- A version replaced on its own first day was never in force.
-		WHERE v.next_from IS NULL OR v.next_from > v.valid_from
+		-- array_agg keeps the ordered subquery's order.
+		SELECT array_agg(x.kind) AS kinds, array_agg(x.description) AS texts, array_agg(x.minutes) AS minutes,
+		       array_agg(x.from_date) AS froms, array_agg(x.to_date) AS tos
+		FROM (SELECT e.kind, e.description, e.minutes_per_week AS minutes,
+		             coalesce(e.from_date, v.valid_from) AS from_date,
+		             coalesce(e.to_date, v.next_from - 1) AS to_date
+		      FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
+		            FROM plan_versions pv WHERE pv.person_id = g.person_id) v
+		      JOIN plan_elements e ON e.plan_version_id = v.id
+		      -- A version replaced on its own first day was never in force.
+		      WHERE v.next_from IS NULL OR v.next_from > v.valid_from
+		      ORDER BY v.valid_from, v.id, e.position, e.id) x
 	) el ON true
 	WHERE m.export_id = $1 AND p.merged_into IS NULL AND `
 
-// nirLinesOrder keeps a programme's lines together, elements in order.
-const nirLinesOrder = ` ORDER BY m.person_id, el.n`
+// nirLinesOrder sends the programmes in person order.
+const nirLinesOrder = ` ORDER BY m.person_id`
 
-// scanNIRLine reads a line of nirLinesSQL.
-func scanNIRLine(rows pgx.Rows, l *NIRLine) error {
-	var minutes []int32
+// nirRow is the scan target of one programme's row, reused row after row
+// (pgx decodes the arrays into the slices it already has where it can).
+type nirRow struct {
+	minutes []int32
+	kinds   []string
+	texts   []string
+	mins    []int32
+	froms   []*time.Time
+	tos     []*time.Time
+}
+
+// scanNIRProgramme reads a programme's row of nirLinesSQL into l (the
+// programme's fields) and r (its elements).
+func scanNIRProgramme(rows pgx.Rows, l *NIRLine, r *nirRow) error {
+	r.kinds, r.texts, r.mins, r.froms, r.tos = r.kinds[:0], r.texts[:0], r.mins[:0], r.froms[:0], r.tos[:0]
 	if err := rows.Scan(&l.PersonID, &l.DUFNumber, &l.FamilyName, &l.GivenName, &l.BirthDate, &l.UnitName, &l.PrevExportedAt,
 		&l.Decision, &l.DecisionDate, &l.RefusalReason, &l.StartDate, &l.PlannedEnd, &l.Extension,
 		&l.EndGoal, &l.MappingOn, &l.GuidanceOn, &l.ContractOn,
-		&l.Leaves, &l.LeaveDays, &l.Interruptions, &minutes,
+		&l.Leaves, &l.LeaveDays, &l.Interruptions, &r.minutes,
 		&l.EndedOn, &l.EndReason, &l.EndActivity,
-		&l.Element, &l.ElementKind, &l.ElementText, &l.ElementMinutes, &l.ElementFrom, &l.ElementTo); err != nil {
+		&r.kinds, &r.texts, &r.mins, &r.froms, &r.tos); err != nil {
 		return err
 	}
 	for i := range l.AbsenceMinutes {
 		l.AbsenceMinutes[i] = 0
-		if i < len(minutes) {
-			l.AbsenceMinutes[i] = int(minutes[i])
+		if i < len(r.minutes) {
+			l.AbsenceMinutes[i] = int(r.minutes[i])
+		}
+	}
+	if n := len(r.kinds); len(r.texts) != n || len(r.mins) != n || len(r.froms) != n || len(r.tos) != n {
+		return errors.New("nir: element arrays of different lengths")
+	}
+	return nil
+}
+
+// eachNIRLine hands the programme's lines to each: one per element, or one
+// with the element fields empty when it has none.
+func eachNIRLine(l *NIRLine, r *nirRow, each func(*NIRLine) error) error {
+	if len(r.kinds) == 0 {
+		l.Element, l.ElementKind, l.ElementText, l.ElementMinutes, l.ElementFrom, l.ElementTo = 0, "", "", 0, nil, nil
+		return each(l)
+	}
+	for i := range r.kinds {
+		l.Element, l.ElementKind, l.ElementText, l.ElementMinutes = i+1, r.kinds[i], r.texts[i], int(r.mins[i])
+		l.ElementFrom, l.ElementTo = r.froms[i], r.tos[i]
+		if err := each(l); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -275,12 +313,15 @@ func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start fu
 			return err
 		}
 		defer rows.Close()
-		var l NIRLine
+		var (
+			l NIRLine
+			r nirRow
+		)
 		for rows.Next() {
-			if err := scanNIRLine(rows, &l); err != nil {
+			if err := scanNIRProgramme(rows, &l, &r); err != nil {
 				return err
 			}
-			if err := each(&l); err != nil {
+			if err := eachNIRLine(&l, &r, each); err != nil {
 				return err
 			}
 		}
