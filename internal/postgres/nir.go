@@ -302,11 +302,37 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 }
 
 // streamNIR reads the lines of the programmes export h marked.
+// It reads through the read pool (db.Reader(): a replica, else the
+// primary) when the replica's snapshot already holds the export (the
+// marks were committed on the primary just before); a replica that lags
+// behind, or fails before the first byte, is passed over for the primary.
 func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
-	return db.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := start(h); err != nil {
+	if db.Read != nil {
+		started := false
+		err := pgx.BeginTxFunc(ctx, db.Read, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			var seen bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nir_exports WHERE id = $1)`, h.ExportID).Scan(&seen); err != nil {
+				return err
+			}
+			if !seen {
+				return nil
+			}
+			started = true
+			return db.streamNIRTx(ctx, tx, s, h, start, each)
+		})
+		if started || ctx.Err() != nil {
 			return err
 		}
+	}
+	return db.readOnly(ctx, func(tx pgx.Tx) error { return db.streamNIRTx(ctx, tx, s, h, start, each) })
+}
+
+// streamNIRTx calls start and streams the lines in tx.
+func (db *DB) streamNIRTx(ctx context.Context, tx pgx.Tx, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
+	if err := start(h); err != nil {
+		return err
+	}
+	{
 		where, args := unitScope(s, "p.unit_id", 3)
 		rows, err := tx.Query(ctx, nirLinesSQL+where+nirLinesOrder, append([]any{h.ExportID, db.today()}, args...)...)
 		if err != nil {
@@ -326,7 +352,7 @@ func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start fu
 			}
 		}
 		return rows.Err()
-	})
+	}
 }
 
 // resendNIR sends an earlier export again (after a download broke off): the
