@@ -267,8 +267,8 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 			unit = &unitID
 		}
 		err = tx.QueryRow(ctx, `
-			WITH sel AS (
-				SELECT g.person_id, `+nirStamp+` AS stamp, px.exported_at AS prev_at
+			WITH sel AS MATERIALIZED (
+				SELECT g.person_id, `+nirStamp+` AS stamp, px.exported_at AS prev_at, m.person_id IS NOT NULL AS marked
 				FROM programmes g JOIN persons p ON p.id = g.person_id
 				LEFT JOIN nir_marks m ON m.person_id = g.person_id
 				LEFT JOIN nir_exports px ON px.id = m.export_id
@@ -277,11 +277,17 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 				INSERT INTO nir_exports (exported_by, unit_id, format, changed_only, programmes)
 				SELECT $1, $2, $3, $4, count(*) FROM sel
 				RETURNING id, exported_at, programmes
-			), mk AS (
+			), up AS (
+				-- Set-based: the marks that exist are updated in one join
+				-- (no speculative insertion per row, as ON CONFLICT does);
+				-- only the programmes without a mark are inserted. The
+				-- advisory lock keeps another export from inserting a mark
+				-- in between.
+				UPDATE nir_marks mm SET export_id = x.id, stamp = sel.stamp, prev_exported_at = sel.prev_at
+				FROM sel, x WHERE sel.marked AND mm.person_id = sel.person_id
+			), ins AS (
 				INSERT INTO nir_marks (person_id, export_id, stamp, prev_exported_at)
-				SELECT sel.person_id, x.id, sel.stamp, sel.prev_at FROM sel, x
-				ON CONFLICT (person_id) DO UPDATE SET export_id = EXCLUDED.export_id, stamp = EXCLUDED.stamp,
-					prev_exported_at = EXCLUDED.prev_exported_at
+				SELECT sel.person_id, x.id, sel.stamp, sel.prev_at FROM sel, x WHERE NOT sel.marked
 			)
 			SELECT id, exported_at, programmes FROM x`,
 			append([]any{s.UserID, unit, format, f.ChangedOnly}, args...)...).Scan(&h.ExportID, &h.ExportedAt, &h.Programmes)
