@@ -460,10 +460,15 @@ func (db *DB) NIRStatus(ctx context.Context, s domain.Scope, unitID int64) (NIRS
 	if unitID != 0 {
 		xwhere, xargs = "x.unit_id = $2", append(xargs, unitID)
 	}
-	b.Queue(`SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
-			(SELECT count(*) FROM nir_marks m WHERE m.export_id = x.id)::int
-		FROM nir_exports x LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN users us ON us.id = x.exported_by
-		WHERE `+xwhere+` ORDER BY x.id DESC LIMIT $1`, xargs...).Query(func(rows pgx.Rows) error {
+	// The marks still held by each listed export: one pass over nir_marks
+	// (it has no index on export_id, migration 000036).
+	b.Queue(`WITH xs AS MATERIALIZED (SELECT x.* FROM nir_exports x WHERE `+xwhere+` ORDER BY x.id DESC LIMIT $1),
+			c AS (SELECT m.export_id, count(*)::int AS n FROM nir_marks m WHERE m.export_id IN (SELECT id FROM xs) GROUP BY m.export_id)
+		SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
+			coalesce(c.n, 0)
+		FROM xs x LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN users us ON us.id = x.exported_by
+		LEFT JOIN c ON c.export_id = x.id
+		ORDER BY x.id DESC`, xargs...).Query(func(rows pgx.Rows) error {
 		var err error
 		st.Exports, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NIRExport, error) {
 			var e NIRExport

@@ -2,6 +2,7 @@ package server
 
 import (
 	"archive/zip"
+	"bufio"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -205,6 +206,45 @@ type nirCells struct {
 	id    int64
 	cells []string
 	safe  bool
+	// The element cells repeat across 100 000 programmes (the same scopes,
+	// a version's dates on each of its elements): formatted once.
+	hours map[int]string
+	dates map[time.Time]string
+}
+
+// nirCacheMax bounds the formatting caches (they stay small: scopes and
+// dates repeat; past the bound a value is formatted each time).
+const nirCacheMax = 4096
+
+func (c *nirCells) hoursText(min int) string {
+	if h, ok := c.hours[min]; ok {
+		return h
+	}
+	h := plainHours(min)
+	if c.hours == nil {
+		c.hours = map[int]string{}
+	}
+	if len(c.hours) < nirCacheMax {
+		c.hours[min] = h
+	}
+	return h
+}
+
+func (c *nirCells) dateText(d *time.Time) string {
+	if d == nil || d.IsZero() {
+		return ""
+	}
+	if t, ok := c.dates[*d]; ok {
+		return t
+	}
+	t := isoDate(d)
+	if c.dates == nil {
+		c.dates = map[time.Time]string{}
+	}
+	if len(c.dates) < nirCacheMax {
+		c.dates[*d] = t
+	}
+	return t
 }
 
 func (c *nirCells) fill(l *postgres.NIRLine) []string {
@@ -230,7 +270,7 @@ func (c *nirCells) fill(l *postgres.NIRLine) []string {
 		text = csvSafeCell(text)
 	}
 	c.cells = append(c.cells, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), text,
-		plainHours(l.ElementMinutes), isoDate(l.ElementFrom), isoDate(l.ElementTo))
+		c.hoursText(l.ElementMinutes), c.dateText(l.ElementFrom), c.dateText(l.ElementTo))
 	return c.cells
 }
 
@@ -282,7 +322,9 @@ func (s *Server) nirCSV(w http.ResponseWriter, r *http.Request) {
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
 		}
-		cw = csv.NewWriter(w)
+		// 64 KiB writes instead of csv.Writer's own 4 KiB buffer
+		// (csv.NewWriter keeps a *bufio.Writer this large as it is).
+		cw = csv.NewWriter(bufio.NewWriterSize(w, 64<<10))
 		cw.Comma = ';'
 		cw.UseCRLF = true
 		return cw.Write(nirColumns)
