@@ -144,7 +144,11 @@ const nirLinesSQL = `
 	       coalesce(ab.minutes, '{0,0,0,0,0,0}'),
 	       g.ended_on, g.end_reason, g.end_activity,
 	       el.kinds, el.texts, el.minutes, el.froms, el.tos
-	FROM nir_marks m
+	-- The export's marks in person order (OFFSET 0 keeps the subquery
+	-- whole): the joins below keep that order, so the file streams from the
+	-- first programme instead of after a sort of them all. (The planner
+	-- cannot know how many marks an export id has: it is always a new value.)
+	FROM (SELECT mk.person_id, mk.prev_exported_at FROM nir_marks mk WHERE mk.export_id = $1 ORDER BY mk.person_id OFFSET 0) m
 	JOIN programmes g ON g.person_id = m.person_id
 	JOIN persons p ON p.id = g.person_id
 	JOIN units u ON u.id = p.unit_id
@@ -179,7 +183,7 @@ const nirLinesSQL = `
 		      WHERE v.next_from IS NULL OR v.next_from > v.valid_from
 		      ORDER BY v.valid_from, v.id, e.position, e.id) x
 	) el ON true
-	WHERE m.export_id = $1 AND p.merged_into IS NULL AND `
+	WHERE p.merged_into IS NULL AND `
 
 // nirLinesOrder sends the programmes in person order.
 const nirLinesOrder = ` ORDER BY m.person_id`
