@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres/pgtest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -356,5 +357,25 @@ func TestNIRCheckReport(t *testing.T) {
 	var audits int
 	if err := app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE entity = 'nir_export' AND details->>'selection' = 'check'`).Scan(&audits); err != nil || audits != 1 {
 		t.Errorf("check csv audit rows %d %v", audits, err)
+	}
+}
+
+// TestNIRExportReadPool: with a read pool, the file's lines are read there
+// only when its snapshot holds the export just committed on the primary; a
+// replica that does not (lagging; here a second database that never will)
+// is passed over for the primary, so the file is whole all the same.
+func TestNIRExportReadPool(t *testing.T) {
+	fx := newNIRFixture(t)
+	app := fx.app
+	if err := app.DB.OpenRead(context.Background(), pgtest.URL(t)+"&application_name=ankomst-replica-test"); err != nil {
+		t.Fatal(err)
+	}
+	l := app.client()
+	l.login("leder@k.no")
+	if rows := readNIRCSV(t, l.get("/reports/nir.csv")); len(rows) != 1+4+1+1 {
+		t.Fatalf("with a lagging read pool: %d rows, want 7: %v", len(rows), rows)
+	}
+	if rows := readNIRCSV(t, l.get("/reports/nir.csv?changed=1")); len(rows) != 1 {
+		t.Fatalf("changed only after a full export: %d rows, want the header: %v", len(rows), rows)
 	}
 }
