@@ -131,8 +131,11 @@ const nirStamp = `greatest(g.updated_at, g.nir_changed_at)`
 // nirChanged is true for a programme changed since its last export (m: its mark).
 const nirChanged = `(m.person_id IS NULL OR ` + nirStamp + ` > m.stamp)`
 
-// nirLinesSQL streams the lines of the programmes marked by export $1 in
-// person order; $2 is today; $3… the scope.
+// nirLinesSQL streams the programmes marked by export $1 in person order,
+// ONE ROW PER PROGRAMME with its plan elements as parallel arrays (in
+// version order); the store expands them into the file's lines (one per
+// element), so the programme's columns cross the wire and are decoded once,
+// not once per element. $2 is today; $3… the scope.
 const nirLinesSQL = `
 	SELECT p.id, coalesce(p.duf_number, ''), p.family_name, p.given_name, p.birth_date, u.name, m.prev_exported_at,
 	       coalesce(g.decision, ''), g.decision_date, g.refusal_reason, g.start_date, g.planned_end, g.extension_months,
@@ -140,8 +143,12 @@ const nirLinesSQL = `
 	       coalesce(pz.leaves, ''), coalesce(pz.leave_days, 0), coalesce(pz.stops, ''),
 	       coalesce(ab.minutes, '{0,0,0,0,0,0}'),
 	       g.ended_on, g.end_reason, g.end_activity,
-	       coalesce(el.n, 0), coalesce(el.kind, ''), coalesce(el.description, ''), coalesce(el.minutes, 0), el.from_date, el.to_date
-	FROM nir_marks m
+	       el.kinds, el.texts, el.minutes, el.froms, el.tos
+	-- The export's marks in person order (OFFSET 0 keeps the subquery
+	-- whole): the joins below keep that order, so the file streams from the
+	-- first programme instead of after a sort of them all. (The planner
+	-- cannot know how many marks an export id has: it is always a new value.)
+	FROM (SELECT mk.person_id, mk.prev_exported_at FROM nir_marks mk WHERE mk.export_id = $1 ORDER BY mk.person_id OFFSET 0) m
 	JOIN programmes g ON g.person_id = m.person_id
 	JOIN persons p ON p.id = g.person_id
 	JOIN units u ON u.id = p.unit_id
@@ -163,36 +170,71 @@ const nirLinesSQL = `
 		  AND a.day >= g.start_date AND a.day <= coalesce(g.ended_on, $2::date)
 	) ab ON g.start_date IS NOT NULL
 	LEFT JOIN LATERAL (
-		SELECT row_number() OVER (ORDER BY v.valid_from, v.id, e.position, e.id)::int AS n,
-		       e.kind, e.description, e.minutes_per_week AS minutes,
-		       coalesce(e.from_date, v.valid_from) AS from_date,
-		       coalesce(e.to_date, v.next_from - 1) AS to_date
-		FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
-		      FROM plan_versions pv WHERE pv.person_id = g.person_id) v
-		JOIN plan_elements e ON e.plan_version_id = v.id
-		-- A version replaced on its own first day was never in force.
-		WHERE v.next_from IS NULL OR v.next_from > v.valid_from
+		-- array_agg keeps the ordered subquery's order.
+		SELECT array_agg(x.kind) AS kinds, array_agg(x.description) AS texts, array_agg(x.minutes) AS minutes,
+		       array_agg(x.from_date) AS froms, array_agg(x.to_date) AS tos
+		FROM (SELECT e.kind, e.description, e.minutes_per_week AS minutes,
+		             coalesce(e.from_date, v.valid_from) AS from_date,
+		             coalesce(e.to_date, v.next_from - 1) AS to_date
+		      FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
+		            FROM plan_versions pv WHERE pv.person_id = g.person_id) v
+		      JOIN plan_elements e ON e.plan_version_id = v.id
+		      -- A version replaced on its own first day was never in force.
+		      WHERE v.next_from IS NULL OR v.next_from > v.valid_from
+		      ORDER BY v.valid_from, v.id, e.position, e.id) x
 	) el ON true
-	WHERE m.export_id = $1 AND p.merged_into IS NULL AND `
+	WHERE p.merged_into IS NULL AND `
 
-// nirLinesOrder keeps a programme's lines together, elements in order.
-const nirLinesOrder = ` ORDER BY m.person_id, el.n`
+// nirLinesOrder sends the programmes in person order.
+const nirLinesOrder = ` ORDER BY m.person_id`
 
-// scanNIRLine reads a line of nirLinesSQL.
-func scanNIRLine(rows pgx.Rows, l *NIRLine) error {
-	var minutes []int32
+// nirRow is the scan target of one programme's row, reused row after row
+// (pgx decodes the arrays into the slices it already has where it can).
+type nirRow struct {
+	minutes []int32
+	kinds   []string
+	texts   []string
+	mins    []int32
+	froms   []*time.Time
+	tos     []*time.Time
+}
+
+// scanNIRProgramme reads a programme's row of nirLinesSQL into l (the
+// programme's fields) and r (its elements).
+func scanNIRProgramme(rows pgx.Rows, l *NIRLine, r *nirRow) error {
+	r.kinds, r.texts, r.mins, r.froms, r.tos = r.kinds[:0], r.texts[:0], r.mins[:0], r.froms[:0], r.tos[:0]
 	if err := rows.Scan(&l.PersonID, &l.DUFNumber, &l.FamilyName, &l.GivenName, &l.BirthDate, &l.UnitName, &l.PrevExportedAt,
 		&l.Decision, &l.DecisionDate, &l.RefusalReason, &l.StartDate, &l.PlannedEnd, &l.Extension,
 		&l.EndGoal, &l.MappingOn, &l.GuidanceOn, &l.ContractOn,
-		&l.Leaves, &l.LeaveDays, &l.Interruptions, &minutes,
+		&l.Leaves, &l.LeaveDays, &l.Interruptions, &r.minutes,
 		&l.EndedOn, &l.EndReason, &l.EndActivity,
-		&l.Element, &l.ElementKind, &l.ElementText, &l.ElementMinutes, &l.ElementFrom, &l.ElementTo); err != nil {
+		&r.kinds, &r.texts, &r.mins, &r.froms, &r.tos); err != nil {
 		return err
 	}
 	for i := range l.AbsenceMinutes {
 		l.AbsenceMinutes[i] = 0
-		if i < len(minutes) {
-			l.AbsenceMinutes[i] = int(minutes[i])
+		if i < len(r.minutes) {
+			l.AbsenceMinutes[i] = int(r.minutes[i])
+		}
+	}
+	if n := len(r.kinds); len(r.texts) != n || len(r.mins) != n || len(r.froms) != n || len(r.tos) != n {
+		return errors.New("nir: element arrays of different lengths")
+	}
+	return nil
+}
+
+// eachNIRLine hands the programme's lines to each: one per element, or one
+// with the element fields empty when it has none.
+func eachNIRLine(l *NIRLine, r *nirRow, each func(*NIRLine) error) error {
+	if len(r.kinds) == 0 {
+		l.Element, l.ElementKind, l.ElementText, l.ElementMinutes, l.ElementFrom, l.ElementTo = 0, "", "", 0, nil, nil
+		return each(l)
+	}
+	for i := range r.kinds {
+		l.Element, l.ElementKind, l.ElementText, l.ElementMinutes = i+1, r.kinds[i], r.texts[i], int(r.mins[i])
+		l.ElementFrom, l.ElementTo = r.froms[i], r.tos[i]
+		if err := each(l); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -229,8 +271,8 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 			unit = &unitID
 		}
 		err = tx.QueryRow(ctx, `
-			WITH sel AS (
-				SELECT g.person_id, `+nirStamp+` AS stamp, px.exported_at AS prev_at
+			WITH sel AS MATERIALIZED (
+				SELECT g.person_id, `+nirStamp+` AS stamp, px.exported_at AS prev_at, m.person_id IS NOT NULL AS marked
 				FROM programmes g JOIN persons p ON p.id = g.person_id
 				LEFT JOIN nir_marks m ON m.person_id = g.person_id
 				LEFT JOIN nir_exports px ON px.id = m.export_id
@@ -239,11 +281,17 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 				INSERT INTO nir_exports (exported_by, unit_id, format, changed_only, programmes)
 				SELECT $1, $2, $3, $4, count(*) FROM sel
 				RETURNING id, exported_at, programmes
-			), mk AS (
+			), up AS (
+				-- Set-based: the marks that exist are updated in one join
+				-- (no speculative insertion per row, as ON CONFLICT does);
+				-- only the programmes without a mark are inserted. The
+				-- advisory lock keeps another export from inserting a mark
+				-- in between.
+				UPDATE nir_marks mm SET export_id = x.id, stamp = sel.stamp, prev_exported_at = sel.prev_at
+				FROM sel, x WHERE sel.marked AND mm.person_id = sel.person_id
+			), ins AS (
 				INSERT INTO nir_marks (person_id, export_id, stamp, prev_exported_at)
-				SELECT sel.person_id, x.id, sel.stamp, sel.prev_at FROM sel, x
-				ON CONFLICT (person_id) DO UPDATE SET export_id = EXCLUDED.export_id, stamp = EXCLUDED.stamp,
-					prev_exported_at = EXCLUDED.prev_exported_at
+				SELECT sel.person_id, x.id, sel.stamp, sel.prev_at FROM sel, x WHERE NOT sel.marked
 			)
 			SELECT id, exported_at, programmes FROM x`,
 			append([]any{s.UserID, unit, format, f.ChangedOnly}, args...)...).Scan(&h.ExportID, &h.ExportedAt, &h.Programmes)
@@ -264,28 +312,57 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 }
 
 // streamNIR reads the lines of the programmes export h marked.
+// It reads through the read pool (db.Reader(): a replica, else the
+// primary) when the replica's snapshot already holds the export (the
+// marks were committed on the primary just before); a replica that lags
+// behind, or fails before the first byte, is passed over for the primary.
 func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
-	return db.readOnly(ctx, func(tx pgx.Tx) error {
-		if err := start(h); err != nil {
+	if db.Read != nil {
+		started := false
+		err := pgx.BeginTxFunc(ctx, db.Read, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			var seen bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nir_exports WHERE id = $1)`, h.ExportID).Scan(&seen); err != nil {
+				return err
+			}
+			if !seen {
+				return nil
+			}
+			started = true
+			return db.streamNIRTx(ctx, tx, s, h, start, each)
+		})
+		if started || ctx.Err() != nil {
 			return err
 		}
+	}
+	return db.readOnly(ctx, func(tx pgx.Tx) error { return db.streamNIRTx(ctx, tx, s, h, start, each) })
+}
+
+// streamNIRTx calls start and streams the lines in tx.
+func (db *DB) streamNIRTx(ctx context.Context, tx pgx.Tx, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
+	if err := start(h); err != nil {
+		return err
+	}
+	{
 		where, args := unitScope(s, "p.unit_id", 3)
 		rows, err := tx.Query(ctx, nirLinesSQL+where+nirLinesOrder, append([]any{h.ExportID, db.today()}, args...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		var l NIRLine
+		var (
+			l NIRLine
+			r nirRow
+		)
 		for rows.Next() {
-			if err := scanNIRLine(rows, &l); err != nil {
+			if err := scanNIRProgramme(rows, &l, &r); err != nil {
 				return err
 			}
-			if err := each(&l); err != nil {
+			if err := eachNIRLine(&l, &r, each); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
-	})
+	}
 }
 
 // resendNIR sends an earlier export again (after a download broke off): the
@@ -387,10 +464,15 @@ func (db *DB) NIRStatus(ctx context.Context, s domain.Scope, unitID int64) (NIRS
 	if unitID != 0 {
 		xwhere, xargs = "x.unit_id = $2", append(xargs, unitID)
 	}
-	b.Queue(`SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
-			(SELECT count(*) FROM nir_marks m WHERE m.export_id = x.id)::int
-		FROM nir_exports x LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN users us ON us.id = x.exported_by
-		WHERE `+xwhere+` ORDER BY x.id DESC LIMIT $1`, xargs...).Query(func(rows pgx.Rows) error {
+	// The marks still held by each listed export: one pass over nir_marks
+	// (it has no index on export_id, migration 000036).
+	b.Queue(`WITH xs AS MATERIALIZED (SELECT x.* FROM nir_exports x WHERE `+xwhere+` ORDER BY x.id DESC LIMIT $1),
+			c AS (SELECT m.export_id, count(*)::int AS n FROM nir_marks m WHERE m.export_id IN (SELECT id FROM xs) GROUP BY m.export_id)
+		SELECT x.id, x.exported_at, coalesce(us.name, ''), coalesce(u.name, 'Alle enheter'), x.format, x.changed_only, x.programmes,
+			coalesce(c.n, 0)
+		FROM xs x LEFT JOIN units u ON u.id = x.unit_id LEFT JOIN users us ON us.id = x.exported_by
+		LEFT JOIN c ON c.export_id = x.id
+		ORDER BY x.id DESC`, xargs...).Query(func(rows pgx.Rows) error {
 		var err error
 		st.Exports, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NIRExport, error) {
 			var e NIRExport

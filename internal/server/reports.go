@@ -2,6 +2,8 @@ package server
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -205,6 +207,45 @@ type nirCells struct {
 	id    int64
 	cells []string
 	safe  bool
+	// The element cells repeat across 100 000 programmes (the same scopes,
+	// a version's dates on each of its elements): formatted once.
+	hours map[int]string
+	dates map[time.Time]string
+}
+
+// nirCacheMax bounds the formatting caches (they stay small: scopes and
+// dates repeat; past the bound a value is formatted each time).
+const nirCacheMax = 4096
+
+func (c *nirCells) hoursText(min int) string {
+	if h, ok := c.hours[min]; ok {
+		return h
+	}
+	h := plainHours(min)
+	if c.hours == nil {
+		c.hours = map[int]string{}
+	}
+	if len(c.hours) < nirCacheMax {
+		c.hours[min] = h
+	}
+	return h
+}
+
+func (c *nirCells) dateText(d *time.Time) string {
+	if d == nil || d.IsZero() {
+		return ""
+	}
+	if t, ok := c.dates[*d]; ok {
+		return t
+	}
+	t := isoDate(d)
+	if c.dates == nil {
+		c.dates = map[time.Time]string{}
+	}
+	if len(c.dates) < nirCacheMax {
+		c.dates[*d] = t
+	}
+	return t
 }
 
 func (c *nirCells) fill(l *postgres.NIRLine) []string {
@@ -230,7 +271,7 @@ func (c *nirCells) fill(l *postgres.NIRLine) []string {
 		text = csvSafeCell(text)
 	}
 	c.cells = append(c.cells, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), text,
-		plainHours(l.ElementMinutes), isoDate(l.ElementFrom), isoDate(l.ElementTo))
+		c.hoursText(l.ElementMinutes), c.dateText(l.ElementFrom), c.dateText(l.ElementTo))
 	return c.cells
 }
 
@@ -274,20 +315,24 @@ func (s *Server) nirCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := domain.Today(s.DB.Now())
-	var cw *csv.Writer
-	cells := nirCells{safe: true}
+	var (
+		cw    *csv.Writer
+		bw    *bufio.Writer
+		lines nirCSVLines
+	)
 	err := s.DB.ExportNIR(r.Context(), scope(r), f, "csv", func(h postgres.NIRHead) error {
 		setDownloadHeaders(w, "text/csv; charset=utf-8", nirFilename(h, f, today, "csv"))
 		w.WriteHeader(http.StatusOK)
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
 		}
-		cw = csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
+		// 64 KiB writes instead of csv.Writer's own 4 KiB buffer
+		// (csv.NewWriter keeps a *bufio.Writer this large as it is).
+		bw = bufio.NewWriterSize(w, 64<<10)
+		cw = newNIRCSVWriter(bw)
 		return cw.Write(nirColumns)
 	}, func(l *postgres.NIRLine) error {
-		return cw.Write(cells.fill(l))
+		return lines.write(bw, l)
 	})
 	if err != nil {
 		if cw == nil {
@@ -301,6 +346,62 @@ func (s *Server) nirCSV(w http.ResponseWriter, r *http.Request) {
 	if err := cw.Error(); err != nil {
 		s.Log.ErrorContext(r.Context(), "nir export", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
 	}
+}
+
+// newNIRCSVWriter is the file's CSV dialect: semicolons, CRLF.
+func newNIRCSVWriter(w io.Writer) *csv.Writer {
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	return cw
+}
+
+// nirCSVLines writes the file's lines. A programme's columns are the same
+// on each of its element lines: they are CSV-encoded once per programme and
+// the encoded bytes written before each element's cells (encoded by the
+// same csv.Writer rules), instead of encoding all 36 cells per line.
+type nirCSVLines struct {
+	cells  nirCells
+	id     int64
+	have   bool
+	prefix bytes.Buffer // the programme's cells, encoded, without the CRLF
+	elem   bytes.Buffer // the element's cells, encoded, with the CRLF
+	pw, ew *csv.Writer
+}
+
+func (c *nirCSVLines) write(w *bufio.Writer, l *postgres.NIRLine) error {
+	if c.pw == nil {
+		c.cells.safe = true
+		c.pw, c.ew = newNIRCSVWriter(&c.prefix), newNIRCSVWriter(&c.elem)
+	}
+	cells := c.cells.fill(l)
+	n := len(nirColumns) - nirElementColumns
+	if !c.have || l.PersonID != c.id {
+		c.id, c.have = l.PersonID, true
+		c.prefix.Reset()
+		if err := c.pw.Write(cells[:n]); err != nil {
+			return err
+		}
+		c.pw.Flush()
+		if err := c.pw.Error(); err != nil {
+			return err
+		}
+		c.prefix.Truncate(c.prefix.Len() - 2) // the CRLF
+		c.prefix.WriteByte(';')
+	}
+	c.elem.Reset()
+	if err := c.ew.Write(cells[n:]); err != nil {
+		return err
+	}
+	c.ew.Flush()
+	if err := c.ew.Error(); err != nil {
+		return err
+	}
+	if _, err := w.Write(c.prefix.Bytes()); err != nil {
+		return err
+	}
+	_, err := w.Write(c.elem.Bytes())
+	return err
 }
 
 // nirNumberColumns are the columns the workbook holds as numbers.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ankomst/internal/domain"
+	"ankomst/internal/postgres/pgtest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -356,5 +357,73 @@ func TestNIRCheckReport(t *testing.T) {
 	var audits int
 	if err := app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events WHERE entity = 'nir_export' AND details->>'selection' = 'check'`).Scan(&audits); err != nil || audits != 1 {
 		t.Errorf("check csv audit rows %d %v", audits, err)
+	}
+}
+
+// TestNIRExportReadPool: with a read pool, the file's lines are read there
+// only when its snapshot holds the export just committed on the primary; a
+// replica that does not (lagging; here a second database that never will)
+// is passed over for the primary, so the file is whole all the same.
+func TestNIRExportReadPool(t *testing.T) {
+	fx := newNIRFixture(t)
+	app := fx.app
+	if err := app.DB.OpenRead(context.Background(), pgtest.URL(t)+"&application_name=ankomst-replica-test"); err != nil {
+		t.Fatal(err)
+	}
+	l := app.client()
+	l.login("leder@k.no")
+	if rows := readNIRCSV(t, l.get("/reports/nir.csv")); len(rows) != 1+4+1+1 {
+		t.Fatalf("with a lagging read pool: %d rows, want 7: %v", len(rows), rows)
+	}
+	if rows := readNIRCSV(t, l.get("/reports/nir.csv?changed=1")); len(rows) != 1 {
+		t.Fatalf("changed only after a full export: %d rows, want the header: %v", len(rows), rows)
+	}
+}
+
+// TestNIRCSVQuoting: the programme's cells are encoded once per programme
+// and the element's per line; names and descriptions holding the separator,
+// quotes, line breaks or a leading space still read back whole, and every
+// line has every column.
+func TestNIRCSVQuoting(t *testing.T) {
+	fx := newNIRFixture(t)
+	app := fx.app
+	ctx := context.Background()
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET family_name = $2 WHERE id = $1`, fx.amina, ` Hai;da"ri`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE plan_elements SET description = $1 WHERE description = 'Butikk'`, "a;\"b\"\nc"); err != nil {
+		t.Fatal(err)
+	}
+	l := app.client()
+	l.login("leder@k.no")
+	r := l.get("/reports/nir.csv")
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "\uFEFFPerson-ID;") {
+		t.Fatalf("csv: %d %.300s", r.Status, r.Body)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF")))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rows: %q", len(rows), rows)
+	}
+	found := false
+	for _, row := range rows[1:] {
+		if len(row) != len(rows[0]) {
+			t.Errorf("a line of %d columns, the header has %d: %q", len(row), len(rows[0]), row)
+		}
+		if row[0] == itoa64(fx.amina) {
+			if row[2] != ` Hai;da"ri` {
+				t.Errorf("family name %q", row[2])
+			}
+			if row[len(row)-4] == "a;\"b\"\r\nc" || row[len(row)-4] == "a;\"b\"\nc" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the description with separator, quotes and a line break did not read back: %q", rows)
 	}
 }
