@@ -131,6 +131,17 @@ func (s *Server) retentionApply(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(w, r, domain.CapRetention) {
 		return
 	}
+	// Irreversible: only with the box ticked.
+	if r.PostForm.Get("confirm") != "1" {
+		v, err := s.retentionView(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.ConfirmError = "Kryss av for å bekrefte at du vil anonymisere personene i listen."
+		s.render(w, r, http.StatusUnprocessableEntity, retention.Page(v))
+		return
+	}
 	res, err := s.DB.ApplyRetention(r.Context(), scope(r))
 	if err != nil {
 		s.fail(w, r, err)

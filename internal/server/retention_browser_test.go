@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"github.com/chromedp/chromedp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,6 +55,12 @@ func TestBrowserRetention(t *testing.T) {
 	}
 	b.waitVisible(`[data-testid="retention-held"]`)
 
+	// Without the confirmation: refused, the page says why.
+	if st := b.submit(`[data-testid="retention-apply"]`); st != http.StatusUnprocessableEntity {
+		t.Fatalf("apply unconfirmed: %d, want 422", st)
+	}
+	b.checkPage("retention-apply-unconfirmed")
+	b.do("confirm", chromedp.Click(chromedp.CSS(`[data-testid="retention-confirm"]`)))
 	if st := b.submit(`[data-testid="retention-apply"]`); st != http.StatusOK {
 		t.Fatalf("apply: %d", st)
 	}

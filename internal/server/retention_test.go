@@ -108,8 +108,14 @@ func TestRetentionThroughHTTP(t *testing.T) {
 	r = admin.get("/admin/retention")
 	clMust(t, r, http.StatusOK, "Rettslig hold er satt.", `data-testid="retention-held"`, "Klage til Statsforvalteren", "1 person skal behandles")
 
-	// Apply: Amina is anonymised (audited), Yonas is held.
+	// Apply without the confirmation: nothing happens, the page says why.
 	r = admin.post("/admin/retention/apply", nil)
+	clMust(t, r, http.StatusUnprocessableEntity, "Kryss av for å bekrefte", "Haidari, Amina")
+	if n := auditCount(t, app, domain.ActionAnonymise); n != 0 {
+		t.Errorf("%d anonymise audit rows without the confirmation, want 0", n)
+	}
+	// Apply: Amina is anonymised (audited), Yonas is held.
+	r = admin.post("/admin/retention/apply", url.Values{"confirm": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("apply: %d\n%.2000s", r.Status, r.Body)
 	}
@@ -158,7 +164,7 @@ func TestRetentionThroughHTTP(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("clear hold: %d", r.Status)
 	}
-	admin.post("/admin/retention/apply", nil)
+	admin.post("/admin/retention/apply", url.Values{"confirm": {"1"}})
 	clMust(t, admin.get("/admin/retention"), http.StatusOK, "Anonymisert: 1.", "Ingen saker skal anonymiseres")
 	var openName string
 	app.DB.Pool.QueryRow(context.Background(), `SELECT given_name FROM persons WHERE id = $1`, open).Scan(&openName)

@@ -55,4 +55,6 @@ type View struct {
 	HoldReason string
 	HoldErrors map[string]string
 	Summary    []layout.ErrorItem
+	// The apply form: the confirmation box was not ticked.
+	ConfirmError string
 }
