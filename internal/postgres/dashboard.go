@@ -197,33 +197,47 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return err
 		})
 
+	// Programme start from programme_start_counts (migration 000035: counts
+	// per unit, month, days from the reference date and "within 3 months",
+	// kept by triggers); the median is computed from the counts.
 	var pa sqlArgs
-	b.Queue(`SELECT count(*)::int,
-			(count(*) FILTER (WHERE pr.start_date <= (coalesce(p.settlement_date, pr.decision_date) + interval '3 months')::date))::int,
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY pr.start_date - coalesce(p.settlement_date, pr.decision_date))
-		FROM programmes pr JOIN persons p ON p.id = pr.person_id
-		WHERE pr.decision = 'granted' AND pr.start_date >= `+pa.add(q.From)+`::date AND pr.start_date < `+pa.add(end)+`::date
-		  AND coalesce(p.settlement_date, pr.decision_date) IS NOT NULL
-		  AND p.status <> 'merged' AND `+dashUnit(&pa, s, q, "p.unit_id"), pa.list...).
-		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Started, &d.StartedWithin3, &d.MedianStartDays) })
+	b.Queue(`SELECT c.days, c.within3, sum(c.n)::bigint
+		FROM programme_start_counts c
+		WHERE c.month >= `+pa.add(q.From)+`::date AND c.month < `+pa.add(end)+`::date
+		  AND `+dashUnit(&pa, s, q, "c.unit_id")+`
+		GROUP BY 1, 2 HAVING sum(c.n) <> 0 ORDER BY 1`, pa.list...).
+		Query(func(r pgx.Rows) error {
+			var hist []startCount
+			for r.Next() {
+				var c startCount
+				var within bool
+				if err := r.Scan(&c.days, &within, &c.n); err != nil {
+					return err
+				}
+				d.Started += int(c.n)
+				if within {
+					d.StartedWithin3 += int(c.n)
+				}
+				hist = append(hist, c)
+			}
+			d.MedianStartDays = medianOfCounts(hist)
+			return r.Err()
+		})
 
-	// The minutes are a LATERAL join, computed once per participant (as a
-	// subquery in the select list it was inlined into every FILTER).
+	// Planned hours from participant_hours (migration 000035: per running
+	// participant the minutes of the plan in force as day ranges, kept by
+	// triggers): the range containing today, one per participant.
 	var ha sqlArgs
 	ht := ha.add(q.Today)
 	full := ha.add(FullTimeMinutes)
-	b.Queue(`SELECT (count(*) FILTER (WHERE m.minutes IS NULL))::int,
-			(count(*) FILTER (WHERE m.minutes < 1200))::int,
-			(count(*) FILTER (WHERE m.minutes >= 1200 AND m.minutes < 1800))::int,
-			(count(*) FILTER (WHERE m.minutes >= 1800 AND m.minutes < `+full+`))::int,
-			(count(*) FILTER (WHERE m.minutes >= `+full+`))::int
-		FROM programmes pr JOIN persons p ON p.id = pr.person_id
-		LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
-			ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
-		LEFT JOIN LATERAL (SELECT coalesce(sum(e.minutes_per_week), 0) AS minutes FROM plan_elements e
-			WHERE e.plan_version_id = v.id
-			  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) m ON v.id IS NOT NULL
-		WHERE `+runningProgramme("pr", ht)+` AND p.status = 'active' AND `+dashUnit(&ha, s, q, "p.unit_id"), ha.list...).
+	b.Queue(`SELECT (count(*) FILTER (WHERE h.minutes IS NULL))::int,
+			(count(*) FILTER (WHERE h.minutes < 1200))::int,
+			(count(*) FILTER (WHERE h.minutes >= 1200 AND h.minutes < 1800))::int,
+			(count(*) FILTER (WHERE h.minutes >= 1800 AND h.minutes < `+full+`))::int,
+			(count(*) FILTER (WHERE h.minutes >= `+full+`))::int
+		FROM participant_hours h
+		WHERE h.active AND coalesce(h.to_day, 'infinity'::date) > `+ht+`::date AND h.from_day <= `+ht+`::date
+		  AND `+dashUnit(&ha, s, q, "h.unit_id"), ha.list...).
 		QueryRow(func(r pgx.Row) error {
 			h := &d.Hours
 			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
@@ -295,12 +309,14 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return nil
 		})
 
+	// Health from health_open_counts (migration 000035: open items of active
+	// persons per unit, kind and due date, kept by triggers).
 	health := map[string]HealthKindCount{}
 	var xa sqlArgs
-	b.Queue(`SELECT h.kind, count(*)::int AS open, (count(*) FILTER (WHERE h.due_date < `+xa.add(q.Today)+`::date))::int AS overdue
-		FROM health_items h JOIN persons p ON p.id = h.person_id
-		WHERE h.status IN ('not_started', 'booked') AND p.status = 'active' AND `+dashUnit(&xa, s, q, "p.unit_id")+`
-		GROUP BY h.kind`, xa.list...).
+	b.Queue(`SELECT c.kind, sum(c.n)::int AS open, (coalesce(sum(c.n) FILTER (WHERE c.due_date < `+xa.add(q.Today)+`::date), 0))::int AS overdue
+		FROM health_open_counts c
+		WHERE `+dashUnit(&xa, s, q, "c.unit_id")+`
+		GROUP BY c.kind`, xa.list...).
 		Query(func(r pgx.Rows) error {
 			list, err := pgx.CollectRows(r, pgx.RowToStructByName[HealthKindCount])
 			for _, k := range list {
@@ -323,6 +339,39 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		d.Health = append(d.Health, kc)
 	}
 	return d, nil
+}
+
+// startCount is how many programmes started days after their reference date.
+type startCount struct {
+	days int
+	n    int64
+}
+
+// medianOfCounts is percentile_cont(0.5) of the values in hist (ascending
+// days, each n times): the middle value, or the mean of the middle two; nil
+// when there are none.
+func medianOfCounts(hist []startCount) *float64 {
+	var total int64
+	for _, c := range hist {
+		total += c.n
+	}
+	if total <= 0 {
+		return nil
+	}
+	at := func(i int64) float64 { // the i-th value (0-based)
+		for _, c := range hist {
+			if i < c.n {
+				return float64(c.days)
+			}
+			i -= c.n
+		}
+		return float64(hist[len(hist)-1].days)
+	}
+	m := at((total - 1) / 2)
+	if total%2 == 0 {
+		m = (m + at(total/2)) / 2
+	}
+	return &m
 }
 
 // runningProgramme is the predicate of a programme running on day (a
