@@ -157,7 +157,13 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 	for i := range d.Months {
 		months[d.Months[i].Month] = &d.Months[i]
 	}
+	// The batch is one read-only transaction: every figure from one
+	// snapshot, and no parallel workers (each statement reads a summary or
+	// a few index entries; starting workers cost more than they save, and
+	// on a busy server they take the cores the other requests need).
 	b := &pgx.Batch{}
+	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+	b.Queue(`SET LOCAL max_parallel_workers_per_gather = 0`)
 
 	var ua sqlArgs
 	b.Queue(`SELECT u.id, u.name FROM units u WHERE `+ua.scope(s, "u.id")+` ORDER BY u.name, u.id`, ua.list...).
@@ -330,6 +336,7 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		WHERE pr.ended_on IS NOT NULL AND pr.end_reason = '' AND p.status <> 'merged' AND `+dashUnit(&ea, s, q, "p.unit_id"), ea.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.MissingEndReason) })
 
+	b.Queue(`COMMIT`)
 	if err := db.Reader().SendBatch(ctx, b).Close(); err != nil {
 		return Dashboard{}, fmt.Errorf("dashboard: %w", err)
 	}
