@@ -1,4 +1,12 @@
-DROP INDEX IF EXISTS placements_open_person_idx;
+DROP TRIGGER IF EXISTS placements_open_keep ON placements;
+DROP FUNCTION IF EXISTS placements_open_rebuild();
+DROP FUNCTION IF EXISTS placements_open_keep();
+DROP TABLE IF EXISTS placements_open;
+DROP TRIGGER IF EXISTS deadline_breaches_keep ON deadlines;
+DROP FUNCTION IF EXISTS deadline_breaches_rebuild();
+DROP FUNCTION IF EXISTS deadline_breaches_refresh(bigint);
+DROP FUNCTION IF EXISTS deadline_breaches_keep();
+DROP TABLE IF EXISTS deadline_breaches;
 DROP INDEX IF EXISTS persons_id_unit_status_idx;
 DROP TRIGGER IF EXISTS dashboard_person_gone ON persons;
 DROP TRIGGER IF EXISTS dashboard_person_keep ON persons;

@@ -195,6 +195,90 @@ LANGUAGE sql AS $$
     GROUP BY 1, 2, 3, 4;
 $$;
 
+-- 4. Deadline breaches: the deadlines that are open or were done late
+-- (done_on > due_date) of persons not merged, with their person's unit, so
+-- the figure reads a unit's few rows by due date without joining persons.
+CREATE TABLE deadline_breaches (
+    deadline_id bigint PRIMARY KEY REFERENCES deadlines (id) ON DELETE CASCADE,
+    unit_id     bigint NOT NULL REFERENCES units (id),
+    kind        text NOT NULL,
+    due_date    date NOT NULL,
+    done        boolean NOT NULL
+);
+CREATE INDEX deadline_breaches_unit_idx ON deadline_breaches (unit_id, due_date) INCLUDE (kind, done);
+CREATE INDEX deadline_breaches_due_idx ON deadline_breaches (due_date) INCLUDE (kind, done);
+
+CREATE FUNCTION deadline_breaches_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM deadline_breaches WHERE deadline_id = OLD.id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND (NEW.done_on IS NULL OR NEW.done_on > NEW.due_date) THEN
+        INSERT INTO deadline_breaches (deadline_id, unit_id, kind, due_date, done)
+        SELECT NEW.id, ps.unit_id, NEW.kind, NEW.due_date, NEW.done_on IS NOT NULL
+        FROM persons ps WHERE ps.id = NEW.person_id AND ps.status <> 'merged';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER deadline_breaches_keep AFTER INSERT OR UPDATE OR DELETE ON deadlines
+    FOR EACH ROW EXECUTE FUNCTION deadline_breaches_keep();
+
+CREATE FUNCTION deadline_breaches_refresh(p bigint) RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM deadline_breaches b USING deadlines d WHERE d.id = b.deadline_id AND d.person_id = p;
+    INSERT INTO deadline_breaches (deadline_id, unit_id, kind, due_date, done)
+    SELECT d.id, ps.unit_id, d.kind, d.due_date, d.done_on IS NOT NULL
+    FROM deadlines d JOIN persons ps ON ps.id = d.person_id
+    WHERE d.person_id = p AND ps.status <> 'merged' AND (d.done_on IS NULL OR d.done_on > d.due_date)
+$$;
+
+CREATE FUNCTION deadline_breaches_rebuild() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM deadline_breaches;
+    INSERT INTO deadline_breaches (deadline_id, unit_id, kind, due_date, done)
+    SELECT d.id, ps.unit_id, d.kind, d.due_date, d.done_on IS NOT NULL
+    FROM deadlines d JOIN persons ps ON ps.id = d.person_id
+    WHERE ps.status <> 'merged' AND (d.done_on IS NULL OR d.done_on > d.due_date);
+$$;
+
+-- 5. Placements: the active and paused ones with their person's unit.
+CREATE TABLE placements_open (
+    placement_id bigint PRIMARY KEY REFERENCES placements (id) ON DELETE CASCADE,
+    unit_id      bigint NOT NULL REFERENCES units (id),
+    status       text NOT NULL,
+    start_date   date NOT NULL,
+    planned_end  date NOT NULL
+);
+CREATE INDEX placements_open_unit_idx ON placements_open (unit_id) INCLUDE (status, start_date, planned_end);
+
+CREATE FUNCTION placements_open_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM placements_open WHERE placement_id = OLD.id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status IN ('active', 'paused') THEN
+        INSERT INTO placements_open (placement_id, unit_id, status, start_date, planned_end)
+        SELECT NEW.id, ps.unit_id, NEW.status, NEW.start_date, NEW.planned_end
+        FROM persons ps WHERE ps.id = NEW.person_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER placements_open_keep AFTER INSERT OR UPDATE OR DELETE ON placements
+    FOR EACH ROW EXECUTE FUNCTION placements_open_keep();
+
+CREATE FUNCTION placements_open_rebuild() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM placements_open;
+    INSERT INTO placements_open (placement_id, unit_id, status, start_date, planned_end)
+    SELECT pl.id, ps.unit_id, pl.status, pl.start_date, pl.planned_end
+    FROM placements pl JOIN persons ps ON ps.id = pl.person_id
+    WHERE pl.status IN ('active', 'paused');
+$$;
+
 -- A person's unit, status or settlement date changes: move what they
 -- contribute. Deleted: take it away before the cascade removes the rows
 -- (whose own triggers then find no person and do nothing).
@@ -232,6 +316,9 @@ BEGIN
     END IF;
     IF moved THEN
         UPDATE participant_hours SET unit_id = NEW.unit_id, active = NEW.status = 'active' WHERE person_id = NEW.id;
+        PERFORM deadline_breaches_refresh(NEW.id);
+        UPDATE placements_open o SET unit_id = NEW.unit_id FROM placements pl
+        WHERE pl.id = o.placement_id AND pl.person_id = NEW.id AND o.unit_id IS DISTINCT FROM NEW.unit_id;
     END IF;
     RETURN NULL;
 END
@@ -244,13 +331,14 @@ CREATE TRIGGER dashboard_person_gone BEFORE DELETE ON persons
 -- The batch's other statements look persons up by id for their unit and
 -- status: from the index alone.
 CREATE INDEX persons_id_unit_status_idx ON persons (id) INCLUDE (unit_id, status);
--- Placements: the few active or paused ones, from the index alone.
-CREATE INDEX placements_open_person_idx ON placements (person_id) INCLUDE (status, start_date, planned_end)
-    WHERE status IN ('active', 'paused');
 
 SELECT participant_hours_rebuild();
 SELECT health_open_rebuild();
 SELECT programme_start_rebuild();
+SELECT deadline_breaches_rebuild();
+SELECT placements_open_rebuild();
 ANALYZE participant_hours;
 ANALYZE health_open_counts;
 ANALYZE programme_start_counts;
+ANALYZE deadline_breaches;
+ANALYZE placements_open;

@@ -189,13 +189,15 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 	var da sqlArgs
 	from, to, today := da.add(q.From), da.add(end), da.add(q.Today)
 	kinds := da.add(dashDeadlineKinds())
+	// From deadline_breaches (migration 000035: the open and late
+	// deadlines of persons not merged, with their unit, kept by triggers).
 	b.Queue(`SELECT date_trunc('month', d.due_date)::date AS month, d.kind,
-			(count(*) FILTER (WHERE d.done_on IS NULL))::int AS overdue,
-			(count(*) FILTER (WHERE d.done_on IS NOT NULL))::int AS late
-		FROM deadlines d JOIN persons p ON p.id = d.person_id
+			(count(*) FILTER (WHERE NOT d.done))::int AS overdue,
+			(count(*) FILTER (WHERE d.done))::int AS late
+		FROM deadline_breaches d
 		WHERE d.due_date >= `+from+`::date AND d.due_date < `+to+`::date AND d.kind = ANY(`+kinds+`::text[])
-		  AND ((d.done_on IS NULL AND d.due_date < `+today+`::date) OR d.done_on > d.due_date)
-		  AND p.status <> 'merged' AND `+dashUnit(&da, s, q, "p.unit_id")+`
+		  AND (d.done OR d.due_date < `+today+`::date)
+		  AND `+dashUnit(&da, s, q, "d.unit_id")+`
 		GROUP BY 1, 2 ORDER BY 1, 2`, da.list...).
 		Query(func(r pgx.Rows) error {
 			var err error
@@ -293,10 +295,12 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 
 	var la sqlArgs
 	lt := la.add(q.Today)
+	// From placements_open (migration 000035: the active and paused
+	// placements with their person's unit, kept by triggers).
 	b.Queue(`SELECT (count(*) FILTER (WHERE pl.status = 'active' AND pl.start_date <= `+lt+`::date))::int,
 			(count(*) FILTER (WHERE pl.planned_end >= `+lt+`::date AND pl.planned_end < `+lt+`::date + 28))::int
-		FROM placements pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.status IN ('active', 'paused') AND `+dashUnit(&la, s, q, "p.unit_id"), la.list...).
+		FROM placements_open pl
+		WHERE `+dashUnit(&la, s, q, "pl.unit_id"), la.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActivePlacements, &d.EndingPlacements) })
 
 	var wa sqlArgs

@@ -104,8 +104,9 @@ func TestDashboardAggregates(t *testing.T) {
 }
 
 // TestDashboardSummariesFollowWrites: the summaries of migration 000035
-// (participant_hours, health_open_counts, programme_start_counts) follow
-// inserts, updates and deletes of the rows they sum and a person's change
+// (participant_hours, health_open_counts, programme_start_counts,
+// deadline_breaches, placements_open) follow inserts, updates and deletes
+// of the rows they sum and a person's change
 // of unit, status and settlement date: every figure still equals the
 // row-by-row count, and each summary equals its rebuild from the rows.
 func TestDashboardSummariesFollowWrites(t *testing.T) {
@@ -154,9 +155,26 @@ func TestDashboardSummariesFollowWrites(t *testing.T) {
 	exec(`INSERT INTO health_items (person_id, kind, due_date)
 		SELECT p.id, 'dental', $1::date - 2 FROM persons p
 		WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM health_items h WHERE h.person_id = p.id AND h.kind = 'dental') ORDER BY p.id LIMIT 4`, today)
+	// Deadlines: done late, done in time, reopened, moved, deleted, added.
+	exec(`UPDATE deadlines SET done_on = due_date + 3 WHERE id IN (SELECT id FROM deadlines WHERE done_on IS NULL AND due_date < $1::date - 5 ORDER BY id LIMIT 5)`, today)
+	exec(`UPDATE deadlines SET done_on = due_date WHERE id IN (SELECT id FROM deadlines WHERE done_on IS NULL ORDER BY id DESC LIMIT 5)`)
+	exec(`UPDATE deadlines SET done_on = NULL WHERE id IN (SELECT id FROM deadlines WHERE done_on IS NOT NULL ORDER BY id LIMIT 4)`)
+	exec(`UPDATE deadlines SET due_date = due_date - 40 WHERE id IN (SELECT id FROM deadlines ORDER BY id LIMIT 6 OFFSET 30)`)
+	exec(`DELETE FROM deadlines WHERE id IN (SELECT id FROM deadlines ORDER BY id LIMIT 4 OFFSET 60)`)
+	exec(`INSERT INTO deadlines (person_id, kind, due_date)
+		SELECT p.id, 'programme_offer', $1::date - 20 FROM persons p
+		WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.person_id = p.id AND d.kind = 'programme_offer') ORDER BY p.id LIMIT 3`, today)
+	// Placements: paused, ended, planned end moved, deleted.
+	exec(`UPDATE placements SET status = 'paused' WHERE id IN (SELECT id FROM placements WHERE status = 'active' ORDER BY id LIMIT 3)`)
+	exec(`UPDATE placements SET status = 'active' WHERE id IN (SELECT id FROM placements WHERE status = 'paused' ORDER BY id DESC LIMIT 1)`)
+	exec(`UPDATE placements SET status = 'ended', ended_on = greatest(start_date, $1::date - 1) WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id DESC LIMIT 3)`, today)
+	exec(`UPDATE placements SET planned_end = $1::date + 10 WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id LIMIT 3 OFFSET 5)`, today)
+	exec(`DELETE FROM placements WHERE id IN (SELECT id FROM placements WHERE status IN ('active', 'paused') ORDER BY id LIMIT 2 OFFSET 8)`)
 	// Persons: moved to the other unit, closed, reopened, settled on another day.
 	exec(`UPDATE persons SET unit_id = CASE unit_id WHEN $1::bigint THEN $2::bigint ELSE $1::bigint END
 		WHERE id IN (SELECT person_id FROM programmes WHERE decision = 'granted' ORDER BY person_id LIMIT 6 OFFSET 3)`, east, west)
+	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM placements WHERE status = 'active' AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, east, west)
+	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM deadlines WHERE done_on IS NULL AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, west, east)
 	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM health_items WHERE status = 'not_started' AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, east, west)
 	exec(`UPDATE persons SET status = 'closed', closed_on = $1::date, close_reason = 'moved'
 		WHERE id IN (SELECT person_id FROM programmes WHERE decision = 'granted' AND ended_on IS NULL ORDER BY person_id DESC LIMIT 4)`, today)
@@ -197,6 +215,8 @@ func checkDashSummaries(t *testing.T, db *postgres.DB) {
 		{"participant_hours", "person_id, from_day, to_day, unit_id, active, minutes", "participant_hours_rebuild"},
 		{"health_open_counts", "unit_id, kind, due_date, n", "health_open_rebuild"},
 		{"programme_start_counts", "unit_id, month, days, within3, n", "programme_start_rebuild"},
+		{"deadline_breaches", "deadline_id, unit_id, kind, due_date, done", "deadline_breaches_rebuild"},
+		{"placements_open", "placement_id, unit_id, status, start_date, planned_end", "placements_open_rebuild"},
 	} {
 		read := func() []string {
 			where := ""
