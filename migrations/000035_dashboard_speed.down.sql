@@ -1,3 +1,8 @@
+DROP TRIGGER IF EXISTS caseload_keep ON persons;
+DROP FUNCTION IF EXISTS caseload_rebuild();
+DROP FUNCTION IF EXISTS caseload_keep();
+DROP FUNCTION IF EXISTS caseload_add(bigint, bigint, integer);
+DROP TABLE IF EXISTS caseload_counts;
 DROP TRIGGER IF EXISTS placements_open_keep ON placements;
 DROP FUNCTION IF EXISTS placements_open_rebuild();
 DROP FUNCTION IF EXISTS placements_open_keep();

@@ -279,6 +279,46 @@ LANGUAGE sql AS $$
     WHERE pl.status IN ('active', 'paused');
 $$;
 
+-- 6. Caseload: active persons per unit and caseworker (0: none).
+CREATE TABLE caseload_counts (
+    unit_id       bigint NOT NULL REFERENCES units (id),
+    caseworker_id bigint NOT NULL,
+    n             integer NOT NULL,
+    PRIMARY KEY (unit_id, caseworker_id)
+);
+
+CREATE FUNCTION caseload_add(u bigint, cw bigint, delta integer) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO caseload_counts AS c (unit_id, caseworker_id, n) VALUES (u, coalesce(cw, 0), delta)
+    ON CONFLICT (unit_id, caseworker_id) DO UPDATE SET n = c.n + excluded.n
+$$;
+
+CREATE FUNCTION caseload_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.unit_id IS NOT DISTINCT FROM NEW.unit_id AND OLD.status IS NOT DISTINCT FROM NEW.status
+        AND OLD.caseworker_id IS NOT DISTINCT FROM NEW.caseworker_id THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'active' THEN
+        PERFORM caseload_add(OLD.unit_id, OLD.caseworker_id, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'active' THEN
+        PERFORM caseload_add(NEW.unit_id, NEW.caseworker_id, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER caseload_keep AFTER INSERT OR UPDATE OF unit_id, status, caseworker_id OR DELETE ON persons
+    FOR EACH ROW EXECUTE FUNCTION caseload_keep();
+
+CREATE FUNCTION caseload_rebuild() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM caseload_counts;
+    INSERT INTO caseload_counts (unit_id, caseworker_id, n)
+    SELECT p.unit_id, coalesce(p.caseworker_id, 0), count(*) FROM persons p WHERE p.status = 'active' GROUP BY 1, 2;
+$$;
+
 -- A person's unit, status or settlement date changes: move what they
 -- contribute. Deleted: take it away before the cascade removes the rows
 -- (whose own triggers then find no person and do nothing).
@@ -337,8 +377,10 @@ SELECT health_open_rebuild();
 SELECT programme_start_rebuild();
 SELECT deadline_breaches_rebuild();
 SELECT placements_open_rebuild();
+SELECT caseload_rebuild();
 ANALYZE participant_hours;
 ANALYZE health_open_counts;
 ANALYZE programme_start_counts;
 ANALYZE deadline_breaches;
 ANALYZE placements_open;
+ANALYZE caseload_counts;

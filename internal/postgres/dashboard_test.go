@@ -105,7 +105,7 @@ func TestDashboardAggregates(t *testing.T) {
 
 // TestDashboardSummariesFollowWrites: the summaries of migration 000035
 // (participant_hours, health_open_counts, programme_start_counts,
-// deadline_breaches, placements_open) follow inserts, updates and deletes
+// deadline_breaches, placements_open, caseload_counts) follow inserts, updates and deletes
 // of the rows they sum and a person's change
 // of unit, status and settlement date: every figure still equals the
 // row-by-row count, and each summary equals its rebuild from the rows.
@@ -170,6 +170,9 @@ func TestDashboardSummariesFollowWrites(t *testing.T) {
 	exec(`UPDATE placements SET status = 'ended', ended_on = greatest(start_date, $1::date - 1) WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id DESC LIMIT 3)`, today)
 	exec(`UPDATE placements SET planned_end = $1::date + 10 WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id LIMIT 3 OFFSET 5)`, today)
 	exec(`DELETE FROM placements WHERE id IN (SELECT id FROM placements WHERE status IN ('active', 'paused') ORDER BY id LIMIT 2 OFFSET 8)`)
+	// Caseworkers: persons handed to another caseworker or to none.
+	exec(`UPDATE persons SET caseworker_id = (SELECT min(caseworker_id) FROM persons) WHERE id IN (SELECT id FROM persons WHERE status = 'active' ORDER BY id DESC LIMIT 7)`)
+	exec(`UPDATE persons SET caseworker_id = NULL WHERE id IN (SELECT id FROM persons WHERE status = 'active' AND caseworker_id IS NOT NULL ORDER BY id LIMIT 4 OFFSET 3)`)
 	// Persons: moved to the other unit, closed, reopened, settled on another day.
 	exec(`UPDATE persons SET unit_id = CASE unit_id WHEN $1::bigint THEN $2::bigint ELSE $1::bigint END
 		WHERE id IN (SELECT person_id FROM programmes WHERE decision = 'granted' ORDER BY person_id LIMIT 6 OFFSET 3)`, east, west)
@@ -217,6 +220,7 @@ func checkDashSummaries(t *testing.T, db *postgres.DB) {
 		{"programme_start_counts", "unit_id, month, days, within3, n", "programme_start_rebuild"},
 		{"deadline_breaches", "deadline_id, unit_id, kind, due_date, done", "deadline_breaches_rebuild"},
 		{"placements_open", "placement_id, unit_id, status, start_date, planned_end", "placements_open_rebuild"},
+		{"caseload_counts", "unit_id, caseworker_id, n", "caseload_rebuild"},
 	} {
 		read := func() []string {
 			where := ""
