@@ -166,7 +166,7 @@ func TestDemoPlacementsIfEmpty(t *testing.T) {
 	if err := demo.Load(ctx, db, demo.Options{Persons: 500, IfEmpty: true, Seed: 3, Out: io.Discard, Today: today}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Pool.Exec(ctx, `TRUNCATE employers, worksites, employer_contacts, placements, placement_followups, placement_evaluations`); err != nil {
+	if _, err := db.Pool.Exec(ctx, `TRUNCATE employers, worksites, employer_contacts, placements, placement_followups, placement_evaluations, placements_open`); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

@@ -42,6 +42,13 @@ import (
 //   - housing: as the occupancy board's first row (HousingBoard);
 //   - health: open and overdue checklist items by kind, as HealthCounts;
 //   - ended programmes without an end reason (all time: IMDi chases them).
+//
+// Speed (issue 12: 1 000 000 persons): no statement joins a unit's persons
+// to their rows. Caseload, deadline breaches, programme start, hours, attendance,
+// placements and health read summaries kept by triggers in the writing
+// transactions (migrations 000030 and 000035), each with the person's unit
+// in it; the batch runs in one read-only transaction without parallel
+// workers. postgres/dashboard_test.go holds each summary equal to the rows.
 
 // FullTimeMinutes is a full-time week in the programme (37.5 hours).
 const FullTimeMinutes = 37*60 + 30
@@ -157,7 +164,13 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 	for i := range d.Months {
 		months[d.Months[i].Month] = &d.Months[i]
 	}
+	// The batch is one read-only transaction: every figure from one
+	// snapshot, and no parallel workers (each statement reads a summary or
+	// a few index entries; starting workers cost more than they save, and
+	// on a busy server they take the cores the other requests need).
 	b := &pgx.Batch{}
+	b.Queue(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`)
+	b.Queue(`SET LOCAL max_parallel_workers_per_gather = 0`)
 
 	var ua sqlArgs
 	b.Queue(`SELECT u.id, u.name FROM units u WHERE `+ua.scope(s, "u.id")+` ORDER BY u.name, u.id`, ua.list...).
@@ -168,12 +181,14 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		})
 
 	var ca sqlArgs
-	b.Queue(`SELECT coalesce(l.caseworker_id, 0) AS user_id, coalesce(u.name, '') AS name, l.n::int AS persons
-		FROM (SELECT p.caseworker_id, count(*) AS n FROM persons p
-			WHERE p.status = 'active' AND `+dashUnit(&ca, s, q, "p.unit_id")+`
-			GROUP BY p.caseworker_id) l
+	// From caseload_counts (migration 000035: active persons per unit and
+	// caseworker, 0 for none, kept by a trigger on persons).
+	b.Queue(`SELECT l.caseworker_id AS user_id, coalesce(u.name, '') AS name, l.n::int AS persons
+		FROM (SELECT c.caseworker_id, sum(c.n) AS n FROM caseload_counts c
+			WHERE `+dashUnit(&ca, s, q, "c.unit_id")+`
+			GROUP BY c.caseworker_id HAVING sum(c.n) <> 0) l
 		LEFT JOIN users u ON u.id = l.caseworker_id
-		ORDER BY l.caseworker_id IS NULL, l.n DESC, u.name, l.caseworker_id`, ca.list...).
+		ORDER BY l.caseworker_id = 0, l.n DESC, u.name, l.caseworker_id`, ca.list...).
 		Query(func(r pgx.Rows) error {
 			var err error
 			d.Caseload, err = pgx.CollectRows(r, pgx.RowToStructByName[DashCaseworker])
@@ -183,13 +198,15 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 	var da sqlArgs
 	from, to, today := da.add(q.From), da.add(end), da.add(q.Today)
 	kinds := da.add(dashDeadlineKinds())
+	// From deadline_breaches (migration 000035: the open and late
+	// deadlines of persons not merged, with their unit, kept by triggers).
 	b.Queue(`SELECT date_trunc('month', d.due_date)::date AS month, d.kind,
-			(count(*) FILTER (WHERE d.done_on IS NULL))::int AS overdue,
-			(count(*) FILTER (WHERE d.done_on IS NOT NULL))::int AS late
-		FROM deadlines d JOIN persons p ON p.id = d.person_id
+			(count(*) FILTER (WHERE NOT d.done))::int AS overdue,
+			(count(*) FILTER (WHERE d.done))::int AS late
+		FROM deadline_breaches d
 		WHERE d.due_date >= `+from+`::date AND d.due_date < `+to+`::date AND d.kind = ANY(`+kinds+`::text[])
-		  AND ((d.done_on IS NULL AND d.due_date < `+today+`::date) OR d.done_on > d.due_date)
-		  AND p.status <> 'merged' AND `+dashUnit(&da, s, q, "p.unit_id")+`
+		  AND (d.done OR d.due_date < `+today+`::date)
+		  AND `+dashUnit(&da, s, q, "d.unit_id")+`
 		GROUP BY 1, 2 ORDER BY 1, 2`, da.list...).
 		Query(func(r pgx.Rows) error {
 			var err error
@@ -197,33 +214,47 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return err
 		})
 
+	// Programme start from programme_start_counts (migration 000035: counts
+	// per unit, month, days from the reference date and "within 3 months",
+	// kept by triggers); the median is computed from the counts.
 	var pa sqlArgs
-	b.Queue(`SELECT count(*)::int,
-			(count(*) FILTER (WHERE pr.start_date <= (coalesce(p.settlement_date, pr.decision_date) + interval '3 months')::date))::int,
-			percentile_cont(0.5) WITHIN GROUP (ORDER BY pr.start_date - coalesce(p.settlement_date, pr.decision_date))
-		FROM programmes pr JOIN persons p ON p.id = pr.person_id
-		WHERE pr.decision = 'granted' AND pr.start_date >= `+pa.add(q.From)+`::date AND pr.start_date < `+pa.add(end)+`::date
-		  AND coalesce(p.settlement_date, pr.decision_date) IS NOT NULL
-		  AND p.status <> 'merged' AND `+dashUnit(&pa, s, q, "p.unit_id"), pa.list...).
-		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Started, &d.StartedWithin3, &d.MedianStartDays) })
+	b.Queue(`SELECT c.days, c.within3, sum(c.n)::bigint
+		FROM programme_start_counts c
+		WHERE c.month >= `+pa.add(q.From)+`::date AND c.month < `+pa.add(end)+`::date
+		  AND `+dashUnit(&pa, s, q, "c.unit_id")+`
+		GROUP BY 1, 2 HAVING sum(c.n) <> 0 ORDER BY 1`, pa.list...).
+		Query(func(r pgx.Rows) error {
+			var hist []startCount
+			for r.Next() {
+				var c startCount
+				var within bool
+				if err := r.Scan(&c.days, &within, &c.n); err != nil {
+					return err
+				}
+				d.Started += int(c.n)
+				if within {
+					d.StartedWithin3 += int(c.n)
+				}
+				hist = append(hist, c)
+			}
+			d.MedianStartDays = medianOfCounts(hist)
+			return r.Err()
+		})
 
-	// The minutes are a LATERAL join, computed once per participant (as a
-	// subquery in the select list it was inlined into every FILTER).
+	// Planned hours from participant_hours (migration 000035: per running
+	// participant the minutes of the plan in force as day ranges, kept by
+	// triggers): the range containing today, one per participant.
 	var ha sqlArgs
 	ht := ha.add(q.Today)
 	full := ha.add(FullTimeMinutes)
-	b.Queue(`SELECT (count(*) FILTER (WHERE m.minutes IS NULL))::int,
-			(count(*) FILTER (WHERE m.minutes < 1200))::int,
-			(count(*) FILTER (WHERE m.minutes >= 1200 AND m.minutes < 1800))::int,
-			(count(*) FILTER (WHERE m.minutes >= 1800 AND m.minutes < `+full+`))::int,
-			(count(*) FILTER (WHERE m.minutes >= `+full+`))::int
-		FROM programmes pr JOIN persons p ON p.id = pr.person_id
-		LEFT JOIN LATERAL (SELECT pv.id FROM plan_versions pv WHERE pv.person_id = pr.person_id AND pv.valid_from <= `+ht+`::date
-			ORDER BY pv.valid_from DESC, pv.id DESC LIMIT 1) v ON true
-		LEFT JOIN LATERAL (SELECT coalesce(sum(e.minutes_per_week), 0) AS minutes FROM plan_elements e
-			WHERE e.plan_version_id = v.id
-			  AND (e.from_date IS NULL OR e.from_date <= `+ht+`::date) AND (e.to_date IS NULL OR e.to_date >= `+ht+`::date)) m ON v.id IS NOT NULL
-		WHERE `+runningProgramme("pr", ht)+` AND p.status = 'active' AND `+dashUnit(&ha, s, q, "p.unit_id"), ha.list...).
+	b.Queue(`SELECT (count(*) FILTER (WHERE h.minutes IS NULL))::int,
+			(count(*) FILTER (WHERE h.minutes < 1200))::int,
+			(count(*) FILTER (WHERE h.minutes >= 1200 AND h.minutes < 1800))::int,
+			(count(*) FILTER (WHERE h.minutes >= 1800 AND h.minutes < `+full+`))::int,
+			(count(*) FILTER (WHERE h.minutes >= `+full+`))::int
+		FROM participant_hours h
+		WHERE h.active AND coalesce(h.to_day, 'infinity'::date) > `+ht+`::date AND h.from_day <= `+ht+`::date
+		  AND `+dashUnit(&ha, s, q, "h.unit_id"), ha.list...).
 		QueryRow(func(r pgx.Row) error {
 			h := &d.Hours
 			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
@@ -273,10 +304,12 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 
 	var la sqlArgs
 	lt := la.add(q.Today)
+	// From placements_open (migration 000035: the active and paused
+	// placements with their person's unit, kept by triggers).
 	b.Queue(`SELECT (count(*) FILTER (WHERE pl.status = 'active' AND pl.start_date <= `+lt+`::date))::int,
 			(count(*) FILTER (WHERE pl.planned_end >= `+lt+`::date AND pl.planned_end < `+lt+`::date + 28))::int
-		FROM placements pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.status IN ('active', 'paused') AND `+dashUnit(&la, s, q, "p.unit_id"), la.list...).
+		FROM placements_open pl
+		WHERE `+dashUnit(&la, s, q, "pl.unit_id"), la.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActivePlacements, &d.EndingPlacements) })
 
 	var wa sqlArgs
@@ -295,12 +328,14 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return nil
 		})
 
+	// Health from health_open_counts (migration 000035: open items of active
+	// persons per unit, kind and due date, kept by triggers).
 	health := map[string]HealthKindCount{}
 	var xa sqlArgs
-	b.Queue(`SELECT h.kind, count(*)::int AS open, (count(*) FILTER (WHERE h.due_date < `+xa.add(q.Today)+`::date))::int AS overdue
-		FROM health_items h JOIN persons p ON p.id = h.person_id
-		WHERE h.status IN ('not_started', 'booked') AND p.status = 'active' AND `+dashUnit(&xa, s, q, "p.unit_id")+`
-		GROUP BY h.kind`, xa.list...).
+	b.Queue(`SELECT c.kind, sum(c.n)::int AS open, (coalesce(sum(c.n) FILTER (WHERE c.due_date < `+xa.add(q.Today)+`::date), 0))::int AS overdue
+		FROM health_open_counts c
+		WHERE `+dashUnit(&xa, s, q, "c.unit_id")+`
+		GROUP BY c.kind`, xa.list...).
 		Query(func(r pgx.Rows) error {
 			list, err := pgx.CollectRows(r, pgx.RowToStructByName[HealthKindCount])
 			for _, k := range list {
@@ -314,6 +349,7 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		WHERE pr.ended_on IS NOT NULL AND pr.end_reason = '' AND p.status <> 'merged' AND `+dashUnit(&ea, s, q, "p.unit_id"), ea.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.MissingEndReason) })
 
+	b.Queue(`COMMIT`)
 	if err := db.Reader().SendBatch(ctx, b).Close(); err != nil {
 		return Dashboard{}, fmt.Errorf("dashboard: %w", err)
 	}
@@ -323,6 +359,39 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		d.Health = append(d.Health, kc)
 	}
 	return d, nil
+}
+
+// startCount is how many programmes started days after their reference date.
+type startCount struct {
+	days int
+	n    int64
+}
+
+// medianOfCounts is percentile_cont(0.5) of the values in hist (ascending
+// days, each n times): the middle value, or the mean of the middle two; nil
+// when there are none.
+func medianOfCounts(hist []startCount) *float64 {
+	var total int64
+	for _, c := range hist {
+		total += c.n
+	}
+	if total <= 0 {
+		return nil
+	}
+	at := func(i int64) float64 { // the i-th value (0-based)
+		for _, c := range hist {
+			if i < c.n {
+				return float64(c.days)
+			}
+			i -= c.n
+		}
+		return float64(hist[len(hist)-1].days)
+	}
+	m := at((total - 1) / 2)
+	if total%2 == 0 {
+		m = (m + at(total/2)) / 2
+	}
+	return &m
 }
 
 // runningProgramme is the predicate of a programme running on day (a

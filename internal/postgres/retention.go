@@ -80,6 +80,11 @@ var retentionTables = []retentionTable{
 		Kept: []string{"format"}},
 	{Table: "husbanken_applications", Link: "household_id IN " + anonymisedHouseholds, Household: true, Kind: domain.RetentionCase,
 		Cleared: []string{"note"}, Kept: []string{"scheme", "decision"}},
+	// The dashboard's summaries (migration 000035): codes only.
+	{Table: "deadline_breaches", Link: "deadline_id IN (SELECT id FROM deadlines WHERE person_id = ANY($1))", Kind: domain.RetentionNotes,
+		Kept: []string{"kind"}},
+	{Table: "placements_open", Link: "placement_id IN (SELECT id FROM placements WHERE person_id = ANY($1))", Kind: domain.RetentionNotes,
+		Kept: []string{"status"}},
 }
 
 // Persons' own columns: cleared (names, identity numbers, free text) and
