@@ -93,14 +93,6 @@ else
 fi
 "$BIN" demo --bench-caseworker "$CASEWORKER" --bench-caseload "${ANKOMST_BENCH_CASELOAD:-150}"
 
-# Leaders and admins must use two-factor (migration 000033): the dashboard
-# benchmark's leader and admin get a known secret, and the load generator
-# answers the code step (benchSetup.login).
-if command -v psql >/dev/null; then
-  psql "${ANKOMST_OWNER_URL:-$DATABASE_URL}" -qc "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', totp_enabled_at = now()
-    WHERE email IN ('${ANKOMST_BENCH_LEADER_EMAIL:-leder@ost.demo}', '${ANKOMST_BENCH_ADMIN_EMAIL:-admin@demo}') AND totp_secret IS NULL"
-fi
-
 if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
   echo "bench: something already answers on $ADDR; stop it or set BENCH_ADDR" >&2
   exit 1

@@ -347,27 +347,6 @@ func (b *benchSetup) login(t *testing.T, email, password string) func(path strin
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login as %s: status %d", email, resp.StatusCode)
 	}
-	if resp.Header.Get("Location") == "/login/code" {
-		// Two-factor (leaders and admins must enrol, migration 000033):
-		// the bench database's user has a secret; answer the code step.
-		var secret string
-		if err := b.pool.QueryRow(context.Background(), `SELECT totp_secret FROM users WHERE email = $1`, email).Scan(&secret); err != nil {
-			t.Fatalf("login as %s: the code step: %v", email, err)
-		}
-		code, err := totp.Code(secret, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := client.PostForm(b.base+"/login/code", url.Values{"code": {code}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body) //nolint:errcheck
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("login as %s: the code step: status %d", email, resp.StatusCode)
-		}
-	}
 	return func(path string) (string, error) {
 		resp, err := client.Get(b.base + path)
 		if err != nil {
