@@ -77,6 +77,12 @@ func TestHousingBoardCountsAndScope(t *testing.T) {
 	if len(names) != 3 || names[0] != "A 4" || names[1] != "A 5" || names[2] != "A 7" {
 		t.Errorf("free now: %v", names)
 	}
+	// The free list is capped (the first by address); the count is not.
+	if b, err := f.db.HousingBoardFree(ctx, f.hou.Scope(), today, "", 2); err != nil {
+		t.Fatal(err)
+	} else if len(b.Free) != 2 || b.Free[0].Address != "A 4" || b.Free[1].Address != "A 5" || b.Weeks[0].Free != 3 || b.Weeks[1].Let != 2 {
+		t.Errorf("free capped at 2: %v, %+v", b.Free, b.Weeks[:2])
+	}
 
 	// Owner filter: only the private unit (under repair).
 	b, err = f.db.HousingBoard(ctx, f.hou.Scope(), today, domain.OwnerPrivate)

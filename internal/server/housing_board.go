@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,13 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 	if domain.Label(domain.OwnerTypes(), owner) == owner {
 		owner = "" // unknown owner type: all
 	}
+	allFree := r.URL.Query().Get("ledige") == "alle"
+	limit := postgres.BoardFreeLimit
+	if allFree {
+		limit = postgres.BoardFreeAll
+	}
 	today := domain.Today(s.DB.Now())
-	b, err := s.DB.HousingBoard(r.Context(), scope(r), today, owner)
+	b, err := s.DB.HousingBoardFree(r.Context(), scope(r), today, owner, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -59,6 +65,22 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 		v.Free = append(v.Free, housingboard.FreeRow{URL: paths.HousingUnit(u.ID), Address: u.Address,
 			OwnerType: domain.Label(domain.OwnerTypes(), u.OwnerType), Rooms: strconv.Itoa(u.Rooms), Bedrooms: strconv.Itoa(u.Bedrooms),
 			Accessible: acc, Rent: domain.FormatOre(u.RentOre) + " kr"})
+	}
+	if n := len(b.Weeks); n > 0 && b.Weeks[0].Free > len(b.Free) {
+		total := b.Weeks[0].Free
+		v.FreeMore = "Viser " + strconv.Itoa(len(b.Free)) + " av " + strconv.Itoa(total) + " ledige boliger, sortert etter adresse."
+		if !allFree {
+			q := url.Values{"ledige": {"alle"}}
+			if owner != "" {
+				q.Set("owner", owner)
+			}
+			v.FreeAllURL = paths.Housing() + "?" + q.Encode()
+			if total > postgres.BoardFreeAll {
+				v.FreeAllLabel = "Vis de " + strconv.Itoa(postgres.BoardFreeAll) + " første"
+			} else {
+				v.FreeAllLabel = "Vis alle " + strconv.Itoa(total)
+			}
+		}
 	}
 	for _, a := range b.Arrivals {
 		v.Arrivals = append(v.Arrivals, arrivalRow(a, today))

@@ -33,8 +33,13 @@ type View struct {
 	Owners    []domain.Option
 	Weeks     []WeekRow
 	Free      []FreeRow
-	Empty     bool // no units at all (with the filter)
-	Arrivals  []ArrivalRow
+	// FreeMore says how many units free today are not listed (the board
+	// lists the first 50 unless asked for all); FreeAllURL asks for all.
+	FreeMore     string
+	FreeAllURL   string
+	FreeAllLabel string
+	Empty        bool // no units at all (with the filter)
+	Arrivals     []ArrivalRow
 	// ArrivalsMore says how many arriving households are not listed.
 	ArrivalsMore string
 	Arrears      []ArrearsRow
