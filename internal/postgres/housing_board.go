@@ -67,6 +67,9 @@ type HousingBoard struct {
 	// horizon (Arrivals holds the first BoardArrivalLimit).
 	ArrivalsTotal int
 	Arrears       []ArrearsLease
+	// ArrearsTotal counts every lease in arrears running today (Arrears
+	// holds the first BoardLimits.Arrears).
+	ArrearsTotal int
 
 	freeUnits []unitFit // the candidates' pool, while reading
 }
@@ -120,23 +123,27 @@ func BoardDays(today time.Time) []time.Time {
 	return days
 }
 
-// BoardFreeLimit is how many units free today the board lists unless asked
-// for all of them (HousingBoardFree); BoardFreeAll caps "all".
-const (
-	BoardFreeLimit = 50
-	BoardFreeAll   = 2000
+// BoardLimits are how many units free today and leases in arrears the
+// board lists: BoardDefaultLimits unless the user asks for all of them
+// (BoardAllLimits). The counts of both are whole.
+type BoardLimits struct{ Free, Arrears int }
+
+var (
+	BoardDefaultLimits = BoardLimits{Free: 50, Arrears: 50}
+	BoardAllLimits     = BoardLimits{Free: 2000, Arrears: 2000}
 )
 
 // HousingBoard reads the occupancy board of the user's unit (admins: all
-// units) in one round trip, optionally for one owner type, listing the
-// first BoardFreeLimit units free today.
+// units) in one round trip, optionally for one owner type, with the
+// default list limits.
 func (db *DB) HousingBoard(ctx context.Context, s domain.Scope, today time.Time, ownerType string) (HousingBoard, error) {
-	return db.HousingBoardFree(ctx, s, today, ownerType, BoardFreeLimit)
+	return db.HousingBoardLimits(ctx, s, today, ownerType, BoardDefaultLimits)
 }
 
-// HousingBoardFree is HousingBoard listing the first freeLimit units free
-// today (the count of all of them is the first row's Free).
-func (db *DB) HousingBoardFree(ctx context.Context, s domain.Scope, today time.Time, ownerType string, freeLimit int) (HousingBoard, error) {
+// HousingBoardLimits is HousingBoard listing the first lim.Free units free
+// today (the count of all is the first row's Free) and lim.Arrears leases
+// in arrears (the count of all is ArrearsTotal).
+func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time.Time, ownerType string, lim BoardLimits) (HousingBoard, error) {
 	if err := s.Role.Require(domain.CapWriteHousing); err != nil {
 		return HousingBoard{}, err
 	}
@@ -151,21 +158,32 @@ func (db *DB) HousingBoardFree(ctx context.Context, s domain.Scope, today time.T
 	var board HousingBoard
 	b := &pgx.Batch{}
 	horizon := domain.AddDays(days[len(days)-1], 6)
-	queueUnits(b, days, horizon, freeLimit, match, &board)
+	queueUnits(b, days, horizon, lim.Free, match, &board)
 	queueArrivals(b, s, days[0], horizon, &board)
 
+	// The arrears: the leases flagged in arrears running today, found through
+	// the partial index leases_arrears_idx (a few hundred of the leases), then
+	// scoped, counted and cut to the first lim.Arrears by household name; the
+	// tenant is looked up for those only.
 	var ra sqlArgs
 	rp := ra.add(days[0])
-	b.Queue(`SELECT l.id AS lease_id, l.household_id, hh.name AS household_name, h.address, h.id AS housing_unit_id,
-			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant
-		FROM leases l JOIN housing_units h ON h.id = l.housing_unit_id
-		JOIN households hh ON hh.id = l.household_id
-		LEFT JOIN persons tp ON tp.id = l.person_id
-		WHERE `+match(&ra)+` AND l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)
-		ORDER BY hh.name_key, l.id LIMIT 200`, ra.list...).Query(func(r pgx.Rows) error {
-		var err error
-		board.Arrears, err = pgx.CollectRows(r, pgx.RowToStructByName[ArrearsLease])
-		return err
+	b.Queue(`WITH a AS MATERIALIZED (SELECT l.id, l.household_id, l.housing_unit_id, l.person_id FROM leases l
+			WHERE l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)),
+		s AS (SELECT a.id, a.household_id, a.person_id, hh.name, hh.name_key, h.address, h.id AS housing_unit_id, count(*) OVER () AS total
+			FROM a JOIN housing_units h ON h.id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
+			WHERE `+match(&ra)+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
+		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, s.address, s.housing_unit_id,
+			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant, s.total::int
+		FROM s LEFT JOIN persons tp ON tp.id = s.person_id
+		ORDER BY s.name_key, s.id`, ra.list...).Query(func(r pgx.Rows) error {
+		for r.Next() {
+			var a ArrearsLease
+			if err := r.Scan(&a.LeaseID, &a.HouseholdID, &a.HouseholdName, &a.Address, &a.HousingUnitID, &a.Tenant, &board.ArrearsTotal); err != nil {
+				return err
+			}
+			board.Arrears = append(board.Arrears, a)
+		}
+		return r.Err()
 	})
 	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
 		return HousingBoard{}, err

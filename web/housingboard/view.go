@@ -44,6 +44,12 @@ type View struct {
 	ArrivalsMore string
 	Arrears      []ArrearsRow
 	ArrearsCount string // "3 leieforhold har husleierestanse"
+	// ArrearsMore says how many leases in arrears are not listed (the
+	// board lists the first 50 unless asked for all); ArrearsAllURL asks
+	// for all.
+	ArrearsMore     string
+	ArrearsAllURL   string
+	ArrearsAllLabel string
 }
 
 // ArrivalRow is a household agreed for settlement and not yet arrived,
