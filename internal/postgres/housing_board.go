@@ -67,6 +67,9 @@ type HousingBoard struct {
 	// horizon (Arrivals holds the first BoardArrivalLimit).
 	ArrivalsTotal int
 	Arrears       []ArrearsLease
+	// ArrearsTotal counts every lease in arrears running today (Arrears
+	// holds the first BoardLimits.Arrears).
+	ArrearsTotal int
 
 	freeUnits []unitFit // the candidates' pool, while reading
 }
@@ -120,9 +123,27 @@ func BoardDays(today time.Time) []time.Time {
 	return days
 }
 
+// BoardLimits are how many units free today and leases in arrears the
+// board lists: BoardDefaultLimits unless the user asks for all of them
+// (BoardAllLimits). The counts of both are whole.
+type BoardLimits struct{ Free, Arrears int }
+
+var (
+	BoardDefaultLimits = BoardLimits{Free: 50, Arrears: 50}
+	BoardAllLimits     = BoardLimits{Free: 2000, Arrears: 2000}
+)
+
 // HousingBoard reads the occupancy board of the user's unit (admins: all
-// units) in one round trip, optionally for one owner type.
+// units) in one round trip, optionally for one owner type, with the
+// default list limits.
 func (db *DB) HousingBoard(ctx context.Context, s domain.Scope, today time.Time, ownerType string) (HousingBoard, error) {
+	return db.HousingBoardLimits(ctx, s, today, ownerType, BoardDefaultLimits)
+}
+
+// HousingBoardLimits is HousingBoard listing the first lim.Free units free
+// today (the count of all is the first row's Free) and lim.Arrears leases
+// in arrears (the count of all is ArrearsTotal).
+func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time.Time, ownerType string, lim BoardLimits) (HousingBoard, error) {
 	if err := s.Role.Require(domain.CapWriteHousing); err != nil {
 		return HousingBoard{}, err
 	}
@@ -136,75 +157,33 @@ func (db *DB) HousingBoard(ctx context.Context, s domain.Scope, today time.Time,
 	}
 	var board HousingBoard
 	b := &pgx.Batch{}
-
-	// The counts: one pass over the scope's leases that run on or after
-	// today, each turned into a bit mask of the board days it covers (bit i:
-	// days[i]); a unit is let on day i when any of its leases has bit i.
-	// The index of the first board day on or after x is boardIndex(x):
-	// 0 up to today, else 1 + the whole weeks from days[1] (rounded up).
-	var wa sqlArgs
-	tp, mp := wa.add(days[0]), wa.add(days[1])
-	idx := func(col string) string {
-		return `(CASE WHEN ` + col + ` <= ` + tp + `::date THEN 0 ELSE 1 + least(` + strconv.Itoa(BoardWeeks-1) + `, greatest(0, (` + col + ` - ` + mp + `::date + 6) / 7)) END)`
-	}
-	where := match(&wa)
-	lastp := wa.add(days[len(days)-1])
-	var lets []string
-	for i := range days {
-		lets = append(lets, `count(*) FILTER (WHERE m.mask & `+strconv.Itoa(1<<i)+` <> 0)::int`)
-	}
-	b.Queue(`WITH u AS (SELECT h.id, h.status IN ('renovation', 'unused') AS repair FROM housing_units h WHERE `+where+`),
-		m AS (SELECT x.housing_unit_id, bit_or(((1 << x.hi) - 1) & ~((1 << x.lo) - 1)) AS mask
-			FROM (SELECT l.housing_unit_id, `+idx("l.start_date")+` AS lo,
-					CASE WHEN l.end_date IS NULL THEN `+strconv.Itoa(len(days))+` ELSE `+idx("l.end_date")+` END AS hi
-				FROM leases l JOIN u ON u.id = l.housing_unit_id AND NOT u.repair
-				WHERE (l.end_date IS NULL OR l.end_date > `+tp+`::date) AND l.start_date <= `+lastp+`::date) x
-			GROUP BY x.housing_unit_id)
-		SELECT (SELECT count(*) FROM u)::int, (SELECT count(*) FROM u WHERE repair)::int, `+strings.Join(lets, ", ")+`
-		FROM m`, wa.list...).QueryRow(func(row pgx.Row) error {
-		var total, repair int
-		let := make([]int, len(days))
-		dest := []any{&total, &repair}
-		for i := range let {
-			dest = append(dest, &let[i])
-		}
-		if err := row.Scan(dest...); err != nil {
-			return err
-		}
-		for i, d := range days {
-			board.Weeks = append(board.Weeks, HousingBoardWeek{Day: d, Let: let[i], Repair: repair, Free: total - repair - let[i]})
-		}
-		return nil
-	})
-
-	var fa sqlArgs
-	ftp := fa.add(days[0])
-	b.Queue(`SELECT h.id, h.address, h.owner_type, h.rooms, h.bedrooms, h.accessible, h.rent_ore
-		FROM housing_units h
-		LEFT JOIN (SELECT DISTINCT l.housing_unit_id FROM leases l
-			WHERE l.start_date <= `+ftp+`::date AND (l.end_date IS NULL OR l.end_date > `+ftp+`::date)) r ON r.housing_unit_id = h.id
-		WHERE `+match(&fa)+` AND h.status NOT IN ('renovation', 'unused') AND r.housing_unit_id IS NULL
-		ORDER BY h.address_key, h.id LIMIT 500`, fa.list...).Query(func(r pgx.Rows) error {
-		var err error
-		board.Free, err = pgx.CollectRows(r, pgx.RowToStructByName[FreeHousingUnit])
-		return err
-	})
-
 	horizon := domain.AddDays(days[len(days)-1], 6)
-	queueArrivals(b, s, days[0], horizon, ownerType, &board)
+	queueUnits(b, days, horizon, lim.Free, match, &board)
+	queueArrivals(b, s, days[0], horizon, &board)
 
+	// The arrears: the leases flagged in arrears running today, found through
+	// the partial index leases_arrears_idx (a few hundred of the leases), then
+	// scoped, counted and cut to the first lim.Arrears by household name; the
+	// tenant is looked up for those only.
 	var ra sqlArgs
 	rp := ra.add(days[0])
-	b.Queue(`SELECT l.id AS lease_id, l.household_id, hh.name AS household_name, h.address, h.id AS housing_unit_id,
-			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant
-		FROM leases l JOIN housing_units h ON h.id = l.housing_unit_id
-		JOIN households hh ON hh.id = l.household_id
-		LEFT JOIN persons tp ON tp.id = l.person_id
-		WHERE `+match(&ra)+` AND l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)
-		ORDER BY hh.name_key, l.id LIMIT 200`, ra.list...).Query(func(r pgx.Rows) error {
-		var err error
-		board.Arrears, err = pgx.CollectRows(r, pgx.RowToStructByName[ArrearsLease])
-		return err
+	b.Queue(`WITH a AS MATERIALIZED (SELECT l.id, l.household_id, l.housing_unit_id, l.person_id FROM leases l
+			WHERE l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)),
+		s AS (SELECT a.id, a.household_id, a.person_id, hh.name, hh.name_key, h.address, h.id AS housing_unit_id, count(*) OVER () AS total
+			FROM a JOIN housing_units h ON h.id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
+			WHERE `+match(&ra)+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
+		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, s.address, s.housing_unit_id,
+			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant, s.total::int
+		FROM s LEFT JOIN persons tp ON tp.id = s.person_id
+		ORDER BY s.name_key, s.id`, ra.list...).Query(func(r pgx.Rows) error {
+		for r.Next() {
+			var a ArrearsLease
+			if err := r.Scan(&a.LeaseID, &a.HouseholdID, &a.HouseholdName, &a.Address, &a.HousingUnitID, &a.Tenant, &board.ArrearsTotal); err != nil {
+				return err
+			}
+			board.Arrears = append(board.Arrears, a)
+		}
+		return r.Err()
 	})
 	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
 		return HousingBoard{}, err
@@ -213,13 +192,12 @@ func (db *DB) HousingBoard(ctx context.Context, s domain.Scope, today time.Time,
 	return board, nil
 }
 
-// queueArrivals queues the pipeline's two statements: the households agreed
-// for settlement whose expected arrival is before horizon (already passed
-// included: not yet arrived), grouped and counted in SQL, the first
-// BoardArrivalLimit by expected arrival; and the units of those households'
-// units (of the owner type) that no lease holds from some day before the
-// horizon on, with that day. The fit itself is domain.FitUnits, in Go.
-func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, ownerType string, board *HousingBoard) {
+// queueArrivals queues the pipeline: the households agreed for settlement
+// whose expected arrival is before horizon (already passed included: not
+// yet arrived), grouped and counted in SQL, the first BoardArrivalLimit by
+// expected arrival. Their candidate units come from queueUnits; the fit
+// itself is domain.FitUnits, in Go.
+func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, board *HousingBoard) {
 	var pa sqlArgs
 	pipeline := `SELECT p.id, p.unit_id, p.given_name || ' ' || p.family_name AS name, p.expected_arrival,
 			p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child,
@@ -247,29 +225,84 @@ func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, owner
 		}
 		return r.Err()
 	})
+}
 
-	var ua sqlArgs
-	hp, tp := ua.add(horizon), ua.add(today)
-	where := ua.scope(s, "h.unit_id")
-	if ownerType != "" {
-		where += " AND h.owner_type = " + ua.add(ownerType)
+// queueUnits queues the board's one pass over the scope's units and their
+// leases that have not ended by today, returning three parts told apart by
+// the first column:
+//
+//   - 0, one row: the number of units, of units under repair, and of units
+//     let on each board day. Each lease is turned into a bit mask of the
+//     board days it covers (bit i: days[i]), OR-ed per unit; a unit is let
+//     on day i when its mask has bit i. The index of the first board day on
+//     or after x is 0 up to today, else 1 + the whole weeks from days[1]
+//     (rounded up).
+//   - 1: the first freeLimit units free today (not under repair, mask bit
+//     0 clear), by address.
+//   - 2: the fit candidates' pool: the units (not under repair) of the
+//     units with households agreed for settlement that no lease holds from
+//     some day before the horizon on, with that day (the latest end of the
+//     unit's leases not ended by today, or today).
+//
+// The leases are read once (the CTE m, through the partial index
+// leases_open_idx); before, counts, free units and candidates each read
+// them.
+func queueUnits(b *pgx.Batch, days []time.Time, horizon time.Time, freeLimit int, match func(*sqlArgs) string, board *HousingBoard) {
+	var a sqlArgs
+	tp, mp := a.add(days[0]), a.add(days[1])
+	idx := func(col string) string {
+		return `(CASE WHEN ` + col + ` <= ` + tp + `::date THEN 0 ELSE 1 + least(` + strconv.Itoa(BoardWeeks-1) + `, greatest(0, (` + col + ` - ` + mp + `::date + 6) / 7)) END)`
 	}
-	b.Queue(`SELECT h.id, h.unit_id, h.address, h.bedrooms, h.accessible, h.rent_ore, greatest(coalesce(x.until, `+tp+`::date), `+tp+`::date) AS free_from
-		FROM housing_units h
-		LEFT JOIN (SELECT l.housing_unit_id, max(coalesce(l.end_date, 'infinity'::date)) AS until FROM leases l
-			WHERE l.end_date IS NULL OR l.end_date > `+tp+`::date GROUP BY l.housing_unit_id) x ON x.housing_unit_id = h.id
-		WHERE `+where+` AND h.status NOT IN ('renovation', 'unused') AND (x.until IS NULL OR x.until < `+hp+`::date)
-			AND h.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)
-		ORDER BY h.unit_id, h.bedrooms, h.rent_ore, h.address_key, h.id`, ua.list...).Query(func(r pgx.Rows) error {
+	where := match(&a)
+	lastp, hp := a.add(days[len(days)-1]), a.add(horizon)
+	// The counts add up the units grouped by (repair, mask): a few dozen
+	// groups, so the 15 filtered sums do not run over every unit.
+	counts := []string{`coalesce(sum(n), 0)`, `coalesce(sum(n) FILTER (WHERE repair), 0)`}
+	for i := range days {
+		counts = append(counts, `coalesce(sum(n) FILTER (WHERE mask & `+strconv.Itoa(1<<i)+` <> 0), 0)`)
+	}
+	b.Queue(`WITH m AS (SELECT l.housing_unit_id AS id, max(coalesce(l.end_date, 'infinity'::date)) AS until,
+				bit_or(CASE WHEN l.start_date > `+lastp+`::date THEN 0
+					ELSE ((1 << CASE WHEN l.end_date IS NULL THEN `+strconv.Itoa(len(days))+` ELSE `+idx("l.end_date")+` END) - 1) & ~((1 << `+idx("l.start_date")+`) - 1) END) AS mask
+			FROM leases l WHERE coalesce(l.end_date, 'infinity'::date) > `+tp+`::date
+			GROUP BY l.housing_unit_id),
+		f AS MATERIALIZED (SELECT h.id, h.unit_id, h.address, h.address_key, h.owner_type, h.rooms, h.bedrooms, h.accessible, h.rent_ore,
+				h.status IN ('renovation', 'unused') AS repair, CASE WHEN h.status IN ('renovation', 'unused') THEN 0 ELSE coalesce(m.mask, 0) END AS mask, m.until
+			FROM housing_units h LEFT JOIN m ON m.id = h.id WHERE `+where+`)
+		SELECT 0 AS part, 0::bigint AS ord, ARRAY[`+strings.Join(counts, ", ")+`]::int[] AS counts,
+			0::bigint AS id, 0::bigint AS unit_id, '' AS address, '' AS owner_type, 0 AS rooms, 0 AS bedrooms, false AS accessible, 0::bigint AS rent_ore, NULL::date AS free_from
+		FROM (SELECT repair, mask, count(*) AS n FROM f GROUP BY repair, mask) g
+		UNION ALL
+		SELECT 1, row_number() OVER (ORDER BY x.address_key, x.id), NULL, x.id, x.unit_id, x.address, x.owner_type, x.rooms, x.bedrooms, x.accessible, x.rent_ore, NULL
+		FROM (SELECT * FROM f WHERE NOT repair AND mask & 1 = 0 ORDER BY address_key, id LIMIT `+strconv.Itoa(freeLimit)+`) x
+		UNION ALL
+		SELECT 2, 0, NULL, f.id, f.unit_id, f.address, f.owner_type, f.rooms, f.bedrooms, f.accessible, f.rent_ore, greatest(coalesce(f.until, `+tp+`::date), `+tp+`::date)
+		FROM f WHERE NOT f.repair AND (f.until IS NULL OR f.until < `+hp+`::date)
+			AND f.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)
+		ORDER BY 1, 2`, a.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
-			var u domain.FitUnit
+			var part int
+			var ord int64
+			var counts []int32
+			var u FreeHousingUnit
 			var unit int64
-			var free time.Time
-			if err := r.Scan(&u.ID, &unit, &u.Address, &u.Bedrooms, &u.Accessible, &u.RentOre, &free); err != nil {
+			var free *time.Time
+			if err := r.Scan(&part, &ord, &counts, &u.ID, &unit, &u.Address, &u.OwnerType, &u.Rooms, &u.Bedrooms, &u.Accessible, &u.RentOre, &free); err != nil {
 				return err
 			}
-			u.FreeFrom = &free
-			board.freeUnits = append(board.freeUnits, unitFit{unit, u})
+			switch part {
+			case 0:
+				total, repair := int(counts[0]), int(counts[1])
+				for i, d := range days {
+					let := int(counts[2+i])
+					board.Weeks = append(board.Weeks, HousingBoardWeek{Day: d, Let: let, Repair: repair, Free: total - repair - let})
+				}
+			case 1:
+				board.Free = append(board.Free, u)
+			case 2:
+				board.freeUnits = append(board.freeUnits, unitFit{unit, domain.FitUnit{ID: u.ID, Address: u.Address, Bedrooms: u.Bedrooms,
+					Accessible: u.Accessible, RentOre: u.RentOre, FreeFrom: free}})
+			}
 		}
 		return r.Err()
 	})

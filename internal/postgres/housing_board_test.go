@@ -77,6 +77,12 @@ func TestHousingBoardCountsAndScope(t *testing.T) {
 	if len(names) != 3 || names[0] != "A 4" || names[1] != "A 5" || names[2] != "A 7" {
 		t.Errorf("free now: %v", names)
 	}
+	// The free list is capped (the first by address); the count is not.
+	if b, err := f.db.HousingBoardLimits(ctx, f.hou.Scope(), today, "", postgres.BoardLimits{Free: 2, Arrears: 2}); err != nil {
+		t.Fatal(err)
+	} else if len(b.Free) != 2 || b.Free[0].Address != "A 4" || b.Free[1].Address != "A 5" || b.Weeks[0].Free != 3 || b.Weeks[1].Let != 2 {
+		t.Errorf("free capped at 2: %v, %+v", b.Free, b.Weeks[:2])
+	}
 
 	// Owner filter: only the private unit (under repair).
 	b, err = f.db.HousingBoard(ctx, f.hou.Scope(), today, domain.OwnerPrivate)
@@ -186,13 +192,19 @@ func TestHousingBoardArrivalsAndArrears(t *testing.T) {
 	if got := ids(fam.Candidates); len(got) != 2 || got[0] != two || got[1] != three {
 		t.Errorf("family's candidates %v, want [%d %d] (not %d, %d, %d)", got, two, three, one, letOpen, freedLater)
 	}
-	if len(b.Arrears) != 1 || b.Arrears[0].HousingUnitID != freedLater || b.Arrears[0].HouseholdName != "Familien Haidari" {
+	if len(b.Arrears) != 1 || b.ArrearsTotal != 1 || b.Arrears[0].HousingUnitID != freedLater || b.Arrears[0].HouseholdName != "Familien Haidari" {
 		t.Errorf("arrears: %+v", b.Arrears)
+	}
+	// The arrears list is capped (Arrears: 0 lists none).
+	if b, err := f.db.HousingBoardLimits(ctx, f.hou.Scope(), today, "", postgres.BoardLimits{Free: 50, Arrears: 0}); err != nil {
+		t.Fatal(err)
+	} else if len(b.Arrears) != 0 || len(b.Arrivals) != 2 {
+		t.Errorf("arrears capped at 0: %+v (total %d)", b.Arrears, b.ArrearsTotal)
 	}
 	// The owner filter applies to the candidates; another unit sees none.
 	if b, err = f.db.HousingBoard(ctx, f.hou.Scope(), today, domain.OwnerPrivate); err != nil {
 		t.Fatal(err)
-	} else if len(b.Arrivals) != 2 || len(b.Arrivals[1].Candidates) != 0 || len(b.Arrears) != 0 {
+	} else if len(b.Arrivals) != 2 || len(b.Arrivals[1].Candidates) != 0 || len(b.Arrears) != 0 || b.ArrearsTotal != 0 {
 		t.Errorf("private: %+v %+v", b.Arrivals, b.Arrears)
 	}
 	hB := mkUser(t, f.db, "housing-b@x.no", domain.RoleHousing, "B")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,16 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 	if domain.Label(domain.OwnerTypes(), owner) == owner {
 		owner = "" // unknown owner type: all
 	}
+	allFree, allArrears := r.URL.Query().Get("ledige") == "alle", r.URL.Query().Get("restanse") == "alle"
+	lim := postgres.BoardDefaultLimits
+	if allFree {
+		lim.Free = postgres.BoardAllLimits.Free
+	}
+	if allArrears {
+		lim.Arrears = postgres.BoardAllLimits.Arrears
+	}
 	today := domain.Today(s.DB.Now())
-	b, err := s.DB.HousingBoard(r.Context(), scope(r), today, owner)
+	b, err := s.DB.HousingBoardLimits(r.Context(), scope(r), today, owner, lim)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -60,6 +69,22 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 			OwnerType: domain.Label(domain.OwnerTypes(), u.OwnerType), Rooms: strconv.Itoa(u.Rooms), Bedrooms: strconv.Itoa(u.Bedrooms),
 			Accessible: acc, Rent: domain.FormatOre(u.RentOre) + " kr"})
 	}
+	if n := len(b.Weeks); n > 0 && b.Weeks[0].Free > len(b.Free) {
+		total := b.Weeks[0].Free
+		v.FreeMore = "Viser " + strconv.Itoa(len(b.Free)) + " av " + strconv.Itoa(total) + " ledige boliger, sortert etter adresse."
+		if !allFree {
+			q := url.Values{"ledige": {"alle"}}
+			if owner != "" {
+				q.Set("owner", owner)
+			}
+			v.FreeAllURL = paths.Housing() + "?" + q.Encode()
+			if total > postgres.BoardAllLimits.Free {
+				v.FreeAllLabel = "Vis de " + strconv.Itoa(postgres.BoardAllLimits.Free) + " første"
+			} else {
+				v.FreeAllLabel = "Vis alle " + strconv.Itoa(total)
+			}
+		}
+	}
 	for _, a := range b.Arrivals {
 		v.Arrivals = append(v.Arrivals, arrivalRow(a, today))
 	}
@@ -75,10 +100,22 @@ func (s *Server) housingBoard(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Arrears = append(v.Arrears, row)
 	}
-	if n := len(b.Arrears); n > 0 {
-		v.ArrearsCount = strconv.Itoa(n) + " leieforhold har" + " husleierestanse"
-		if n == 200 {
-			v.ArrearsCount = "Minst 200 leieforhold har husleierestanse"
+	if n := b.ArrearsTotal; n > 0 {
+		v.ArrearsCount = strconv.Itoa(n) + " leieforhold har husleierestanse"
+	}
+	if total := b.ArrearsTotal; total > len(b.Arrears) {
+		v.ArrearsMore = "Viser " + strconv.Itoa(len(b.Arrears)) + " av " + strconv.Itoa(total) + " leieforhold med husleierestanse, sortert etter husstand."
+		if !allArrears {
+			q := url.Values{"restanse": {"alle"}}
+			if owner != "" {
+				q.Set("owner", owner)
+			}
+			v.ArrearsAllURL = paths.Housing() + "?" + q.Encode() + "#arrears-heading"
+			if total > postgres.BoardAllLimits.Arrears {
+				v.ArrearsAllLabel = "Vis de " + strconv.Itoa(postgres.BoardAllLimits.Arrears) + " første"
+			} else {
+				v.ArrearsAllLabel = "Vis alle " + strconv.Itoa(total)
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, housingboard.Board(v))

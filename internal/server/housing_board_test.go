@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,4 +41,26 @@ func TestHousingBoardPage(t *testing.T) {
 	cw := app.client()
 	cw.login("cw@ost.no")
 	clMust(t, cw.get("/housing"), http.StatusForbidden)
+}
+
+// The board lists the first 50 units free today and links to all of them.
+func TestHousingBoardFreeCapped(t *testing.T) {
+	app := newTestApp(t)
+	app.user("bolig@ost.no", "housing", "Øst")
+	c := app.client()
+	c.login("bolig@ost.no")
+	for i := range 52 {
+		hsCreate(t, c, "/housing/units", unitForm(fmt.Sprintf("Storgata %02d", i+1)), housingUnitPathRe)
+	}
+	r := c.get("/housing")
+	clMust(t, r, http.StatusOK, `data-testid="free-more"`, "Viser 50 av 52 ledige boliger", `href="/housing?ledige=alle"`, "Vis alle 52", "Storgata 50")
+	if n := strings.Count(r.Body, `data-testid="free-row"`); n != 50 || strings.Contains(r.Body, "Storgata 51") {
+		t.Errorf("%d free rows, want the first 50", n)
+	}
+	r = c.get("/housing?ledige=alle")
+	clMust(t, r, http.StatusOK, "Storgata 52")
+	if n := strings.Count(r.Body, `data-testid="free-row"`); n != 52 || strings.Contains(r.Body, `data-testid="free-more"`) {
+		t.Errorf("all: %d free rows, want 52 and no notice", n)
+	}
+	clMust(t, c.get("/housing?owner=municipal"), http.StatusOK, `href="/housing?ledige=alle&amp;owner=municipal"`)
 }

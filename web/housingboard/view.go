@@ -33,12 +33,23 @@ type View struct {
 	Owners    []domain.Option
 	Weeks     []WeekRow
 	Free      []FreeRow
-	Empty     bool // no units at all (with the filter)
-	Arrivals  []ArrivalRow
+	// FreeMore says how many units free today are not listed (the board
+	// lists the first 50 unless asked for all); FreeAllURL asks for all.
+	FreeMore     string
+	FreeAllURL   string
+	FreeAllLabel string
+	Empty        bool // no units at all (with the filter)
+	Arrivals     []ArrivalRow
 	// ArrivalsMore says how many arriving households are not listed.
 	ArrivalsMore string
 	Arrears      []ArrearsRow
 	ArrearsCount string // "3 leieforhold har husleierestanse"
+	// ArrearsMore says how many leases in arrears are not listed (the
+	// board lists the first 50 unless asked for all); ArrearsAllURL asks
+	// for all.
+	ArrearsMore     string
+	ArrearsAllURL   string
+	ArrearsAllLabel string
 }
 
 // ArrivalRow is a household agreed for settlement and not yet arrived,
