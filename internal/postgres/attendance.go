@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -102,7 +103,9 @@ func (w *weekReads) queue(b *pgx.Batch, monday time.Time, cte func(a *sqlArgs) s
 	sql = cte(&a) + ` SELECT a.person_id, a.day, a.present_minutes, a.absent_minutes, coalesce(a.reason, '') AS reason, a.version
 		FROM part JOIN attendance a ON a.person_id = part.id AND a.day BETWEEN ` + a.add(monday) + ` AND ` + a.add(fri)
 	if lock {
-		sql += ` FOR UPDATE OF a`
+		// Locked in one order (person, day) so two saves of groups that share
+		// participants wait for each other instead of deadlocking.
+		sql += ` ORDER BY a.person_id, a.day FOR UPDATE OF a`
 	}
 	b.Queue(sql, a.list...).Query(func(rows pgx.Rows) error {
 		es, err := pgx.CollectRows(rows, pgx.RowToStructByName[domain.AttendanceEntry])
@@ -365,6 +368,15 @@ func (db *DB) SaveAttendanceWeek(ctx context.Context, s domain.Scope, monday tim
 // days. A cell that was not written (another user inserted it first) makes
 // an *AttendanceConflictError.
 func writeAttendance(ctx context.Context, tx pgx.Tx, s domain.Scope, parts map[int64]*domain.AttendanceParticipant, changes []domain.AttendanceEntry) error {
+	// Written in (person, day) order, the order the rows were locked in, so
+	// concurrent inserts of the same new cells cannot deadlock either.
+	changes = slices.Clone(changes)
+	slices.SortFunc(changes, func(x, y domain.AttendanceEntry) int {
+		if c := cmp.Compare(x.PersonID, y.PersonID); c != 0 {
+			return c
+		}
+		return x.Day.Compare(y.Day)
+	})
 	n := len(changes)
 	pids, days := make([]int64, n), make([]time.Time, n)
 	present, absent, versions := make([]int32, n), make([]int32, n), make([]int32, n)
