@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/csv"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -119,6 +120,17 @@ func (s *Server) personAudit(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, caseload.Audit(v))
 }
 
+// excelCSV starts a CSV body for Norwegian Excel: the UTF-8 byte-order mark,
+// then a writer with semicolons and CRLF. Text cells still go through
+// csvSafeCell. The writer comes back even when the mark could not be
+// written (the next write then fails too).
+func excelCSV(w io.Writer) (*csv.Writer, error) {
+	_, err := io.WriteString(w, "\uFEFF")
+	cw := csv.NewWriter(w)
+	cw.Comma, cw.UseCRLF = ';', true
+	return cw, err
+}
+
 // csvSafeCell defuses a cell a spreadsheet would read as a formula: one starting
 // with = + - @, a tab, a carriage return or NUL gets a leading apostrophe.
 func csvSafeCell(v string) string {
@@ -150,10 +162,7 @@ func (s *Server) personAuditCSV(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusOK)
-		w.Write([]byte("\uFEFF")) //nolint:errcheck
-		cw = csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
+		cw, _ = excelCSV(w)                                                                                            // a failed write shows in cw.Error at the end
 		cw.Write([]string{"Tidspunkt (norsk tid)", "Bruker", "Rolle", "Handling", "Hva", "Endrede felt", "Referanse"}) //nolint:errcheck
 	}
 	err := s.DB.ExportPersonAudit(r.Context(), scope(r), id, action, func(e postgres.AuditEvent) error {

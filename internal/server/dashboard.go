@@ -1,9 +1,7 @@
 package server
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -363,11 +361,10 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	setDownloadHeaders(w, "text/csv; charset=utf-8", "oversikt-"+v.From+"-"+v.To+".csv")
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := excelCSV(w)
+	if err != nil {
 		return
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma, cw.UseCRLF = ';', true
 	rows := [][]string{{"Del", "Rad", "Verdi", "Merknad"},
 		{"Filter", "Enhet", v.UnitName, ""}, {"Filter", "Periode", v.From + " – " + v.To, ""}, {"Filter", "Per dag", v.Today, ""}}
 	for _, fg := range v.Figures {

@@ -102,10 +102,7 @@ func (s *Server) personHealthAccessCSV(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusOK)
-		w.Write([]byte("\uFEFF")) //nolint:errcheck
-		cw = csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
+		cw, _ = excelCSV(w)                                                                          // a failed write shows in cw.Error at the end
 		cw.Write([]string{"Tidspunkt (norsk tid)", "Bruker", "Rolle", "Hva", "Formål", "Referanse"}) //nolint:errcheck
 	}
 	err := s.DB.ExportPersonHealthAccess(r.Context(), scope(r), id, func(e postgres.AuditEvent) error {

@@ -471,12 +471,10 @@ func (s *Server) payrollCSV(w http.ResponseWriter, r *http.Request) {
 		month = h.Month
 		setDownloadHeaders(w, "text/csv; charset=utf-8", payrollFilename(h, "csv"))
 		w.WriteHeader(http.StatusOK)
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		var err error
+		if cw, err = excelCSV(w); err != nil {
 			return err
 		}
-		cw = csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
 		return cw.Write(payrollColumns)
 	}, func(l postgres.PayrollLine) error {
 		return cw.Write([]string{strconv.FormatInt(l.PersonID, 10), csvSafeCell(l.FamilyName), csvSafeCell(l.GivenName),

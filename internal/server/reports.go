@@ -571,12 +571,10 @@ func (s *Server) nirCheckCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		setDownloadHeaders(w, "text/csv; charset=utf-8", "nir-kontroll-"+unit+"-"+today.Format("2006-01-02")+".csv")
 		w.WriteHeader(http.StatusOK)
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		var err error
+		if cw, err = excelCSV(w); err != nil {
 			return err
 		}
-		cw = csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
 		return cw.Write(nirCheckColumns)
 	}, func(l postgres.NIRCheckLine) error {
 		for _, i := range l.Issues {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"archive/zip"
-	"encoding/csv"
 	"errors"
 	"io"
 	"net/http"
@@ -287,12 +286,10 @@ func (s *Server) settlementCSV(w http.ResponseWriter, r *http.Request) {
 		setDownloadHeaders(w, "text/csv; charset=utf-8", settlementFilename(year, "csv"))
 		w.WriteHeader(http.StatusOK)
 		started = true
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		cw, err := excelCSV(w)
+		if err != nil {
 			return err
 		}
-		cw := csv.NewWriter(w)
-		cw.Comma = ';'
-		cw.UseCRLF = true
 		if err := cw.Write(settlementExportColumns); err != nil {
 			return err
 		}
