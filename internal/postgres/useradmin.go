@@ -279,9 +279,11 @@ func lockUser(ctx context.Context, tx pgx.Tx, id int64) (*AdminUser, error) {
 	return u, err
 }
 
-// otherActiveAdmins counts the active admins but id, locking them.
+// otherActiveAdmins counts the other active users who administer (the
+// permission table's CapAdminister), locking them.
 func otherActiveAdmins(ctx context.Context, tx pgx.Tx, id int64) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = 'admin' AND active AND id <> $1 ORDER BY id FOR NO KEY UPDATE`, id)
+	rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = ANY($2) AND active AND id <> $1 ORDER BY id FOR NO KEY UPDATE`,
+		id, domain.RolesWith(domain.CapAdminister))
 	if err != nil {
 		return 0, err
 	}
@@ -313,7 +315,7 @@ func (db *DB) ChangeUser(ctx context.Context, s domain.Scope, id int64, c domain
 		} else if err != nil {
 			return err
 		}
-		if u.Role == domain.RoleAdmin && c.Role != domain.RoleAdmin && u.Active {
+		if u.Role.Can(domain.CapAdminister) && !c.Role.Can(domain.CapAdminister) && u.Active {
 			n, err := otherActiveAdmins(ctx, tx, id)
 			if err != nil {
 				return err
@@ -360,7 +362,7 @@ func (db *DB) SetUserActive(ctx context.Context, s domain.Scope, id int64, activ
 		action := ActionReactivateUser
 		if !active {
 			action = ActionDeactivateUser
-			if u.Role == domain.RoleAdmin {
+			if u.Role.Can(domain.CapAdminister) {
 				n, err := otherActiveAdmins(ctx, tx, id)
 				if err != nil {
 					return err
