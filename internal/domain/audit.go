@@ -89,6 +89,8 @@ const (
 	// The settlement ledger (issue 12).
 	EntitySettlementTarget = "settlement_target" // IMDi's request or the council's decision for a year
 	EntitySettlementReport = "settlement_report" // the ledger exported
+	// The leaders' dashboard (issue 12): its numbers exported as CSV.
+	EntityDashboardReport = "dashboard_report"
 )
 
 // auditAction is one row of the action table.
@@ -264,6 +266,7 @@ var auditEntityTable = []auditEntity{
 	{name: EntityRetentionRule, label: "Slettefrist"},
 	{name: EntitySettlementTarget, label: "Bosettingstall (anmodning eller vedtak)"},
 	{name: EntitySettlementReport, label: "Bosettingsrapport"},
+	{name: EntityDashboardReport, label: "Oversikt (tall)"},
 }
 
 func findAuditEntity(name string) (auditEntity, bool) {
@@ -740,6 +743,8 @@ type AuditDetails struct {
 	Selection string `json:"selection,omitempty"`
 	// Settlement report (issue 12): the year exported.
 	Year int `json:"year,omitempty"`
+	// Dashboard export (issue 12): the months exported, "YYYY-MM – YYYY-MM".
+	Period string `json:"period,omitempty"`
 }
 
 // IsZero reports whether there are no details.
@@ -747,5 +752,5 @@ func (d *AuditDetails) IsZero() bool {
 	return d == nil || (d.Reason == "" && d.ActionFilter == "" && d.DeadlineKind == "" && d.Relation == "" &&
 		d.JoinedOn == "" && d.MergedPersonID == 0 && len(d.Moved) == 0 && d.HouseholdPlan == "" &&
 		d.UnitID == 0 && d.Month == "" && d.Format == "" && d.Rows == 0 && d.Purpose == "" && d.PurposeText == "" &&
-		d.Selection == "" && d.Year == 0)
+		d.Selection == "" && d.Year == 0 && d.Period == "")
 }

@@ -338,8 +338,9 @@ func dashboardView(u *domain.User, f dashFilter, d postgres.Dashboard) (dashboar
 
 // dashboardCSV is GET /dashboard.csv: the dashboard's numbers, one per row
 // (section; label; value; note), for Norwegian Excel: UTF-8 with BOM,
-// semicolons, CRLF, text defused against formulas. Counts only, so it is
-// not audited (like the health counts).
+// semicolons, CRLF, text defused against formulas. Counts only, but an
+// export like every other: its audit row is committed before the first
+// byte (postgres.AuditDashboardExport).
 func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(w, r, domain.CapLeaderViews) {
 		return
@@ -357,12 +358,6 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 	v, err := dashboardView(currentUser(r), f, d)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	setDownloadHeaders(w, "text/csv; charset=utf-8", "oversikt-"+v.From+"-"+v.To+".csv")
-	w.WriteHeader(http.StatusOK)
-	cw, err := excelCSV(w)
-	if err != nil {
 		return
 	}
 	rows := [][]string{{"Del", "Rad", "Verdi", "Merknad"},
@@ -383,6 +378,16 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			rows = append(rows, []string{c.Title, b.Label, b.Display, note})
 		}
+	}
+	if err := s.DB.AuditDashboardExport(r.Context(), scope(r), f.q, len(rows)-1); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setDownloadHeaders(w, "text/csv; charset=utf-8", "oversikt-"+v.From+"-"+v.To+".csv")
+	w.WriteHeader(http.StatusOK)
+	cw, err := excelCSV(w)
+	if err != nil {
+		return
 	}
 	for _, row := range rows {
 		for i := range row {

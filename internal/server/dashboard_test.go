@@ -148,6 +148,19 @@ func TestDashboardCSV(t *testing.T) {
 	if !strings.Contains(r.Body, "Filter;Periode;2026-01 – 2026-03;") {
 		t.Errorf("no period row:\n%s", r.Body)
 	}
+	// Audited like every export: who, the unit, the months, the rows.
+	var n, unit, rows int64
+	var period, format string
+	if err := app.DB.Pool.QueryRow(ctx, `SELECT count(*), max((details->>'unit_id')::bigint), max((details->>'rows')::bigint),
+			max(details->>'period'), max(details->>'format')
+		FROM audit_events a JOIN users u ON u.id = a.user_id
+		WHERE u.email = 'leder@ost.no' AND a.action = 'export' AND a.entity = 'dashboard_report'`).Scan(&n, &unit, &rows, &period, &format); err != nil {
+		t.Fatal(err)
+	}
+	lines := int64(strings.Count(r.Body, "\r\n")) - 1
+	if n != 1 || unit == 0 || rows != lines || period != "2026-01 – 2026-03" || format != "csv" {
+		t.Errorf("audit: %d rows, unit %d, %d rows (the file has %d), period %q, format %q", n, unit, rows, lines, period, format)
+	}
 }
 
 // TestDashboardRoundTrips: the dashboard's figures come in one batch: with
