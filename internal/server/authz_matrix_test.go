@@ -217,6 +217,7 @@ func authzMatrix() []authzRoute {
 		{"GET", "/benefit/calculator", row{anon: login, cw: ok, cwOther: ok, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"GET", "/persons/{id}/programme/benefit", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
 		{"POST", "/persons/{id}/programme/benefit/deductions", row{anon: login, cw: ok, cwOther: notfound, health: forbidden, housing: forbidden, leader: ok, admin: ok}},
+		{"GET", "/admin", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"GET", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		{"POST", "/admin/rates", row{anon: login, cw: forbidden, cwOther: forbidden, health: forbidden, housing: forbidden, leader: forbidden, admin: ok}},
 		// Weekly plan (ukeplan); {versionID} is a plan version of the person.

@@ -5,6 +5,7 @@ import (
 
 	"ankomst/internal/domain"
 	"ankomst/internal/postgres"
+	"ankomst/web/admin"
 	"ankomst/web/layout"
 	"ankomst/web/paths"
 
@@ -21,6 +22,10 @@ type module struct {
 	routes  func(r chi.Router)
 	menu    *menuEntry
 	section personSection
+	// admin, when set, makes the menu entry a tool of the administration
+	// page (GET /admin, «Administrasjon») and says what it is for there;
+	// the main menu shows that page once, last, instead of each tool.
+	admin string
 }
 
 // menuEntry is a module's item in the main menu, shown to the roles that
@@ -69,7 +74,8 @@ func (s *Server) modules() []module {
 		{name: "accesslog", routes: s.accessLogRoutes},
 		{name: "merge", routes: s.mergeRoutes},
 		{name: "rates", routes: s.rateRoutes,
-			menu: &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister}},
+			menu:  &menuEntry{"rates", "Satser", paths.AdminRates(), domain.CapAdminister},
+			admin: "Grunnbeløpet (G), satser og grenser med dato de gjelder fra."},
 		{name: "payroll", routes: s.payrollRoutes,
 			menu: &menuEntry{"payroll", "Utbetalingsgrunnlag", paths.Payroll(), domain.CapPayroll}},
 		{name: "health-worklist", routes: s.healthWorklistRoutes,
@@ -80,17 +86,21 @@ func (s *Server) modules() []module {
 			menu: &menuEntry{"housing", "Boliger", paths.HousingUnits(), domain.CapWriteHousing}},
 		{name: "housing-board", routes: s.housingBoardRoutes},
 		{name: "users", routes: s.userRoutes,
-			menu: &menuEntry{"users", "Brukere", paths.AdminUsers(), domain.CapAdminister}},
+			menu:  &menuEntry{"users", "Brukere", paths.AdminUsers(), domain.CapAdminister},
+			admin: "Opprett brukere, endre rolle og enhet, deaktiver, avslutt økter og lag lenke for nytt passord."},
 		{name: "two-factor", routes: s.twoFactorRoutes,
-			menu: &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister}},
+			menu:  &menuEntry{"admin-2fa", "Tofaktor per enhet", paths.AdminTwoFactor(), domain.CapAdminister},
+			admin: "Krev tofaktorinnlogging for alle brukere i en enhet."},
 		{name: "dashboard", routes: s.dashboardRoutes,
 			menu: &menuEntry{"dashboard", "Oversikt", paths.Dashboard(), domain.CapLeaderViews}},
 		{name: "retention", routes: s.retentionRoutes,
-			menu: &menuEntry{"retention", "Sletting", paths.AdminRetention(), domain.CapRetention}},
+			menu:  &menuEntry{"retention", "Sletting", paths.AdminRetention(), domain.CapRetention},
+			admin: "Slettefrister, prøvekjøring og anonymisering, og saker med sletteforbud."},
 		{name: "reports", routes: s.reportRoutes,
 			menu: &menuEntry{"reports", "Rapporter", paths.Reports(), domain.CapLeaderViews}},
 		{name: "settlement", routes: s.settlementRoutes,
 			menu: &menuEntry{"settlement", "Bosetting", paths.Settlement(), domain.CapLeaderViews}},
+		{name: "admin", routes: s.adminRoutes},
 	}
 }
 
@@ -113,14 +123,39 @@ func (pg *personPage) Deadlines() *[]domain.Deadline {
 }
 
 // menus is the main menu of each role: the modules' entries whose
-// capability the role holds, in module order.
+// capability the role holds, in module order, and last the administration
+// tools as one entry «Administrasjon» (current on each tool's page).
 func menus(mods []module) map[domain.Role][]layout.MenuItem {
 	out := map[domain.Role][]layout.MenuItem{}
 	for _, r := range domain.Roles() {
+		hub := layout.MenuItem{Key: adminNav, Label: "Administrasjon", Path: paths.Admin()}
 		for _, m := range mods {
-			if m.menu != nil && r.Can(m.menu.cap) {
-				out[r] = append(out[r], layout.MenuItem{Key: m.menu.key, Label: m.menu.label, Path: m.menu.path})
+			if m.menu == nil || !r.Can(m.menu.cap) {
+				continue
 			}
+			if m.admin != "" {
+				hub.Also = append(hub.Also, m.menu.key)
+				continue
+			}
+			out[r] = append(out[r], layout.MenuItem{Key: m.menu.key, Label: m.menu.label, Path: m.menu.path})
+		}
+		if len(hub.Also) > 0 {
+			out[r] = append(out[r], hub)
+		}
+	}
+	return out
+}
+
+// adminNav is the administration page's Shell.Nav value.
+const adminNav = "admin"
+
+// adminTools are the administration page's tools the role may open, in
+// module order.
+func adminTools(mods []module, r domain.Role) []admin.Tool {
+	var out []admin.Tool
+	for _, m := range mods {
+		if m.menu != nil && m.admin != "" && r.Can(m.menu.cap) {
+			out = append(out, admin.Tool{Label: m.menu.label, Path: m.menu.path, Desc: m.admin, TestID: "admin-tool-" + m.menu.key})
 		}
 	}
 	return out

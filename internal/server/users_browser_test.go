@@ -64,9 +64,18 @@ func TestBrowserUserAdministration(t *testing.T) {
 	b.submit(`[data-testid="2fa-continue"]`)
 	b.waitVisible(`[data-testid="current-user"]`)
 
-	// «Brukere» in the menu.
-	if st := b.submit(`nav.app-nav a[href="/admin/users"]`); st != http.StatusOK {
+	// «Administrasjon» in the menu, then «Brukere» on that page (which the
+	// menu then marks as current: the administration entry).
+	if st := b.submit(`nav.app-nav a[href="/admin"]`); st != http.StatusOK {
+		t.Fatalf("administration page: %d", st)
+	}
+	b.waitVisible(`[data-testid="admin-tools"]`)
+	b.checkPage("admin")
+	if st := b.submit(`[data-testid="admin-tool-users"] a`); st != http.StatusOK {
 		t.Fatalf("user list: %d", st)
+	}
+	if cur := eval[string](b, "menu current", `document.querySelector('nav.app-nav a[aria-current="page"]')?.innerText || ''`); cur != "Administrasjon" {
+		t.Errorf("menu current on the user list: %q, want Administrasjon", cur)
 	}
 	b.waitVisible(`[data-testid="user-table"]`)
 	b.checkPage("users")

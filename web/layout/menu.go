@@ -9,6 +9,25 @@ type MenuItem struct {
 	Key   string // compared with Shell.Nav to mark the current page
 	Label string
 	Path  string
+	// Also are further Shell.Nav values that mark this entry current (the
+	// administration page's tools).
+	Also []string
+}
+
+// Current reports whether the entry is the page's (nav: its Shell.Nav).
+func (m MenuItem) Current(nav string) bool {
+	if nav == "" {
+		return false
+	}
+	if m.Key == nav {
+		return true
+	}
+	for _, k := range m.Also {
+		if k == nav {
+			return true
+		}
+	}
+	return false
 }
 
 type menuKey struct{}

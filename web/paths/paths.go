@@ -224,6 +224,9 @@ func Payroll() string { return "/reports/payroll" }
 // AdminRates is the administrators' page of dated rates and limits.
 func AdminRates() string { return "/admin/rates" }
 
+// Admin is the administration page: the administrator's tools.
+func Admin() string { return "/admin" }
+
 // PersonPlanNew is the form for a new version of a person's weekly plan
 // (it posts to PersonPlan).
 func PersonPlanNew(personID int64) string { return PersonPlan(personID) + "/new" }
