@@ -94,9 +94,48 @@ func TestDemoProgrammeStore(t *testing.T) {
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM programmes g JOIN persons p ON p.id = g.person_id
 		WHERE p.birth_date <> '1990-04-01' OR p.settlement_date IS NULL`).Scan(&wrong)
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM persons WHERE permit_date IS NOT NULL`).Scan(&permits)
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgname = 'attendance_refuse_merged' AND tgenabled = 'O'`).Scan(&triggerOn)
-	if wrong != 0 || permits != 12 || triggerOn != 1 {
-		t.Errorf("%d programmes for children, the old or the unsettled; %d permit dates; merged-person trigger enabled: %d", wrong, permits, triggerOn)
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgname IN ('attendance_refuse_merged', 'attendance_months_keep', 'participant_hours_keep')
+		AND tgenabled = 'O'`).Scan(&triggerOn)
+	if wrong != 0 || permits != 12 || triggerOn != 5 {
+		t.Errorf("%d programmes for children, the old or the unsettled; %d permit dates; triggers enabled again: %d of 5", wrong, permits, triggerOn)
+	}
+	// The summaries the load kept in bulk (its row triggers off) equal the
+	// rows: attendance_months grouped from attendance, participant_hours as
+	// its rebuild makes it.
+	var monthsOff, monthRows, hoursOff, hoursRows int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM (
+			(SELECT a.person_id, date_trunc('month', a.day)::date, p.unit_id, sum(a.present_minutes), sum(a.absent_minutes)
+			 FROM attendance a JOIN persons p ON p.id = a.person_id GROUP BY 1, 2, 3
+			 EXCEPT SELECT person_id, month, unit_id, present_minutes, absent_minutes FROM attendance_months)
+			UNION ALL
+			(SELECT person_id, month, unit_id, present_minutes, absent_minutes FROM attendance_months
+			 EXCEPT SELECT a.person_id, date_trunc('month', a.day)::date, p.unit_id, sum(a.present_minutes), sum(a.absent_minutes)
+			 FROM attendance a JOIN persons p ON p.id = a.person_id GROUP BY 1, 2, 3)) x`).Scan(&monthsOff); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM attendance_months), (SELECT count(*) FROM participant_hours)`).Scan(&monthRows, &hoursRows); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Pool.Acquire(ctx) // the temporary table lives on one connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `CREATE TEMP TABLE kept_hours AS SELECT person_id, from_day, to_day, unit_id, active, minutes FROM participant_hours`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `SELECT participant_hours_rebuild()`); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM (
+		(SELECT * FROM kept_hours EXCEPT SELECT person_id, from_day, to_day, unit_id, active, minutes FROM participant_hours)
+		UNION ALL
+		(SELECT person_id, from_day, to_day, unit_id, active, minutes FROM participant_hours EXCEPT SELECT * FROM kept_hours)) x`).Scan(&hoursOff); err != nil {
+		t.Fatal(err)
+	}
+	if monthsOff != 0 || monthRows == 0 || hoursOff != 0 || hoursRows == 0 {
+		t.Errorf("after the load: attendance_months %d rows, %d differ from the attendance; participant_hours %d rows, %d differ from its rebuild",
+			monthRows, monthsOff, hoursRows, hoursOff)
 	}
 	// Again: nothing new (a fifth already), and no participant lacks a plan.
 	err = db.DemoProgramme(ctx, today, func(tx *postgres.DemoProgrammeTx) error {
