@@ -44,11 +44,13 @@ import (
 //   - ended programmes without an end reason (all time: IMDi chases them).
 //
 // Speed (issue 12: 1 000 000 persons): no statement joins a unit's persons
-// to their rows. Caseload, deadline breaches, programme start, hours, attendance,
-// placements and health read summaries kept by triggers in the writing
-// transactions (migrations 000030 and 000035), each with the person's unit
-// in it; the batch runs in one read-only transaction without parallel
-// workers. postgres/dashboard_test.go holds each summary equal to the rows.
+// to their rows, and none reads a row per person (migration 000039):
+// attendance, deadline breaches, hours, placements and ended programmes
+// without a reason read counts per unit and month or day; caseload,
+// programme start and health read the counts of 000035. All are kept by
+// triggers in the writing transactions; the batch runs in one read-only
+// transaction without parallel workers. postgres/dashboard_test.go holds
+// each summary equal to the rows.
 
 // FullTimeMinutes is a full-time week in the programme (37.5 hours).
 const FullTimeMinutes = 37*60 + 30
