@@ -1,3 +1,10 @@
+DROP TRIGGER IF EXISTS health_open_levels_ins ON health_open_counts;
+DROP TRIGGER IF EXISTS health_open_levels_upd ON health_open_counts;
+DROP TRIGGER IF EXISTS health_open_levels_del ON health_open_counts;
+DROP FUNCTION IF EXISTS health_open_levels_rebuild();
+DROP FUNCTION IF EXISTS health_open_levels_keep();
+DROP FUNCTION IF EXISTS health_open_levels_add(jsonb);
+DROP TABLE IF EXISTS health_open_levels;
 DROP TRIGGER IF EXISTS dashboard_counts_person_gone ON persons;
 DROP TRIGGER IF EXISTS dashboard_counts_person_keep ON persons;
 DROP FUNCTION IF EXISTS dashboard_counts_person_keep();

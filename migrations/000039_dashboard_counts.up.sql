@@ -367,6 +367,68 @@ LANGUAGE sql AS $$
     GROUP BY 1;
 $$;
 
+-- 6. Open health items (health_open_counts, 000035: per unit, kind and due
+-- date, which follows the items and the persons) on levels: 't' the total
+-- (at '-infinity'), and by due date 'y', 'm', 'd' as above (none for
+-- 'infinity', no due date): open = 't', overdue = the due dates before
+-- today, read as the years, months and days before it.
+CREATE TABLE health_open_levels (
+    unit_id bigint NOT NULL REFERENCES units (id),
+    kind    text NOT NULL,
+    level   "char" NOT NULL CHECK (level IN ('t', 'y', 'm', 'd')),
+    at      date NOT NULL,
+    n       integer NOT NULL,
+    PRIMARY KEY (unit_id, level, at, kind)
+);
+CREATE INDEX health_open_levels_at_idx ON health_open_levels (level, at) INCLUDE (kind, n);
+
+CREATE FUNCTION health_open_levels_add(d jsonb) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO health_open_levels AS c (unit_id, kind, level, at, n)
+    SELECT x.u, x.k, l.level, l.at, sum(x.n)
+    FROM (SELECT (e->>'u')::bigint AS u, e->>'k' AS k, (e->>'day')::date AS day, (e->>'n')::int AS n
+          FROM jsonb_array_elements(d) e) x
+    CROSS JOIN LATERAL (SELECT 't'::"char", '-infinity'::date
+        UNION ALL SELECT v.level, v.at FROM (VALUES ('y'::"char", date_trunc('year', x.day)::date),
+            ('m', date_trunc('month', x.day)::date), ('d', x.day)) v (level, at) WHERE x.day <> 'infinity'::date) l (level, at)
+    GROUP BY 1, 2, 3, 4 HAVING sum(x.n) <> 0 ORDER BY 1, 3, 4, 2
+    ON CONFLICT (unit_id, level, at, kind) DO UPDATE SET n = c.n + excluded.n;
+$$;
+
+CREATE FUNCTION health_open_levels_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    d jsonb;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(jsonb_build_object('u', unit_id, 'k', kind, 'day', due_date, 'n', n)) INTO d FROM new_rows;
+    ELSIF TG_OP = 'UPDATE' THEN
+        SELECT jsonb_agg(x) INTO d FROM (
+            SELECT jsonb_build_object('u', unit_id, 'k', kind, 'day', due_date, 'n', n) AS x FROM new_rows
+            UNION ALL SELECT jsonb_build_object('u', unit_id, 'k', kind, 'day', due_date, 'n', -n) FROM old_rows) y;
+    ELSE
+        SELECT jsonb_agg(jsonb_build_object('u', unit_id, 'k', kind, 'day', due_date, 'n', -n)) INTO d FROM old_rows;
+    END IF;
+    IF d IS NOT NULL THEN
+        PERFORM health_open_levels_add(d);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER health_open_levels_ins AFTER INSERT ON health_open_counts
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION health_open_levels_keep();
+CREATE TRIGGER health_open_levels_upd AFTER UPDATE ON health_open_counts
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION health_open_levels_keep();
+CREATE TRIGGER health_open_levels_del AFTER DELETE ON health_open_counts
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION health_open_levels_keep();
+
+CREATE FUNCTION health_open_levels_rebuild() RETURNS void
+LANGUAGE sql AS $$
+    DELETE FROM health_open_levels;
+    SELECT health_open_levels_add(coalesce(jsonb_agg(jsonb_build_object('u', unit_id, 'k', kind, 'day', due_date, 'n', n)), '[]'))
+    FROM health_open_counts WHERE n <> 0;
+$$;
+
 -- A person moved to another unit, merged or unmerged, or deleted: their
 -- attendance and programmes without an end reason move along (the other
 -- counts follow their per-row summaries). Deleted: taken away before the
@@ -418,9 +480,11 @@ SELECT deadline_counts_rebuild();
 SELECT participant_hours_events_rebuild();
 SELECT placement_counts_rebuild();
 SELECT programme_no_reason_rebuild();
+SELECT health_open_levels_rebuild();
 ANALYZE attendance_unit_months;
 ANALYZE deadline_breach_months;
 ANALYZE deadline_open_days;
 ANALYZE participant_hours_events;
 ANALYZE placement_counts;
 ANALYZE programme_no_reason_counts;
+ANALYZE health_open_levels;

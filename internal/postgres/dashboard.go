@@ -46,8 +46,9 @@ import (
 // Speed (issue 12: 1 000 000 persons): no statement joins a unit's persons
 // to their rows, and none reads a row per person (migration 000039):
 // attendance, deadline breaches, hours, placements and ended programmes
-// without a reason read counts per unit and month or day; caseload,
-// programme start and health read the counts of 000035. All are kept by
+// without a reason read counts per unit and month or day, health its
+// counts by due-date level; caseload and programme start read the counts
+// of 000035. All are kept by
 // triggers in the writing transactions; the batch runs in one read-only
 // transaction without parallel workers. postgres/dashboard_test.go holds
 // each summary equal to the rows.
@@ -364,14 +365,26 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return nil
 		})
 
-	// Health from health_open_counts (migration 000035: open items of active
-	// persons per unit, kind and due date, kept by triggers).
+	// Health from health_open_levels (migration 000039: the open items of
+	// active persons per unit and kind, 't' in all and by due date on the
+	// year, month and day levels, kept by triggers): open = 't', overdue =
+	// the due dates before today.
 	health := map[string]HealthKindCount{}
 	var xa sqlArgs
-	b.Queue(`SELECT c.kind, sum(c.n)::int AS open, (coalesce(sum(c.n) FILTER (WHERE c.due_date < `+xa.add(q.Today)+`::date), 0))::int AS overdue
-		FROM health_open_counts c
-		WHERE `+dashUnit(&xa, s, q, "c.unit_id")+`
-		GROUP BY c.kind`, xa.list...).
+	xt, xm, xy := xa.add(q.Today), xa.add(domain.MonthStart(q.Today)), xa.add(time.Date(q.Today.Year(), 1, 1, 0, 0, 0, 0, time.UTC))
+	b.Queue(`SELECT e.kind, (coalesce(sum(e.n) FILTER (WHERE e.level = 't'), 0))::int AS open,
+			(coalesce(sum(e.n) FILTER (WHERE e.level <> 't'), 0))::int AS overdue FROM (
+			SELECT c.kind, c.level, c.n FROM health_open_levels c WHERE c.level = 't' AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'y' AND c.at < `+xy+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'm' AND c.at >= `+xy+`::date AND c.at < `+xm+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'd' AND c.at >= `+xm+`::date AND c.at < `+xt+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+		) e GROUP BY e.kind`, xa.list...).
 		Query(func(r pgx.Rows) error {
 			list, err := pgx.CollectRows(r, pgx.RowToStructByName[HealthKindCount])
 			for _, k := range list {

@@ -254,6 +254,7 @@ func checkDashSummaries(t *testing.T, db *postgres.DB) {
 		{"participant_hours_events", "unit_id, level, at, bucket, n", "participant_hours_events_rebuild"},
 		{"placement_counts", "unit_id, kind, day, n", "placement_counts_rebuild"},
 		{"programme_no_reason_counts", "unit_id, n", "programme_no_reason_rebuild"},
+		{"health_open_levels", "unit_id, kind, level, at, n", "health_open_levels_rebuild"},
 		{"participant_hours", "person_id, from_day, to_day, unit_id, active, minutes", "participant_hours_rebuild"},
 		{"health_open_counts", "unit_id, kind, due_date, n", "health_open_rebuild"},
 		{"programme_start_counts", "unit_id, month, days, within3, n", "programme_start_rebuild"},
