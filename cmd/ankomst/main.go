@@ -2,7 +2,7 @@
 //
 //	ankomst serve [--addr HOST:PORT] [--migrate]
 //	ankomst migrate up|down|version
-//	ankomst demo [--persons N] [--notes N] [--if-empty]
+//	ankomst demo [--persons N] [--units N] [--notes N] [--if-empty]
 //	ankomst demo --bench-caseworker EMAIL [--bench-caseload N]
 //	ankomst user create --email E --name NAME --role ROLE [--unit UNIT]   (password on stdin)
 //	ankomst retention --dry-run | --apply [--as EMAIL]
@@ -38,7 +38,7 @@ import (
 const usage = `Usage:
   ankomst serve [--addr HOST:PORT] [--migrate]     serve the web app (default :8080, or ANKOMST_ADDR)
   ankomst migrate up|down|version                   manage the database schema
-  ankomst demo [--persons N] [--notes N] [--if-empty]
+  ankomst demo [--persons N] [--units N] [--notes N] [--if-empty]
                                                     load synthetic demo data
   ankomst demo --bench-caseworker EMAIL [--bench-caseload N]
                                                     give a benchmark caseworker N active persons,
@@ -294,6 +294,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	n := fs.Int("persons", 500, "number of synthetic persons")
 	notes := fs.Int("notes", 0, "number of synthetic case notes over the persons")
+	units := fs.Int("units", 2, "number of units (2: Øst and Vest; more adds Flyktningtjenesten 3 … with a leader and three caseworkers each)")
 	ifEmpty := fs.Bool("if-empty", false, "do nothing if the database already has users (but add --notes if it has no case notes, and the programme data if it has no programmes)")
 	seed := fs.Int64("seed", 1, "random seed")
 	benchCaseworker := fs.String("bench-caseworker", "", "instead of loading: give this caseworker --bench-caseload active persons, 30 of them running participants of one group")
@@ -307,7 +308,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	if *benchCaseworker != "" {
 		return demo.BenchCaseload(ctx, db, *benchCaseworker, *benchCaseload, os.Stdout)
 	}
-	return demo.Load(ctx, db, demo.Options{Persons: *n, Notes: *notes, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
+	return demo.Load(ctx, db, demo.Options{Persons: *n, Units: *units, Notes: *notes, IfEmpty: *ifEmpty, Seed: *seed, Out: os.Stdout})
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader) error {

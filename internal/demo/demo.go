@@ -1,5 +1,6 @@
-// Package demo generates synthetic, realistic demo data: two units, their
-// staff with one shared demo password, and any number of persons in
+// Package demo generates synthetic, realistic demo data: two units (or more,
+// Options.Units, for a national-scale load), their staff with one shared
+// demo password, and any number of persons in
 // households from the countries most refugees in Norway come from today.
 //
 // Every national identity number is a synthetic test number (month + 80, see
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -32,6 +34,11 @@ const (
 // Options control the demo load.
 type Options struct {
 	Persons int
+	// Units is the number of units; 0 or 2 gives the two demo units. More
+	// adds units "Flyktningtjenesten 3", "Flyktningtjenesten 4" … with a
+	// leader and three caseworkers each (UnitStaff), and the persons are
+	// spread over all units.
+	Units int
 	// Notes is the number of synthetic case notes to add over the persons
 	// (postgres.DemoNotes); 0 adds none.
 	Notes   int
@@ -68,6 +75,47 @@ var Staff = []StaffMember{
 	{"admin@demo", "Sindre Johansen", domain.RoleAdmin, UnitEast},
 }
 
+// UnitName is the name of demo unit i (1-based): Øst, Vest, then
+// "Flyktningtjenesten 3" and on.
+func UnitName(i int) string {
+	switch i {
+	case 1:
+		return UnitEast
+	case 2:
+		return UnitWest
+	}
+	return fmt.Sprintf("Flyktningtjenesten %d", i)
+}
+
+// extraStaffNames are the names of the leader and caseworkers of the units
+// beyond the first two, taken in turn.
+var extraStaffNames = []string{
+	"Kari Nordmann", "Ola Berg", "Aisha Rahimi", "Lars Moen", "Eva Lunde", "Jon Kristiansen",
+	"Ahmed Yusuf", "Tone Vik", "Mona Hagen", "Knut Fjeld", "Sara Holm", "Arne Sæther",
+	"Line Brekke", "Petter Aas", "Hilde Ruud",
+}
+
+// UnitStaff lists the demo users for a load with units units: Staff, and
+// for each unit from the third a leader (leder@enhetN.demo) and three
+// caseworkers (saksbehandler1@enhetN.demo …), all with Password.
+func UnitStaff(units int) []StaffMember {
+	out := slices.Clone(Staff)
+	k := 0
+	for i := 3; i <= units; i++ {
+		unit := UnitName(i)
+		next := func() string {
+			n := extraStaffNames[k%len(extraStaffNames)]
+			k++
+			return n
+		}
+		out = append(out, StaffMember{fmt.Sprintf("leder@enhet%d.demo", i), next(), domain.RoleLeader, unit})
+		for c := 1; c <= 3; c++ {
+			out = append(out, StaffMember{fmt.Sprintf("saksbehandler%d@enhet%d.demo", c, i), next(), domain.RoleCaseworker, unit})
+		}
+	}
+	return out
+}
+
 // Load fills the database with demo units, users and persons, and Notes
 // case notes over the persons. With IfEmpty it loads nothing if any user
 // exists, except the notes when the database has persons but no case notes
@@ -85,6 +133,13 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	}
 	if o.Notes < 0 {
 		return errors.New("demo: the number of notes cannot be negative")
+	}
+	nUnits := o.Units
+	if nUnits == 0 {
+		nUnits = 2
+	}
+	if nUnits < 2 {
+		return errors.New("demo: the demo needs at least two units")
 	}
 	today := o.Today
 	if today.IsZero() {
@@ -175,7 +230,10 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	}
 	started := time.Now()
 
-	units := []*staffUnit{{Name: UnitEast}, {Name: UnitWest}}
+	units := make([]*staffUnit, nUnits)
+	for i := range units {
+		units[i] = &staffUnit{Name: UnitName(i + 1)}
+	}
 	for _, u := range units {
 		id, err := db.EnsureUnit(ctx, u.Name)
 		if err != nil {
@@ -184,7 +242,7 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 		u.ID = id
 	}
 	created := 0
-	for _, s := range Staff {
+	for _, s := range UnitStaff(nUnits) {
 		id, err := db.CreateUser(ctx, postgres.NewUser{Email: s.Email, Name: s.Name, Role: s.Role, UnitName: s.Unit, Password: Password})
 		if domain.ErrorCode(err) == domain.ECONFLICT { // loaded before: reuse
 			id, err = db.UserIDByEmail(ctx, s.Email)
@@ -273,6 +331,9 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 	}
 	fmt.Fprintln(out)
 	PrintLogins(out)
+	if nUnits > 2 {
+		fmt.Fprintf(out, "Units 3 to %d: leder@enhetN.demo and saksbehandler1–3@enhetN.demo, password %s.\n", nUnits, Password)
+	}
 	return nil
 }
 

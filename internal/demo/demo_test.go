@@ -492,3 +492,82 @@ func TestDemoNotes(t *testing.T) {
 		t.Errorf("the busiest person's timeline has %d notes on its first page, next %v", notes, tl.Next)
 	}
 }
+
+// TestLoadUnits: --units 5 adds units "Flyktningtjenesten 3" to 5, each
+// with a leader and three caseworkers (demo.UnitStaff), spreads the persons
+// over all five (Øst the largest) and gives every unit's persons that
+// unit's caseworkers; one unit is refused.
+func TestLoadUnits(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewOwner(t) // demo runs as the schema owner
+	if err := demo.Load(ctx, db, demo.Options{Persons: 1000, Units: 5, Seed: 5, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	staff := demo.UnitStaff(5)
+	if len(staff) != len(demo.Staff)+3*4 {
+		t.Fatalf("UnitStaff(5): %d users, want %d", len(staff), len(demo.Staff)+12)
+	}
+	if n, err := db.CountUsers(ctx); err != nil || n != len(staff) {
+		t.Fatalf("CountUsers = %d, %v; want %d", n, err, len(staff))
+	}
+	var leader, cw int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE u.role = 'leader'), count(*) FILTER (WHERE u.role = 'caseworker')
+		FROM users u JOIN units n ON n.id = u.unit_id WHERE n.name = 'Flyktningtjenesten 4'`).Scan(&leader, &cw); err != nil {
+		t.Fatal(err)
+	}
+	if leader != 1 || cw != 3 {
+		t.Errorf("Flyktningtjenesten 4: %d leaders, %d caseworkers; want 1, 3", leader, cw)
+	}
+	rows := unitCounts(t, db, `SELECT n.name, count(p.id) AS persons,
+			count(p.id) FILTER (WHERE p.caseworker_id IS NOT NULL AND c.unit_id IS DISTINCT FROM p.unit_id) AS foreign_cw
+		FROM units n LEFT JOIN persons p ON p.unit_id = n.id LEFT JOIN users c ON c.id = p.caseworker_id
+		GROUP BY n.name ORDER BY n.name`)
+	got := map[string]int64{}
+	for _, r := range rows {
+		got[r.name] = r.persons
+		if r.foreign != 0 {
+			t.Errorf("%s: %d persons with another unit's caseworker", r.name, r.foreign)
+		}
+	}
+	for i := 1; i <= 5; i++ {
+		name := demo.UnitName(i)
+		if got[name] < 50 {
+			t.Errorf("%s: %d persons, want a share of the 1000 (%v)", name, got[name], got)
+		}
+		if i > 1 && got[name] >= got[demo.UnitEast] {
+			t.Errorf("%s has %d persons, Øst %d: Øst should be the largest", name, got[name], got[demo.UnitEast])
+		}
+	}
+	if len(got) != 5 {
+		t.Errorf("units %v, want 5", got)
+	}
+	if err := demo.Load(ctx, db, demo.Options{Persons: 10, Units: 1}); err == nil {
+		t.Error("Load accepted one unit")
+	}
+}
+
+type unitCount struct {
+	name             string
+	persons, foreign int64
+}
+
+func unitCounts(t *testing.T, db *postgres.DB, sql string) []unitCount {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []unitCount
+	for rows.Next() {
+		var c unitCount
+		if err := rows.Scan(&c.name, &c.persons, &c.foreign); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -407,9 +407,18 @@ func (g *generator) household(c *country) []postgres.DemoPerson {
 	}
 
 	// One unit and one caseworker follow the whole household.
+	// Two units: 60 % in the first. More: the first (the largest city) weighs
+	// three, every other unit one.
 	unit := g.units[0]
-	if len(g.units) > 1 && !g.chance(60) {
-		unit = g.units[1]
+	switch {
+	case len(g.units) == 2:
+		if !g.chance(60) {
+			unit = g.units[1]
+		}
+	case len(g.units) > 2:
+		if n := g.r.IntN(len(g.units) + 2); n >= 3 {
+			unit = g.units[n-2]
+		}
 	}
 	var caseworker *int64
 	if len(unit.Caseworkers) > 0 && !g.chance(5) {

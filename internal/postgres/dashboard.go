@@ -44,11 +44,14 @@ import (
 //   - ended programmes without an end reason (all time: IMDi chases them).
 //
 // Speed (issue 12: 1 000 000 persons): no statement joins a unit's persons
-// to their rows. Caseload, deadline breaches, programme start, hours, attendance,
-// placements and health read summaries kept by triggers in the writing
-// transactions (migrations 000030 and 000035), each with the person's unit
-// in it; the batch runs in one read-only transaction without parallel
-// workers. postgres/dashboard_test.go holds each summary equal to the rows.
+// to their rows, and none reads a row per person (migration 000039):
+// attendance, deadline breaches, hours, placements and ended programmes
+// without a reason read counts per unit and month or day, health its
+// counts by due-date level; caseload and programme start read the counts
+// of 000035. All are kept by
+// triggers in the writing transactions; the batch runs in one read-only
+// transaction without parallel workers. postgres/dashboard_test.go holds
+// each summary equal to the rows.
 
 // FullTimeMinutes is a full-time week in the programme (37.5 hours).
 const FullTimeMinutes = 37*60 + 30
@@ -197,17 +200,26 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 
 	var da sqlArgs
 	from, to, today := da.add(q.From), da.add(end), da.add(q.Today)
+	todayMonth := da.add(domain.MonthStart(q.Today))
 	kinds := da.add(dashDeadlineKinds())
-	// From deadline_breaches (migration 000035: the open and late
-	// deadlines of persons not merged, with their unit, kept by triggers).
-	b.Queue(`SELECT date_trunc('month', d.due_date)::date AS month, d.kind,
-			(count(*) FILTER (WHERE NOT d.done))::int AS overdue,
-			(count(*) FILTER (WHERE d.done))::int AS late
-		FROM deadline_breaches d
-		WHERE d.due_date >= `+from+`::date AND d.due_date < `+to+`::date AND d.kind = ANY(`+kinds+`::text[])
-		  AND (d.done OR d.due_date < `+today+`::date)
-		  AND `+dashUnit(&da, s, q, "d.unit_id")+`
-		GROUP BY 1, 2 ORDER BY 1, 2`, da.list...).
+	// From deadline_breach_months (migration 000039: the open and late
+	// deadlines counted per unit, kind, month and done, kept by triggers):
+	// every open one of a month before today's is overdue; of today's month
+	// those due before today, from deadline_open_days (the open ones per
+	// unit, kind and due date).
+	b.Queue(`SELECT x.month, x.kind, sum(x.overdue)::int AS overdue, sum(x.late)::int AS late FROM (
+			SELECT c.month, c.kind, CASE WHEN NOT c.done AND c.month < `+todayMonth+`::date THEN c.n ELSE 0 END AS overdue,
+				CASE WHEN c.done THEN c.n ELSE 0 END AS late
+			FROM deadline_breach_months c
+			WHERE c.month >= `+from+`::date AND c.month < `+to+`::date AND c.kind = ANY(`+kinds+`::text[])
+			  AND `+dashUnit(&da, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT `+todayMonth+`::date, o.kind, o.n, 0
+			FROM deadline_open_days o
+			WHERE o.due_date >= greatest(`+from+`::date, `+todayMonth+`::date) AND o.due_date < least(`+to+`::date, `+today+`::date)
+			  AND o.kind = ANY(`+kinds+`::text[]) AND `+dashUnit(&da, s, q, "o.unit_id")+`
+		) x
+		GROUP BY 1, 2 HAVING sum(x.overdue) <> 0 OR sum(x.late) <> 0 ORDER BY 1, 2`, da.list...).
 		Query(func(r pgx.Rows) error {
 			var err error
 			d.Breaches, err = pgx.CollectRows(r, pgx.RowToStructByName[DashBreach])
@@ -241,30 +253,52 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return r.Err()
 		})
 
-	// Planned hours from participant_hours (migration 000035: per running
-	// participant the minutes of the plan in force as day ranges, kept by
-	// triggers): the range containing today, one per participant.
+	// Planned hours from participant_hours_events (migration 000039: the
+	// active pieces of participant_hours as events per unit and bucket,
+	// +1 on the first day and -1 after the last, summed by year, month
+	// and day): the events up to today are the years before, the months
+	// of this year before this month and the days of this month.
 	var ha sqlArgs
-	ht := ha.add(q.Today)
-	full := ha.add(FullTimeMinutes)
-	b.Queue(`SELECT (count(*) FILTER (WHERE h.minutes IS NULL))::int,
-			(count(*) FILTER (WHERE h.minutes < 1200))::int,
-			(count(*) FILTER (WHERE h.minutes >= 1200 AND h.minutes < 1800))::int,
-			(count(*) FILTER (WHERE h.minutes >= 1800 AND h.minutes < `+full+`))::int,
-			(count(*) FILTER (WHERE h.minutes >= `+full+`))::int
-		FROM participant_hours h
-		WHERE h.active AND coalesce(h.to_day, 'infinity'::date) > `+ht+`::date AND h.from_day <= `+ht+`::date
-		  AND `+dashUnit(&ha, s, q, "h.unit_id"), ha.list...).
-		QueryRow(func(r pgx.Row) error {
+	ht, hm, hy := ha.add(q.Today), ha.add(domain.MonthStart(q.Today)), ha.add(time.Date(q.Today.Year(), 1, 1, 0, 0, 0, 0, time.UTC))
+	b.Queue(`SELECT e.bucket, sum(e.n)::int FROM (
+			SELECT h.bucket, h.n FROM participant_hours_events h
+			WHERE h.level = 'y' AND h.at < `+hy+`::date AND `+dashUnit(&ha, s, q, "h.unit_id")+`
+			UNION ALL
+			SELECT h.bucket, h.n FROM participant_hours_events h
+			WHERE h.level = 'm' AND h.at >= `+hy+`::date AND h.at < `+hm+`::date AND `+dashUnit(&ha, s, q, "h.unit_id")+`
+			UNION ALL
+			SELECT h.bucket, h.n FROM participant_hours_events h
+			WHERE h.level = 'd' AND h.at >= `+hm+`::date AND h.at <= `+ht+`::date AND `+dashUnit(&ha, s, q, "h.unit_id")+`
+		) e GROUP BY 1`, ha.list...).
+		Query(func(r pgx.Rows) error {
 			h := &d.Hours
-			return r.Scan(&h.NoPlan, &h.Under20, &h.Under30, &h.UnderFull, &h.Full)
+			for r.Next() {
+				var bucket, n int
+				if err := r.Scan(&bucket, &n); err != nil {
+					return err
+				}
+				switch bucket {
+				case 0:
+					h.NoPlan = n
+				case 1:
+					h.Under20 = n
+				case 2:
+					h.Under30 = n
+				case 3:
+					h.UnderFull = n
+				case 4:
+					h.Full = n
+				}
+			}
+			return r.Err()
 		})
 
-	// Attendance from attendance_months (migration 000030: kept by triggers
-	// in the attendance write's transaction), not the daily rows.
+	// Attendance from attendance_unit_months (migration 000039: minutes per
+	// unit and month in a few slots, kept by triggers in the attendance
+	// write's transaction), not the daily rows nor a row per participant.
 	var aa sqlArgs
 	b.Queue(`SELECT a.month, sum(a.present_minutes)::bigint, sum(a.absent_minutes)::bigint
-		FROM attendance_months a
+		FROM attendance_unit_months a
 		WHERE a.month >= `+aa.add(q.From)+`::date AND a.month < `+aa.add(end)+`::date
 		  AND `+dashUnit(&aa, s, q, "a.unit_id")+`
 		GROUP BY 1`, aa.list...).
@@ -304,12 +338,15 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 
 	var la sqlArgs
 	lt := la.add(q.Today)
-	// From placements_open (migration 000035: the active and paused
-	// placements with their person's unit, kept by triggers).
-	b.Queue(`SELECT (count(*) FILTER (WHERE pl.status = 'active' AND pl.start_date <= `+lt+`::date))::int,
-			(count(*) FILTER (WHERE pl.planned_end >= `+lt+`::date AND pl.planned_end < `+lt+`::date + 28))::int
-		FROM placements_open pl
-		WHERE `+dashUnit(&la, s, q, "pl.unit_id"), la.list...).
+	// From placement_counts (migration 000039: the active and paused
+	// placements counted per unit: 'a' active, 's' active by start date, 'e'
+	// by planned end; kept by triggers): active and started = 'a' less the
+	// starts after today.
+	b.Queue(`SELECT (coalesce(sum(c.n) FILTER (WHERE c.kind = 'a'), 0) - coalesce(sum(c.n) FILTER (WHERE c.kind = 's'), 0))::int,
+			coalesce(sum(c.n) FILTER (WHERE c.kind = 'e'), 0)::int
+		FROM placement_counts c
+		WHERE (c.kind = 'a' OR (c.kind = 's' AND c.day > `+lt+`::date) OR (c.kind = 'e' AND c.day >= `+lt+`::date AND c.day < `+lt+`::date + 28))
+		  AND `+dashUnit(&la, s, q, "c.unit_id"), la.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActivePlacements, &d.EndingPlacements) })
 
 	var wa sqlArgs
@@ -328,14 +365,26 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 			return nil
 		})
 
-	// Health from health_open_counts (migration 000035: open items of active
-	// persons per unit, kind and due date, kept by triggers).
+	// Health from health_open_levels (migration 000039: the open items of
+	// active persons per unit and kind, 't' in all and by due date on the
+	// year, month and day levels, kept by triggers): open = 't', overdue =
+	// the due dates before today.
 	health := map[string]HealthKindCount{}
 	var xa sqlArgs
-	b.Queue(`SELECT c.kind, sum(c.n)::int AS open, (coalesce(sum(c.n) FILTER (WHERE c.due_date < `+xa.add(q.Today)+`::date), 0))::int AS overdue
-		FROM health_open_counts c
-		WHERE `+dashUnit(&xa, s, q, "c.unit_id")+`
-		GROUP BY c.kind`, xa.list...).
+	xt, xm, xy := xa.add(q.Today), xa.add(domain.MonthStart(q.Today)), xa.add(time.Date(q.Today.Year(), 1, 1, 0, 0, 0, 0, time.UTC))
+	b.Queue(`SELECT e.kind, (coalesce(sum(e.n) FILTER (WHERE e.level = 't'), 0))::int AS open,
+			(coalesce(sum(e.n) FILTER (WHERE e.level <> 't'), 0))::int AS overdue FROM (
+			SELECT c.kind, c.level, c.n FROM health_open_levels c WHERE c.level = 't' AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'y' AND c.at < `+xy+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'm' AND c.at >= `+xy+`::date AND c.at < `+xm+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+			UNION ALL
+			SELECT c.kind, c.level, c.n FROM health_open_levels c
+			WHERE c.level = 'd' AND c.at >= `+xm+`::date AND c.at < `+xt+`::date AND `+dashUnit(&xa, s, q, "c.unit_id")+`
+		) e GROUP BY e.kind`, xa.list...).
 		Query(func(r pgx.Rows) error {
 			list, err := pgx.CollectRows(r, pgx.RowToStructByName[HealthKindCount])
 			for _, k := range list {
@@ -345,8 +394,8 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		})
 
 	var ea sqlArgs
-	b.Queue(`SELECT count(*)::int FROM programmes pr JOIN persons p ON p.id = pr.person_id
-		WHERE pr.ended_on IS NOT NULL AND pr.end_reason = '' AND p.status <> 'merged' AND `+dashUnit(&ea, s, q, "p.unit_id"), ea.list...).
+	// From programme_no_reason_counts (migration 000039, per unit, kept by triggers).
+	b.Queue(`SELECT coalesce(sum(c.n), 0)::int FROM programme_no_reason_counts c WHERE `+dashUnit(&ea, s, q, "c.unit_id"), ea.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.MissingEndReason) })
 
 	b.Queue(`COMMIT`)

@@ -174,6 +174,22 @@ func TestDashboardSummariesFollowWrites(t *testing.T) {
 	exec(`UPDATE placements SET status = 'ended', ended_on = greatest(start_date, $1::date - 1) WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id DESC LIMIT 3)`, today)
 	exec(`UPDATE placements SET planned_end = $1::date + 10 WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND start_date < $1::date ORDER BY id LIMIT 3 OFFSET 5)`, today)
 	exec(`DELETE FROM placements WHERE id IN (SELECT id FROM placements WHERE status IN ('active', 'paused') ORDER BY id LIMIT 2 OFFSET 8)`)
+	// Placements (000039's counts by start date): one starts later, one is
+	// added starting in a week.
+	exec(`UPDATE placements SET start_date = $1::date + 5 WHERE id IN (SELECT id FROM placements WHERE status = 'active' AND planned_end > $1::date + 10 ORDER BY id LIMIT 2 OFFSET 12)`, today)
+	// Programmes without an end reason (000039): one given a reason, one
+	// ended without, one ended with.
+	exec(`UPDATE programmes SET end_reason = 'completed' WHERE person_id IN (SELECT person_id FROM programmes WHERE ended_on IS NOT NULL AND end_reason = '' ORDER BY person_id LIMIT 1)`)
+	exec(`UPDATE programmes SET ended_on = $1::date - 2, end_reason = 'work' WHERE person_id IN (SELECT person_id FROM programmes WHERE ended_on IS NULL AND start_date < $1::date - 2 ORDER BY person_id LIMIT 1 OFFSET 30)`, today)
+	// Attendance (000039's unit months): one statement over many persons
+	// and both units, new days, changed days, deleted days.
+	exec(`UPDATE attendance SET present_minutes = present_minutes + 15 WHERE day = (SELECT max(day) FROM attendance WHERE day < $1::date - 20)`, today)
+	exec(`INSERT INTO attendance (person_id, day, present_minutes, absent_minutes, reason)
+		SELECT a.person_id, $1::date - 1, 300, 60, 'illness' FROM (SELECT DISTINCT person_id FROM attendance) a
+		WHERE NOT EXISTS (SELECT 1 FROM attendance b WHERE b.person_id = a.person_id AND b.day = $1::date - 1)
+		ORDER BY a.person_id LIMIT 9`, today)
+	exec(`UPDATE attendance SET absent_minutes = 0, reason = NULL WHERE (person_id + extract(day FROM day)::int) % 13 = 0 AND absent_minutes > 0`)
+	exec(`DELETE FROM attendance WHERE (person_id * 3 + extract(day FROM day)::int) % 17 = 0`)
 	// Caseworkers: persons handed to another caseworker or to none.
 	exec(`UPDATE persons SET caseworker_id = (SELECT min(caseworker_id) FROM persons) WHERE id IN (SELECT id FROM persons WHERE status = 'active' ORDER BY id DESC LIMIT 7)`)
 	exec(`UPDATE persons SET caseworker_id = NULL WHERE id IN (SELECT id FROM persons WHERE status = 'active' AND caseworker_id IS NOT NULL ORDER BY id LIMIT 4 OFFSET 3)`)
@@ -183,6 +199,8 @@ func TestDashboardSummariesFollowWrites(t *testing.T) {
 	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM placements WHERE status = 'active' AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, east, west)
 	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM deadlines WHERE done_on IS NULL AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, west, east)
 	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM health_items WHERE status = 'not_started' AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 3)`, east, west)
+	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT DISTINCT person_id FROM attendance WHERE person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 4)`, east, west)
+	exec(`UPDATE persons SET unit_id = $1 WHERE id IN (SELECT person_id FROM programmes WHERE ended_on IS NOT NULL AND end_reason = '' AND person_id IN (SELECT id FROM persons WHERE unit_id = $2) ORDER BY person_id LIMIT 2)`, west, east)
 	exec(`UPDATE persons SET status = 'closed', closed_on = $1::date, close_reason = 'moved'
 		WHERE id IN (SELECT person_id FROM programmes WHERE decision = 'granted' AND ended_on IS NULL ORDER BY person_id DESC LIMIT 4)`, today)
 	exec(`UPDATE persons SET status = 'closed', closed_on = $1::date, close_reason = 'moved'
@@ -210,15 +228,33 @@ func TestDashboardSummariesFollowWrites(t *testing.T) {
 	}
 	exec(`ANALYZE`)
 	checkDashboard(t, db, today, units)
+	// Other days: the first of a month, a new year's first days, the last
+	// day of a year (000039's events by year, month and day; breaches of
+	// today's month).
+	for _, d := range []time.Time{time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)} {
+		checkDashboard(t, db, d, units)
+	}
 	checkDashSummaries(t, db)
 }
 
-// checkDashSummaries compares each summary of migration 000035 with its
-// rebuild from the rows (the backfill): the same rows, counts of zero aside.
+// checkDashSummaries compares each summary of migrations 000039 and 000035
+// with its rebuild from the rows (the backfill): the same rows, counts of
+// zero aside (attendance_unit_months summed over its slots). 000039's
+// come first: they are compared as the triggers kept them, before the
+// rebuilds of 000035's summaries (whose writes they follow) run.
 func checkDashSummaries(t *testing.T, db *postgres.DB) {
 	t.Helper()
 	ctx := context.Background()
 	for _, s := range []struct{ table, cols, rebuild string }{
+		{"(SELECT unit_id, month, sum(present_minutes) AS p, sum(absent_minutes) AS a FROM attendance_unit_months GROUP BY 1, 2) x",
+			"unit_id, month, p, a", "attendance_unit_months_rebuild"},
+		{"deadline_breach_months", "unit_id, kind, month, done, n", "deadline_counts_rebuild"},
+		{"deadline_open_days", "unit_id, kind, due_date, n", "deadline_counts_rebuild"},
+		{"participant_hours_events", "unit_id, level, at, bucket, n", "participant_hours_events_rebuild"},
+		{"placement_counts", "unit_id, kind, day, n", "placement_counts_rebuild"},
+		{"programme_no_reason_counts", "unit_id, n", "programme_no_reason_rebuild"},
+		{"health_open_levels", "unit_id, kind, level, at, n", "health_open_levels_rebuild"},
 		{"participant_hours", "person_id, from_day, to_day, unit_id, active, minutes", "participant_hours_rebuild"},
 		{"health_open_counts", "unit_id, kind, due_date, n", "health_open_rebuild"},
 		{"programme_start_counts", "unit_id, month, days, within3, n", "programme_start_rebuild"},
@@ -230,6 +266,9 @@ func checkDashSummaries(t *testing.T, db *postgres.DB) {
 			where := ""
 			if strings.HasSuffix(s.cols, ", n") {
 				where = " WHERE n <> 0"
+			}
+			if strings.HasSuffix(s.cols, ", p, a") {
+				where = " WHERE p <> 0 OR a <> 0"
 			}
 			var out []string
 			rows := dashRows(t, db, `SELECT `+s.cols+` FROM `+s.table+where+` ORDER BY `+s.cols)
@@ -510,7 +549,7 @@ func checkDashboard(t *testing.T, db *postgres.DB, today time.Time, units map[st
 		if c.unit != 0 || c.scope.UnitID != 0 {
 			n = 1
 		}
-		if d.Housing.Let != 3*n || d.Housing.Free != 2*n || d.Housing.Repair != n {
+		if today.Equal(time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)) && (d.Housing.Let != 3*n || d.Housing.Free != 2*n || d.Housing.Repair != n) {
 			t.Errorf("%s: housing %+v, want %d let, %d free, %d repair", c.name, d.Housing, 3*n, 2*n, n)
 		}
 
