@@ -3,7 +3,6 @@ package server
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -356,54 +355,6 @@ func newNIRCSVWriter(w io.Writer) *csv.Writer {
 	return cw
 }
 
-// nirCSVLines writes the file's lines. A programme's columns are the same
-// on each of its element lines: they are CSV-encoded once per programme and
-// the encoded bytes written before each element's cells (encoded by the
-// same csv.Writer rules), instead of encoding all 36 cells per line.
-type nirCSVLines struct {
-	cells  nirCells
-	id     int64
-	have   bool
-	prefix bytes.Buffer // the programme's cells, encoded, without the CRLF
-	elem   bytes.Buffer // the element's cells, encoded, with the CRLF
-	pw, ew *csv.Writer
-}
-
-func (c *nirCSVLines) write(w *bufio.Writer, l *postgres.NIRLine) error {
-	if c.pw == nil {
-		c.cells.safe = true
-		c.pw, c.ew = newNIRCSVWriter(&c.prefix), newNIRCSVWriter(&c.elem)
-	}
-	cells := c.cells.fill(l)
-	n := len(nirColumns) - nirElementColumns
-	if !c.have || l.PersonID != c.id {
-		c.id, c.have = l.PersonID, true
-		c.prefix.Reset()
-		if err := c.pw.Write(cells[:n]); err != nil {
-			return err
-		}
-		c.pw.Flush()
-		if err := c.pw.Error(); err != nil {
-			return err
-		}
-		c.prefix.Truncate(c.prefix.Len() - 2) // the CRLF
-		c.prefix.WriteByte(';')
-	}
-	c.elem.Reset()
-	if err := c.ew.Write(cells[n:]); err != nil {
-		return err
-	}
-	c.ew.Flush()
-	if err := c.ew.Error(); err != nil {
-		return err
-	}
-	if _, err := w.Write(c.prefix.Bytes()); err != nil {
-		return err
-	}
-	_, err := w.Write(c.elem.Bytes())
-	return err
-}
-
 // nirNumberColumns are the columns the workbook holds as numbers.
 var nirNumberColumns = map[int]bool{0: true, 13: true, 19: true, 21: true, 22: true, 23: true, 24: true, 25: true, 26: true, 30: true, 33: true}
 
@@ -425,8 +376,7 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 		sw    *excelize.StreamWriter
 		head  postgres.NIRHead
 		n     = 1
-		texts nirCells
-		cell  = make([]any, len(nirColumns))
+		rows  nirXLSXRows
 	)
 	defer func() {
 		if x != nil {
@@ -452,21 +402,14 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
+		head := make([]any, len(nirColumns))
 		for i, c := range nirColumns {
-			cell[i] = excelize.Cell{StyleID: bold, Value: c}
+			head[i] = excelize.Cell{StyleID: bold, Value: c}
 		}
-		return sw.SetRow("A1", cell)
+		return sw.SetRow("A1", head)
 	}, func(l *postgres.NIRLine) error {
 		n++
-		for i, t := range texts.fill(l) {
-			cell[i] = t
-			if nirNumberColumns[i] && t != "" {
-				if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil {
-					cell[i] = v
-				}
-			}
-		}
-		return sw.SetRow("A"+strconv.Itoa(n), cell)
+		return sw.SetRow("A"+strconv.Itoa(n), rows.cells(l))
 	})
 	if err == nil {
 		err = sw.Flush()
@@ -481,6 +424,28 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 	if _, err := x.WriteToBuffer(); err != nil {
 		s.Log.ErrorContext(r.Context(), "nir export broke off", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
 	}
+}
+
+// nirXLSXRows builds the workbook's row of a line: the text cells, and
+// numbers as numbers.
+type nirXLSXRows struct {
+	texts nirCells
+	cell  []any
+}
+
+func (x *nirXLSXRows) cells(l *postgres.NIRLine) []any {
+	if x.cell == nil {
+		x.cell = make([]any, len(nirColumns))
+	}
+	for i, t := range x.texts.fill(l) {
+		x.cell[i] = t
+		if nirNumberColumns[i] && t != "" {
+			if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil {
+				x.cell[i] = v
+			}
+		}
+	}
+	return x.cell
 }
 
 // nirCheckShown is how many programmes the check page lists (the CSV holds all).
