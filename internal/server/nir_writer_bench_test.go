@@ -77,6 +77,7 @@ func BenchmarkNIRXLSXRows(b *testing.B) {
 		if err := sw.Flush(); err != nil {
 			b.Fatal(err)
 		}
+		x.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newFastZipWriter(w) })
 		if err := x.Write(io.Discard); err != nil {
 			b.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"io"
@@ -198,82 +197,6 @@ func isoMoment(t *time.Time) string {
 // nirElementColumns is how many columns at the end describe the element.
 const nirElementColumns = 6
 
-// nirCells builds a line's cells as text (the CSV; the XLSX writes numbers
-// as numbers), reusing the programme's cells while the lines are the same
-// programme's elements. With safe, names and free text are defused against
-// formulas (csvSafeCell).
-type nirCells struct {
-	id    int64
-	cells []string
-	safe  bool
-	// The element cells repeat across 100 000 programmes (the same scopes,
-	// a version's dates on each of its elements): formatted once.
-	hours map[int]string
-	dates map[time.Time]string
-}
-
-// nirCacheMax bounds the formatting caches (they stay small: scopes and
-// dates repeat; past the bound a value is formatted each time).
-const nirCacheMax = 4096
-
-func (c *nirCells) hoursText(min int) string {
-	if h, ok := c.hours[min]; ok {
-		return h
-	}
-	h := plainHours(min)
-	if c.hours == nil {
-		c.hours = map[int]string{}
-	}
-	if len(c.hours) < nirCacheMax {
-		c.hours[min] = h
-	}
-	return h
-}
-
-func (c *nirCells) dateText(d *time.Time) string {
-	if d == nil || d.IsZero() {
-		return ""
-	}
-	if t, ok := c.dates[*d]; ok {
-		return t
-	}
-	t := isoDate(d)
-	if c.dates == nil {
-		c.dates = map[time.Time]string{}
-	}
-	if len(c.dates) < nirCacheMax {
-		c.dates[*d] = t
-	}
-	return t
-}
-
-func (c *nirCells) fill(l *postgres.NIRLine) []string {
-	n := len(nirColumns) - nirElementColumns
-	if c.cells == nil || l.PersonID != c.id {
-		c.id = l.PersonID
-		c.cells = nirProgrammeTexts(l, c.cells[:0])
-		if c.safe {
-			for i := range c.cells {
-				if nirTextColumns[i] {
-					c.cells[i] = csvSafeCell(c.cells[i])
-				}
-			}
-		}
-	}
-	c.cells = c.cells[:n]
-	if l.Element == 0 {
-		c.cells = append(c.cells, "", "", "", "", "", "")
-		return c.cells
-	}
-	text := l.ElementText
-	if c.safe {
-		text = csvSafeCell(text)
-	}
-	c.cells = append(c.cells, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), text,
-		c.hoursText(l.ElementMinutes), c.dateText(l.ElementFrom), c.dateText(l.ElementTo))
-	return c.cells
-}
-
 // nirProgrammeTexts are the programme's cells (every column before the element's).
 func nirProgrammeTexts(l *postgres.NIRLine, out []string) []string {
 	decision := ""
@@ -298,11 +221,6 @@ func optLabel(opts []domain.Option, v string) string {
 	}
 	return domain.Label(opts, v)
 }
-
-// nirTextColumns are the programme's columns holding text a user typed (or
-// a name): the CSV defuses them against formulas (and the element's
-// description, column 32).
-var nirTextColumns = map[int]bool{1: true, 2: true, 3: true, 5: true, 10: true}
 
 // nirCSV is GET /reports/nir.csv?unit=ID&changed=1&resend=ID: the NIR file
 // for Norwegian Excel (BOM, semicolons, CRLF, text defused), streamed from
@@ -355,9 +273,6 @@ func newNIRCSVWriter(w io.Writer) *csv.Writer {
 	return cw
 }
 
-// nirNumberColumns are the columns the workbook holds as numbers.
-var nirNumberColumns = map[int]bool{0: true, 13: true, 19: true, 21: true, 22: true, 23: true, 24: true, 25: true, 26: true, 30: true, 33: true}
-
 // nirXLSX is GET /reports/nir.xlsx?…: the same lines as a workbook, row by
 // row through excelize's StreamWriter (spilling to a temporary file past 16
 // MB) and zipped straight into the response; numbers as numbers. The
@@ -372,11 +287,11 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 	today := domain.Today(s.DB.Now())
 	const sheet = "NIR"
 	var (
-		x     *excelize.File
-		sw    *excelize.StreamWriter
-		head  postgres.NIRHead
-		n     = 1
-		rows  nirXLSXRows
+		x    *excelize.File
+		sw   *excelize.StreamWriter
+		head postgres.NIRHead
+		n    = 1
+		rows nirXLSXRows
 	)
 	defer func() {
 		if x != nil {
@@ -420,32 +335,10 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	setDownloadHeaders(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nirFilename(head, f, today, "xlsx"))
 	w.WriteHeader(http.StatusOK)
-	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFastZipWriter(w) })
 	if _, err := x.WriteToBuffer(); err != nil {
 		s.Log.ErrorContext(r.Context(), "nir export broke off", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
 	}
-}
-
-// nirXLSXRows builds the workbook's row of a line: the text cells, and
-// numbers as numbers.
-type nirXLSXRows struct {
-	texts nirCells
-	cell  []any
-}
-
-func (x *nirXLSXRows) cells(l *postgres.NIRLine) []any {
-	if x.cell == nil {
-		x.cell = make([]any, len(nirColumns))
-	}
-	for i, t := range x.texts.fill(l) {
-		x.cell[i] = t
-		if nirNumberColumns[i] && t != "" {
-			if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil {
-				x.cell[i] = v
-			}
-		}
-	}
-	return x.cell
 }
 
 // nirCheckShown is how many programmes the check page lists (the CSV holds all).
