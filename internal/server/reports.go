@@ -1,9 +1,7 @@
 package server
 
 import (
-	"archive/zip"
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -199,82 +197,6 @@ func isoMoment(t *time.Time) string {
 // nirElementColumns is how many columns at the end describe the element.
 const nirElementColumns = 6
 
-// nirCells builds a line's cells as text (the CSV; the XLSX writes numbers
-// as numbers), reusing the programme's cells while the lines are the same
-// programme's elements. With safe, names and free text are defused against
-// formulas (csvSafeCell).
-type nirCells struct {
-	id    int64
-	cells []string
-	safe  bool
-	// The element cells repeat across 100 000 programmes (the same scopes,
-	// a version's dates on each of its elements): formatted once.
-	hours map[int]string
-	dates map[time.Time]string
-}
-
-// nirCacheMax bounds the formatting caches (they stay small: scopes and
-// dates repeat; past the bound a value is formatted each time).
-const nirCacheMax = 4096
-
-func (c *nirCells) hoursText(min int) string {
-	if h, ok := c.hours[min]; ok {
-		return h
-	}
-	h := plainHours(min)
-	if c.hours == nil {
-		c.hours = map[int]string{}
-	}
-	if len(c.hours) < nirCacheMax {
-		c.hours[min] = h
-	}
-	return h
-}
-
-func (c *nirCells) dateText(d *time.Time) string {
-	if d == nil || d.IsZero() {
-		return ""
-	}
-	if t, ok := c.dates[*d]; ok {
-		return t
-	}
-	t := isoDate(d)
-	if c.dates == nil {
-		c.dates = map[time.Time]string{}
-	}
-	if len(c.dates) < nirCacheMax {
-		c.dates[*d] = t
-	}
-	return t
-}
-
-func (c *nirCells) fill(l *postgres.NIRLine) []string {
-	n := len(nirColumns) - nirElementColumns
-	if c.cells == nil || l.PersonID != c.id {
-		c.id = l.PersonID
-		c.cells = nirProgrammeTexts(l, c.cells[:0])
-		if c.safe {
-			for i := range c.cells {
-				if nirTextColumns[i] {
-					c.cells[i] = csvSafeCell(c.cells[i])
-				}
-			}
-		}
-	}
-	c.cells = c.cells[:n]
-	if l.Element == 0 {
-		c.cells = append(c.cells, "", "", "", "", "", "")
-		return c.cells
-	}
-	text := l.ElementText
-	if c.safe {
-		text = csvSafeCell(text)
-	}
-	c.cells = append(c.cells, strconv.Itoa(l.Element), domain.ElementLabel(l.ElementKind), text,
-		c.hoursText(l.ElementMinutes), c.dateText(l.ElementFrom), c.dateText(l.ElementTo))
-	return c.cells
-}
-
 // nirProgrammeTexts are the programme's cells (every column before the element's).
 func nirProgrammeTexts(l *postgres.NIRLine, out []string) []string {
 	decision := ""
@@ -299,11 +221,6 @@ func optLabel(opts []domain.Option, v string) string {
 	}
 	return domain.Label(opts, v)
 }
-
-// nirTextColumns are the programme's columns holding text a user typed (or
-// a name): the CSV defuses them against formulas (and the element's
-// description, column 32).
-var nirTextColumns = map[int]bool{1: true, 2: true, 3: true, 5: true, 10: true}
 
 // nirCSV is GET /reports/nir.csv?unit=ID&changed=1&resend=ID: the NIR file
 // for Norwegian Excel (BOM, semicolons, CRLF, text defused), streamed from
@@ -356,57 +273,6 @@ func newNIRCSVWriter(w io.Writer) *csv.Writer {
 	return cw
 }
 
-// nirCSVLines writes the file's lines. A programme's columns are the same
-// on each of its element lines: they are CSV-encoded once per programme and
-// the encoded bytes written before each element's cells (encoded by the
-// same csv.Writer rules), instead of encoding all 36 cells per line.
-type nirCSVLines struct {
-	cells  nirCells
-	id     int64
-	have   bool
-	prefix bytes.Buffer // the programme's cells, encoded, without the CRLF
-	elem   bytes.Buffer // the element's cells, encoded, with the CRLF
-	pw, ew *csv.Writer
-}
-
-func (c *nirCSVLines) write(w *bufio.Writer, l *postgres.NIRLine) error {
-	if c.pw == nil {
-		c.cells.safe = true
-		c.pw, c.ew = newNIRCSVWriter(&c.prefix), newNIRCSVWriter(&c.elem)
-	}
-	cells := c.cells.fill(l)
-	n := len(nirColumns) - nirElementColumns
-	if !c.have || l.PersonID != c.id {
-		c.id, c.have = l.PersonID, true
-		c.prefix.Reset()
-		if err := c.pw.Write(cells[:n]); err != nil {
-			return err
-		}
-		c.pw.Flush()
-		if err := c.pw.Error(); err != nil {
-			return err
-		}
-		c.prefix.Truncate(c.prefix.Len() - 2) // the CRLF
-		c.prefix.WriteByte(';')
-	}
-	c.elem.Reset()
-	if err := c.ew.Write(cells[n:]); err != nil {
-		return err
-	}
-	c.ew.Flush()
-	if err := c.ew.Error(); err != nil {
-		return err
-	}
-	if _, err := w.Write(c.prefix.Bytes()); err != nil {
-		return err
-	}
-	_, err := w.Write(c.elem.Bytes())
-	return err
-}
-
-// nirNumberColumns are the columns the workbook holds as numbers.
-var nirNumberColumns = map[int]bool{0: true, 13: true, 19: true, 21: true, 22: true, 23: true, 24: true, 25: true, 26: true, 30: true, 33: true}
-
 // nirXLSX is GET /reports/nir.xlsx?…: the same lines as a workbook, row by
 // row through excelize's StreamWriter (spilling to a temporary file past 16
 // MB) and zipped straight into the response; numbers as numbers. The
@@ -421,12 +287,11 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 	today := domain.Today(s.DB.Now())
 	const sheet = "NIR"
 	var (
-		x     *excelize.File
-		sw    *excelize.StreamWriter
-		head  postgres.NIRHead
-		n     = 1
-		texts nirCells
-		cell  = make([]any, len(nirColumns))
+		x    *excelize.File
+		sw   *excelize.StreamWriter
+		head postgres.NIRHead
+		n    = 1
+		rows nirXLSXRows
 	)
 	defer func() {
 		if x != nil {
@@ -452,21 +317,14 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
+		head := make([]any, len(nirColumns))
 		for i, c := range nirColumns {
-			cell[i] = excelize.Cell{StyleID: bold, Value: c}
+			head[i] = excelize.Cell{StyleID: bold, Value: c}
 		}
-		return sw.SetRow("A1", cell)
+		return sw.SetRow("A1", head)
 	}, func(l *postgres.NIRLine) error {
 		n++
-		for i, t := range texts.fill(l) {
-			cell[i] = t
-			if nirNumberColumns[i] && t != "" {
-				if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil {
-					cell[i] = v
-				}
-			}
-		}
-		return sw.SetRow("A"+strconv.Itoa(n), cell)
+		return sw.SetRow("A"+strconv.Itoa(n), rows.cells(l))
 	})
 	if err == nil {
 		err = sw.Flush()
@@ -477,7 +335,7 @@ func (s *Server) nirXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	setDownloadHeaders(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nirFilename(head, f, today, "xlsx"))
 	w.WriteHeader(http.StatusOK)
-	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	x.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFastZipWriter(w) })
 	if _, err := x.WriteToBuffer(); err != nil {
 		s.Log.ErrorContext(r.Context(), "nir export broke off", "err", err.Error(), "request_id", middleware.GetReqID(r.Context()))
 	}
