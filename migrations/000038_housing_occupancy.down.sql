@@ -1,0 +1,15 @@
+DROP TRIGGER IF EXISTS housing_occupancy_truncate ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_truncate ON leases;
+DROP FUNCTION IF EXISTS housing_occupancy_truncated();
+DROP FUNCTION IF EXISTS housing_occupancy_rebuild();
+DROP TRIGGER IF EXISTS housing_occupancy_delete ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_update ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_insert ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_delete ON leases;
+DROP TRIGGER IF EXISTS housing_occupancy_update ON leases;
+DROP TRIGGER IF EXISTS housing_occupancy_insert ON leases;
+DROP FUNCTION IF EXISTS housing_occupancy_keep();
+DROP FUNCTION IF EXISTS housing_occupancy_refresh(bigint[]);
+DROP TABLE IF EXISTS housing_let_edges;
+DROP TABLE IF EXISTS housing_unit_counts;
+DROP TABLE IF EXISTS housing_occupancy;
