@@ -15,17 +15,24 @@
 -- 1. Per housing unit: its merged occupied periods (range_agg of its
 -- leases' periods), the latest end of its leases (let_until: 'infinity'
 -- for an open-ended lease, '-infinity' when it has none) and copies of the
--- unit columns the board filters and sorts by. No foreign key: the
+-- unit columns the board filters and sorts by and the fit rule reads (so
+-- the candidates' pool is an index-only scan). No foreign key: the
 -- triggers below delete the row with its housing unit (a cascade would run
 -- before them and hide what the row counted).
 CREATE TABLE housing_occupancy (
-    housing_unit_id bigint PRIMARY KEY,
+    housing_unit_id bigint NOT NULL,
     unit_id         bigint NOT NULL,
     owner_type      text NOT NULL,
     repair          boolean NOT NULL,
     address_key     text NOT NULL,
+    address         text NOT NULL,
+    bedrooms        integer NOT NULL,
+    accessible      boolean NOT NULL,
+    rent_ore        bigint NOT NULL,
     occupied        datemultirange NOT NULL,
-    let_until       date NOT NULL
+    let_until       date NOT NULL,
+    -- The arrears' scope and owner filter by lease's housing unit, from the index.
+    PRIMARY KEY (housing_unit_id) INCLUDE (unit_id, owner_type)
 );
 -- The units free today, first by address: a walk in address order that
 -- tests each unit's periods from the index (most units are let) and stops
@@ -35,7 +42,8 @@ CREATE INDEX housing_occupancy_free_idx ON housing_occupancy (unit_id, address_k
 CREATE INDEX housing_occupancy_free_all_idx ON housing_occupancy (address_key, housing_unit_id)
     INCLUDE (unit_id, owner_type, occupied) WHERE NOT repair;
 -- The fit candidates' pool: units free from some day before the horizon.
-CREATE INDEX housing_occupancy_until_idx ON housing_occupancy (unit_id, let_until) INCLUDE (owner_type) WHERE NOT repair;
+CREATE INDEX housing_occupancy_until_idx ON housing_occupancy (unit_id, let_until)
+    INCLUDE (owner_type, address, bedrooms, accessible, rent_ore) WHERE NOT repair;
 
 -- 2. Per unit of the service and owner type: the housing units and those
 -- under repair.
@@ -79,7 +87,7 @@ BEGIN
     PERFORM 1 FROM housing_occupancy o WHERE o.housing_unit_id = ANY (ids) ORDER BY o.housing_unit_id FOR UPDATE;
     SELECT array_agg(o) INTO cur FROM housing_occupancy o WHERE o.housing_unit_id = ANY (ids);
     SELECT array_agg(ROW(h.id, h.unit_id, h.owner_type, h.status IN ('renovation', 'unused'), h.address_key,
-            coalesce(l.occupied, '{}'::datemultirange), coalesce(l.until, '-infinity'::date))::housing_occupancy)
+            h.address, h.bedrooms, h.accessible, h.rent_ore, coalesce(l.occupied, '{}'::datemultirange), coalesce(l.until, '-infinity'::date))::housing_occupancy)
         INTO nxt
     FROM unnest(ids) z(id)
     JOIN housing_units h ON h.id = z.id
@@ -117,16 +125,17 @@ BEGIN
         AND NOT EXISTS (SELECT 1 FROM unnest(nxt) n WHERE n.housing_unit_id = o.housing_unit_id);
     INSERT INTO housing_occupancy AS o SELECT * FROM unnest(nxt)
     ON CONFLICT (housing_unit_id) DO UPDATE SET unit_id = excluded.unit_id, owner_type = excluded.owner_type,
-        repair = excluded.repair, address_key = excluded.address_key, occupied = excluded.occupied, let_until = excluded.let_until
-    WHERE (o.unit_id, o.owner_type, o.repair, o.address_key, o.occupied, o.let_until)
-        IS DISTINCT FROM (excluded.unit_id, excluded.owner_type, excluded.repair, excluded.address_key, excluded.occupied, excluded.let_until);
+        repair = excluded.repair, address_key = excluded.address_key, address = excluded.address, bedrooms = excluded.bedrooms,
+        accessible = excluded.accessible, rent_ore = excluded.rent_ore, occupied = excluded.occupied, let_until = excluded.let_until
+    WHERE (o.*) IS DISTINCT FROM (excluded.*);
 END
 $$;
 
 -- The triggers: the housing units whose leases were inserted, deleted or
 -- changed in unit or period (other changes, such as the rent, arrears or
 -- a merge's new tenant, refresh nothing), and the housing units inserted,
--- deleted or changed in unit, owner type, repair or address. One trigger
+-- deleted or changed in a column copied (unit, owner type, repair status,
+-- address, bedrooms, accessibility, rent; not let/vacant). One trigger
 -- per event (transition tables), one function.
 CREATE FUNCTION housing_occupancy_keep() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -153,8 +162,8 @@ BEGIN
             SELECT array_agg(DISTINCT v.id ORDER BY v.id) INTO ids
             FROM old_rows o JOIN new_rows n ON n.id = o.id
             CROSS JOIN LATERAL (VALUES (o.id), (n.id)) v(id)
-            WHERE (o.unit_id, o.owner_type, o.status IN ('renovation', 'unused'), o.address_key)
-                IS DISTINCT FROM (n.unit_id, n.owner_type, n.status IN ('renovation', 'unused'), n.address_key);
+            WHERE (o.unit_id, o.owner_type, o.status IN ('renovation', 'unused'), o.address_key, o.address, o.bedrooms, o.accessible, o.rent_ore)
+                IS DISTINCT FROM (n.unit_id, n.owner_type, n.status IN ('renovation', 'unused'), n.address_key, n.address, n.bedrooms, n.accessible, n.rent_ore);
         END IF;
     END IF;
     IF ids IS NOT NULL THEN
@@ -182,8 +191,9 @@ BEGIN
     DELETE FROM housing_occupancy;
     DELETE FROM housing_unit_counts;
     DELETE FROM housing_let_edges;
-    INSERT INTO housing_occupancy (housing_unit_id, unit_id, owner_type, repair, address_key, occupied, let_until)
-    SELECT h.id, h.unit_id, h.owner_type, h.status IN ('renovation', 'unused'), h.address_key,
+    INSERT INTO housing_occupancy (housing_unit_id, unit_id, owner_type, repair, address_key, address, bedrooms, accessible, rent_ore,
+        occupied, let_until)
+    SELECT h.id, h.unit_id, h.owner_type, h.status IN ('renovation', 'unused'), h.address_key, h.address, h.bedrooms, h.accessible, h.rent_ore,
         coalesce(l.occupied, '{}'::datemultirange), coalesce(l.until, '-infinity'::date)
     FROM housing_units h
     LEFT JOIN (SELECT l.housing_unit_id, range_agg(daterange(l.start_date, l.end_date)) AS occupied,
@@ -214,6 +224,13 @@ CREATE TRIGGER housing_occupancy_truncate AFTER TRUNCATE ON leases
     FOR EACH STATEMENT EXECUTE FUNCTION housing_occupancy_truncated();
 CREATE TRIGGER housing_occupancy_truncate AFTER TRUNCATE ON housing_units
     FOR EACH STATEMENT EXECUTE FUNCTION housing_occupancy_truncated();
+
+-- The arrears (leases flagged, running today) from the index alone,
+-- replacing 000037's leases_arrears_idx; 000037's leases_open_idx served
+-- only the board's pass over the open leases, which is gone.
+CREATE INDEX leases_arrears_cover_idx ON leases (housing_unit_id) INCLUDE (start_date, end_date, household_id, person_id) WHERE rent_arrears;
+DROP INDEX IF EXISTS leases_arrears_idx;
+DROP INDEX IF EXISTS leases_open_idx;
 
 SELECT housing_occupancy_rebuild();
 ANALYZE housing_occupancy;

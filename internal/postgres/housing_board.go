@@ -162,20 +162,22 @@ func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time
 	queueUnits(b, days, horizon, lim.Free, match, &board)
 	queueArrivals(b, s, days[0], horizon, &board)
 
-	// The arrears: the leases flagged in arrears running today, found through
-	// the partial index leases_arrears_idx (a few hundred of the leases), then
-	// scoped, counted and cut to the first lim.Arrears by household name; the
-	// tenant is looked up for those only.
+	// The arrears: the leases flagged in arrears running today, read from
+	// the covering partial index leases_arrears_cover_idx (a few per cent of
+	// the leases; migration 000038), scoped and filtered by owner through
+	// housing_occupancy's primary key (which carries unit and owner type),
+	// counted and cut to the first lim.Arrears by household name; the
+	// address and tenant are looked up for those only.
 	var ra sqlArgs
 	rp := ra.add(days[0])
 	b.Queue(`WITH a AS MATERIALIZED (SELECT l.id, l.household_id, l.housing_unit_id, l.person_id FROM leases l
 			WHERE l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)),
-		s AS (SELECT a.id, a.household_id, a.person_id, hh.name, hh.name_key, h.address, h.id AS housing_unit_id, count(*) OVER () AS total
-			FROM a JOIN housing_units h ON h.id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
-			WHERE `+match(&ra, "h")+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
-		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, s.address, s.housing_unit_id,
+		s AS (SELECT a.id, a.household_id, a.person_id, a.housing_unit_id, hh.name, hh.name_key, count(*) OVER () AS total
+			FROM a JOIN housing_occupancy o ON o.housing_unit_id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
+			WHERE `+match(&ra, "o")+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
+		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, h.address, s.housing_unit_id,
 			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant, s.total::int
-		FROM s LEFT JOIN persons tp ON tp.id = s.person_id
+		FROM s JOIN housing_units h ON h.id = s.housing_unit_id LEFT JOIN persons tp ON tp.id = s.person_id
 		ORDER BY s.name_key, s.id`, ra.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
 			var a ArrearsLease
@@ -196,26 +198,30 @@ func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time
 // queueArrivals queues the pipeline: the households agreed for settlement
 // whose expected arrival is before horizon (already passed included: not
 // yet arrived), grouped and counted in SQL, the first BoardArrivalLimit by
-// expected arrival. Their candidate units come from queueUnits; the fit
-// itself is domain.FitUnits, in Go.
+// expected arrival. The households' names (the order's tie-break) are
+// looked up only for the groups arriving no later than the
+// BoardArrivalLimit-th group (cut), not for every group. Their candidate
+// units come from queueUnits; the fit itself is domain.FitUnits, in Go.
 func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, board *HousingBoard) {
 	var pa sqlArgs
 	pipeline := `SELECT p.id, p.unit_id, p.given_name || ' ' || p.family_name AS name, p.expected_arrival,
-			p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child,
-			m.household_id, hh.name AS household_name
+			p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child, m.household_id
 		FROM persons p
 		LEFT JOIN household_members m ON m.person_id = p.id AND m.left_on IS NULL
-		LEFT JOIN households hh ON hh.id = m.household_id
 		WHERE ` + pa.scope(s, "p.unit_id") + ` AND p.settlement_stage = 'agreed' AND p.status = 'active'
 			AND p.expected_arrival < ` + pa.add(horizon) + `::date`
+	limit := strconv.Itoa(BoardArrivalLimit)
 	b.Queue(`WITH a AS (`+pipeline+`),
-		g AS (SELECT min(household_id) AS household_id, min(id) AS person_id,
-				coalesce(min(household_name), min(name)) AS name, min(unit_id) AS unit_id,
+		g AS MATERIALIZED (SELECT min(household_id) AS household_id, min(id) AS person_id, min(name) AS person_name, min(unit_id) AS unit_id,
 				count(*) FILTER (WHERE NOT child)::int AS adults, count(*) FILTER (WHERE child)::int AS children,
 				bool_or(needs_accessible_home) AS needs, min(expected_arrival) AS arrival
-			FROM a GROUP BY coalesce(household_id, -id))
-		SELECT household_id, person_id, name, unit_id, adults, children, needs, arrival, count(*) OVER ()::int AS total
-		FROM g ORDER BY arrival, name, person_id LIMIT `+strconv.Itoa(BoardArrivalLimit), pa.list...).Query(func(r pgx.Rows) error {
+			FROM a GROUP BY coalesce(household_id, -id)),
+		cut AS (SELECT arrival FROM g ORDER BY arrival OFFSET `+strconv.Itoa(BoardArrivalLimit-1)+` LIMIT 1)
+		SELECT g.household_id, g.person_id, coalesce(hh.name, g.person_name) AS name, g.unit_id, g.adults, g.children, g.needs, g.arrival,
+			(SELECT count(*) FROM g)::int AS total
+		FROM g LEFT JOIN households hh ON hh.id = g.household_id
+		WHERE g.arrival <= coalesce((SELECT arrival FROM cut), 'infinity'::date)
+		ORDER BY g.arrival, 3, g.person_id LIMIT `+limit, pa.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
 			var h ArrivingHousehold
 			if err := r.Scan(&h.HouseholdID, &h.PersonID, &h.Name, &h.UnitID, &h.Adults, &h.Children, &h.NeedsAccessible,
@@ -245,8 +251,9 @@ func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, board
 //     stops at the limit;
 //   - the fit candidates' pool: the units (not under repair) of the units
 //     with households agreed for settlement whose leases all end before
-//     the horizon (let_until), through housing_occupancy_until_idx, with
-//     the day they are free from (let_until, or today).
+//     the horizon (let_until), with the day they are free from (let_until,
+//     or today): an index-only scan of housing_occupancy_until_idx, which
+//     carries the columns the fit reads.
 func queueUnits(b *pgx.Batch, days []time.Time, horizon time.Time, freeLimit int, match func(*sqlArgs, string) string, board *HousingBoard) {
 	var ca sqlArgs
 	dp := make([]string, len(days))
@@ -288,8 +295,8 @@ func queueUnits(b *pgx.Batch, days []time.Time, horizon time.Time, freeLimit int
 
 	var pa sqlArgs
 	tp, hp := pa.add(days[0]), pa.add(horizon)
-	b.Queue(`SELECT h.id, h.unit_id, h.address, h.bedrooms, h.accessible, h.rent_ore, greatest(o.let_until, `+tp+`::date)
-		FROM housing_occupancy o JOIN housing_units h ON h.id = o.housing_unit_id
+	b.Queue(`SELECT o.housing_unit_id, o.unit_id, o.address, o.bedrooms, o.accessible, o.rent_ore, greatest(o.let_until, `+tp+`::date)
+		FROM housing_occupancy o
 		WHERE `+match(&pa, "o")+` AND NOT o.repair AND o.let_until < `+hp+`::date
 			AND o.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)`,
 		pa.list...).Query(func(r pgx.Rows) error {

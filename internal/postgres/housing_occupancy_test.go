@@ -170,9 +170,14 @@ func TestHousingOccupancyFollowsWrites(t *testing.T) {
 		SurvivorVersion: keepV, MergedVersion: dupV}); err != nil {
 		t.Fatal(err)
 	}
-	// And the pipeline moves: some agreed persons of the other unit.
+	// And the pipeline moves: some agreed persons of the other unit, and
+	// more than a board's worth (BoardArrivalLimit) of households in Øst
+	// arriving on four days, so the cut falls among households arriving
+	// the same day (ordered by name).
 	exec(`UPDATE persons SET settlement_stage = 'agreed', settlement_date = NULL, expected_arrival = '2026-12-20'
 		WHERE id IN (SELECT id FROM persons WHERE status = 'active' AND settlement_stage = 'settled' AND unit_id = $1 ORDER BY id LIMIT 3)`, west)
+	exec(`UPDATE persons SET settlement_stage = 'agreed', settlement_date = NULL, expected_arrival = '2026-12-10'::date + (id % 4)::int
+		WHERE id IN (SELECT id FROM persons WHERE status = 'active' AND settlement_stage = 'settled' AND unit_id = $1 ORDER BY id LIMIT 250)`, east)
 	check("merge")
 
 	// Through the app: a lease created, ended and extended (the housing
@@ -331,6 +336,56 @@ func checkBoardReference(t *testing.T, db *postgres.DB, step string, today time.
 					t.Errorf("%s: household %q: candidates %v, want %v", what, h.Name, fitIDs(h.Candidates), fitIDs(exp))
 				}
 			}
+			// The pipeline and the arrears as the board's statements before
+			// migration 000038 read them.
+			var arr []string
+			for _, h := range b.Arrivals {
+				arr = append(arr, fmt.Sprint(derefID(h.HouseholdID), h.PersonID, h.Name, h.UnitID, h.Adults, h.Children, h.NeedsAccessible,
+					h.ExpectedArrival.Format("2006-01-02"), b.ArrivalsTotal))
+			}
+			var wantArr []string
+			for _, r := range dashRows(t, db, `WITH a AS (SELECT p.id, p.unit_id, p.given_name || ' ' || p.family_name AS name, p.expected_arrival,
+					p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child,
+					m.household_id, hh.name AS household_name
+				FROM persons p
+				LEFT JOIN household_members m ON m.person_id = p.id AND m.left_on IS NULL
+				LEFT JOIN households hh ON hh.id = m.household_id
+				WHERE ($1::bigint = 0 OR p.unit_id = $1) AND p.settlement_stage = 'agreed' AND p.status = 'active' AND p.expected_arrival < $2::date),
+				g AS (SELECT min(household_id) AS household_id, min(id) AS person_id,
+						coalesce(min(household_name), min(name)) AS name, min(unit_id) AS unit_id,
+						count(*) FILTER (WHERE NOT child)::int AS adults, count(*) FILTER (WHERE child)::int AS children,
+						bool_or(needs_accessible_home) AS needs, min(expected_arrival) AS arrival
+					FROM a GROUP BY coalesce(household_id, -id))
+				SELECT coalesce(household_id, 0) AS household_id, person_id, name, unit_id, adults, children, needs, arrival, count(*) OVER ()::int AS total
+				FROM g ORDER BY arrival, name, person_id LIMIT 50`, sc.unit, horizon) {
+				wantArr = append(wantArr, fmt.Sprint(r["household_id"], r["person_id"], r["name"], r["unit_id"], r["adults"], r["children"], r["needs"],
+					r["arrival"].(time.Time).Format("2006-01-02"), r["total"]))
+			}
+			if strings.Join(arr, "\n") != strings.Join(wantArr, "\n") {
+				t.Errorf("%s: arrivals\n%s\nwant\n%s", what, strings.Join(arr, "\n"), strings.Join(wantArr, "\n"))
+			}
+			var ars []string
+			for _, a := range b.Arrears {
+				ars = append(ars, fmt.Sprint(a.LeaseID, a.HouseholdID, a.HouseholdName, a.Address, a.HousingUnitID, a.Tenant, b.ArrearsTotal))
+			}
+			var wantArs []string
+			for _, r := range dashRows(t, db, `SELECT l.id, l.household_id, hh.name, h.address, h.id AS hu,
+					coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant, count(*) OVER ()::int AS total
+				FROM leases l JOIN housing_units h ON h.id = l.housing_unit_id JOIN households hh ON hh.id = l.household_id
+				LEFT JOIN persons tp ON tp.id = l.person_id
+				WHERE `+filter+` AND l.rent_arrears AND l.start_date <= $3::date AND (l.end_date IS NULL OR l.end_date > $3::date)
+				ORDER BY hh.name_key, l.id LIMIT 2000`, sc.unit, owner, today) {
+				wantArs = append(wantArs, fmt.Sprint(r["id"], r["household_id"], r["name"], r["address"], r["hu"], r["tenant"], r["total"]))
+			}
+			if strings.Join(ars, "\n") != strings.Join(wantArs, "\n") {
+				t.Errorf("%s: arrears\n%s\nwant\n%s", what, strings.Join(ars, "\n"), strings.Join(wantArs, "\n"))
+			}
+			if owner == "" && today.Equal(date("2026-12-02")) && sc.unit != 0 && step != "truncated" && len(b.Arrears) == 0 {
+				t.Errorf("%s: no arrears", what)
+			}
+			if owner == "" && sc.unit == east && step == "merge" && today.Equal(date("2026-12-02")) && b.ArrivalsTotal <= postgres.BoardArrivalLimit {
+				t.Errorf("%s: %d arriving households, want more than a board's worth", what, b.ArrivalsTotal)
+			}
 			if owner == "" && sc.unit != 0 {
 				d, err := db.Dashboard(ctx, domain.Scope{UserID: 1, UnitID: sc.unit, Role: domain.RoleLeader},
 					postgres.DashboardQuery{From: date("2026-01-01"), To: date("2026-11-01"), Today: today})
@@ -347,6 +402,13 @@ func checkBoardReference(t *testing.T, db *postgres.DB, step string, today time.
 
 // housingRef is a board row as the reference counts it.
 type housingRef struct{ Let, Repair, Total int }
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
 
 func fitIDs(us []domain.FitUnit) []string {
 	var out []string
