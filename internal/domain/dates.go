@@ -24,6 +24,9 @@ func FormatDateTime(t time.Time) string { return t.In(Oslo).Format("02.01.2006 1
 // Date returns the calendar date of t as midnight UTC: dates are kept free of
 // time zones once the day is known.
 func Date(t time.Time) time.Time {
+	if t.Location() == time.UTC && t.Nanosecond() == 0 && t.Unix()%86400 == 0 {
+		return t // a date already (as read from the database): no calendar arithmetic
+	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 

@@ -51,3 +51,24 @@ func TestAddDays(t *testing.T) {
 		}
 	}
 }
+
+// Date's shortcut for a value that is a date already gives what the
+// calendar arithmetic gives, for every kind of moment.
+func TestDateShortcut(t *testing.T) {
+	for _, in := range []time.Time{
+		time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 14, 0, 0, 0, 1, time.UTC),
+		time.Date(2026, 12, 14, 23, 59, 59, 0, time.UTC),
+		time.Date(2026, 12, 14, 0, 0, 0, 0, Oslo),
+		time.Date(2026, 12, 14, 0, 30, 0, 0, Oslo),
+		time.Date(2026, 12, 14, 0, 0, 0, 0, time.FixedZone("x", 0)),
+		time.Now(), time.Now().UTC(), {},
+	} {
+		want := time.Date(in.Year(), in.Month(), in.Day(), 0, 0, 0, 0, time.UTC)
+		if got := Date(in); got != want {
+			t.Errorf("Date(%v) = %v, want %v", in, got, want)
+		}
+	}
+}

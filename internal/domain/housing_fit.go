@@ -1,7 +1,7 @@
 package domain
 
 import (
-	"slices"
+	"cmp"
 	"time"
 )
 
@@ -70,41 +70,61 @@ func (u FitUnit) Fits(h FitHousehold) bool {
 		(!h.NeedsAccessible || u.Accessible)
 }
 
-// FitUnits returns the best limit units for the household, best first.
+// FitUnits returns the best limit units for the household, best first. It
+// keeps the best limit seen so far in order (an insertion into a slice of
+// at most limit), so a pool of n units costs n × limit comparisons, not a
+// sort of every unit that fits (the board runs it for 50 households over
+// pools of a few thousand units). Units that compare equal keep the pool's
+// order, as a stable sort would.
 func FitUnits(h FitHousehold, units []FitUnit, limit int) []FitUnit {
-	need := BedroomsNeeded(h.Adults, h.Children)
+	if limit <= 0 {
+		return nil
+	}
+	need, arrive := BedroomsNeeded(h.Adults, h.Children), Date(h.ExpectedArrival)
 	var out []FitUnit
 	for _, u := range units {
-		if u.Fits(h) {
-			out = append(out, u)
+		// u.Fits(h), the cheap tests first and the household's figures once.
+		if max(u.Bedrooms, 1) < need || (h.NeedsAccessible && !u.Accessible) || u.FreeFrom == nil || Date(*u.FreeFrom).After(arrive) ||
+			(len(out) == limit && compareFit(u, out[limit-1], need, h.NeedsAccessible) >= 0) {
+			continue
 		}
-	}
-	slices.SortStableFunc(out, func(a, b FitUnit) int {
-		if d := (max(a.Bedrooms, 1) - need) - (max(b.Bedrooms, 1) - need); d != 0 {
-			return d
+		i := len(out)
+		for i > 0 && compareFit(u, out[i-1], need, h.NeedsAccessible) < 0 {
+			i--
 		}
-		if !h.NeedsAccessible && a.Accessible != b.Accessible {
-			if a.Accessible {
-				return 1
-			}
-			return -1
+		if len(out) < limit {
+			out = append(out, FitUnit{})
 		}
-		if a.RentOre != b.RentOre {
-			if a.RentOre < b.RentOre {
-				return -1
-			}
-			return 1
-		}
-		if a.Address != b.Address {
-			if a.Address < b.Address {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
-	})
-	if len(out) > limit {
-		out = out[:limit]
+		copy(out[i+1:], out[i:len(out)-1])
+		out[i] = u
 	}
 	return out
+}
+
+// compareFit orders two fitting units for a household needing need
+// bedrooms: fewest spare bedrooms, an accessible unit only when needed,
+// lowest rent, address, id.
+func compareFit(a, b FitUnit, need int, needsAccessible bool) int {
+	if d := (max(a.Bedrooms, 1) - need) - (max(b.Bedrooms, 1) - need); d != 0 {
+		return d
+	}
+	if !needsAccessible && a.Accessible != b.Accessible {
+		if a.Accessible {
+			return 1
+		}
+		return -1
+	}
+	if a.RentOre != b.RentOre {
+		if a.RentOre < b.RentOre {
+			return -1
+		}
+		return 1
+	}
+	if a.Address != b.Address {
+		if a.Address < b.Address {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.ID, b.ID)
 }

@@ -1,6 +1,9 @@
 package domain
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -79,6 +82,44 @@ func TestFitUnits(t *testing.T) {
 				t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 				break
 			}
+		}
+	}
+}
+
+// FitUnits keeps the best few as it goes; it must pick what filtering
+// every fitting unit and sorting them stably (its earlier way) picks, on
+// random pools with many ties.
+func TestFitUnitsAsSorted(t *testing.T) {
+	sorted := func(h FitHousehold, units []FitUnit, limit int) []FitUnit {
+		need := BedroomsNeeded(h.Adults, h.Children)
+		var out []FitUnit
+		for _, u := range units {
+			if u.Fits(h) {
+				out = append(out, u)
+			}
+		}
+		slices.SortStableFunc(out, func(a, b FitUnit) int { return compareFit(a, b, need, h.NeedsAccessible) })
+		return out[:min(len(out), max(limit, 0))]
+	}
+	rnd := rand.New(rand.NewPCG(7, 11))
+	base := lday("2026-12-01")
+	for round := range 2000 {
+		var units []FitUnit
+		for range rnd.IntN(60) {
+			u := FitUnit{ID: int64(rnd.IntN(8)), Address: fmt.Sprintf("Gate %d", rnd.IntN(2)), Bedrooms: rnd.IntN(4),
+				Accessible: rnd.IntN(3) == 0, RentOre: int64(rnd.IntN(2)) * 100000}
+			if rnd.IntN(6) > 0 {
+				d := base.AddDate(0, 0, rnd.IntN(30))
+				u.FreeFrom = &d
+			}
+			units = append(units, u)
+		}
+		h := FitHousehold{Adults: rnd.IntN(4), Children: rnd.IntN(5), NeedsAccessible: rnd.IntN(4) == 0,
+			ExpectedArrival: base.AddDate(0, 0, rnd.IntN(30))}
+		limit := rnd.IntN(8)
+		got, want := FitUnits(h, units, limit), sorted(h, units, limit)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("round %d, limit %d: got %v, want %v", round, limit, got, want)
 		}
 	}
 }

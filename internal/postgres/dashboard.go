@@ -349,13 +349,16 @@ func (db *DB) Dashboard(ctx context.Context, s domain.Scope, q DashboardQuery) (
 		  AND `+dashUnit(&la, s, q, "c.unit_id"), la.list...).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActivePlacements, &d.EndingPlacements) })
 
+	// Housing from the occupancy board's summaries (migration 000038, kept
+	// by triggers): the units and those under repair per owner type, and
+	// the units let today as the sum of the let periods' start (+1) and end
+	// (-1) edges up to today.
 	var wa sqlArgs
 	wt := wa.add(q.Today)
-	b.Queue(`SELECT (count(*) FILTER (WHERE h.status IN ('renovation', 'unused')))::int,
-			(count(*) FILTER (WHERE h.status NOT IN ('renovation', 'unused') AND EXISTS (SELECT 1 FROM leases l
-				WHERE l.housing_unit_id = h.id AND l.start_date <= `+wt+`::date AND (l.end_date IS NULL OR l.end_date > `+wt+`::date))))::int,
-			count(*)::int
-		FROM housing_units h WHERE `+dashUnit(&wa, s, q, "h.unit_id"), wa.list...).
+	wu := dashUnit(&wa, s, q, "c.unit_id")
+	b.Queue(`SELECT (SELECT coalesce(sum(c.repair), 0) FROM housing_unit_counts c WHERE `+wu+`)::int,
+			(SELECT coalesce(sum(e.delta), 0) FROM housing_let_edges e WHERE `+dashUnit(&wa, s, q, "e.unit_id")+` AND e.day <= `+wt+`::date)::int,
+			(SELECT coalesce(sum(c.units), 0) FROM housing_unit_counts c WHERE `+wu+`)::int`, wa.list...).
 		QueryRow(func(r pgx.Row) error {
 			var total int
 			if err := r.Scan(&d.Housing.Repair, &d.Housing.Let, &total); err != nil {

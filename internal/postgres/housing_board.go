@@ -148,10 +148,11 @@ func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time
 		return HousingBoard{}, err
 	}
 	days := BoardDays(today)
-	match := func(a *sqlArgs) string {
-		where := a.scope(s, "h.unit_id")
+	// match is the scope and owner filter on the table aliased t.
+	match := func(a *sqlArgs, t string) string {
+		where := a.scope(s, t+".unit_id")
 		if ownerType != "" {
-			where += " AND h.owner_type = " + a.add(ownerType)
+			where += " AND " + t + ".owner_type = " + a.add(ownerType)
 		}
 		return where
 	}
@@ -161,20 +162,22 @@ func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time
 	queueUnits(b, days, horizon, lim.Free, match, &board)
 	queueArrivals(b, s, days[0], horizon, &board)
 
-	// The arrears: the leases flagged in arrears running today, found through
-	// the partial index leases_arrears_idx (a few hundred of the leases), then
-	// scoped, counted and cut to the first lim.Arrears by household name; the
-	// tenant is looked up for those only.
+	// The arrears: the leases flagged in arrears running today, read from
+	// the covering partial index leases_arrears_cover_idx (a few per cent of
+	// the leases; migration 000038), scoped and filtered by owner through
+	// housing_occupancy's primary key (which carries unit and owner type),
+	// counted and cut to the first lim.Arrears by household name; the
+	// address and tenant are looked up for those only.
 	var ra sqlArgs
 	rp := ra.add(days[0])
 	b.Queue(`WITH a AS MATERIALIZED (SELECT l.id, l.household_id, l.housing_unit_id, l.person_id FROM leases l
 			WHERE l.rent_arrears AND l.start_date <= `+rp+`::date AND (l.end_date IS NULL OR l.end_date > `+rp+`::date)),
-		s AS (SELECT a.id, a.household_id, a.person_id, hh.name, hh.name_key, h.address, h.id AS housing_unit_id, count(*) OVER () AS total
-			FROM a JOIN housing_units h ON h.id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
-			WHERE `+match(&ra)+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
-		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, s.address, s.housing_unit_id,
+		s AS (SELECT a.id, a.household_id, a.person_id, a.housing_unit_id, hh.name, hh.name_key, count(*) OVER () AS total
+			FROM a JOIN housing_occupancy o ON o.housing_unit_id = a.housing_unit_id JOIN households hh ON hh.id = a.household_id
+			WHERE `+match(&ra, "o")+` ORDER BY hh.name_key, a.id LIMIT `+strconv.Itoa(lim.Arrears)+`)
+		SELECT s.id AS lease_id, s.household_id, s.name AS household_name, h.address, s.housing_unit_id,
 			coalesce(tp.given_name || ' ' || tp.family_name, '') AS tenant, s.total::int
-		FROM s LEFT JOIN persons tp ON tp.id = s.person_id
+		FROM s JOIN housing_units h ON h.id = s.housing_unit_id LEFT JOIN persons tp ON tp.id = s.person_id
 		ORDER BY s.name_key, s.id`, ra.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
 			var a ArrearsLease
@@ -195,26 +198,30 @@ func (db *DB) HousingBoardLimits(ctx context.Context, s domain.Scope, today time
 // queueArrivals queues the pipeline: the households agreed for settlement
 // whose expected arrival is before horizon (already passed included: not
 // yet arrived), grouped and counted in SQL, the first BoardArrivalLimit by
-// expected arrival. Their candidate units come from queueUnits; the fit
-// itself is domain.FitUnits, in Go.
+// expected arrival. The households' names (the order's tie-break) are
+// looked up only for the groups arriving no later than the
+// BoardArrivalLimit-th group (cut), not for every group. Their candidate
+// units come from queueUnits; the fit itself is domain.FitUnits, in Go.
 func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, board *HousingBoard) {
 	var pa sqlArgs
 	pipeline := `SELECT p.id, p.unit_id, p.given_name || ' ' || p.family_name AS name, p.expected_arrival,
-			p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child,
-			m.household_id, hh.name AS household_name
+			p.needs_accessible_home, age(p.expected_arrival, p.birth_date) < interval '18 years' AS child, m.household_id
 		FROM persons p
 		LEFT JOIN household_members m ON m.person_id = p.id AND m.left_on IS NULL
-		LEFT JOIN households hh ON hh.id = m.household_id
 		WHERE ` + pa.scope(s, "p.unit_id") + ` AND p.settlement_stage = 'agreed' AND p.status = 'active'
 			AND p.expected_arrival < ` + pa.add(horizon) + `::date`
+	limit := strconv.Itoa(BoardArrivalLimit)
 	b.Queue(`WITH a AS (`+pipeline+`),
-		g AS (SELECT min(household_id) AS household_id, min(id) AS person_id,
-				coalesce(min(household_name), min(name)) AS name, min(unit_id) AS unit_id,
+		g AS MATERIALIZED (SELECT min(household_id) AS household_id, min(id) AS person_id, min(name) AS person_name, min(unit_id) AS unit_id,
 				count(*) FILTER (WHERE NOT child)::int AS adults, count(*) FILTER (WHERE child)::int AS children,
 				bool_or(needs_accessible_home) AS needs, min(expected_arrival) AS arrival
-			FROM a GROUP BY coalesce(household_id, -id))
-		SELECT household_id, person_id, name, unit_id, adults, children, needs, arrival, count(*) OVER ()::int AS total
-		FROM g ORDER BY arrival, name, person_id LIMIT `+strconv.Itoa(BoardArrivalLimit), pa.list...).Query(func(r pgx.Rows) error {
+			FROM a GROUP BY coalesce(household_id, -id)),
+		cut AS (SELECT arrival FROM g ORDER BY arrival OFFSET `+strconv.Itoa(BoardArrivalLimit-1)+` LIMIT 1)
+		SELECT g.household_id, g.person_id, coalesce(hh.name, g.person_name) AS name, g.unit_id, g.adults, g.children, g.needs, g.arrival,
+			(SELECT count(*) FROM g)::int AS total
+		FROM g LEFT JOIN households hh ON hh.id = g.household_id
+		WHERE g.arrival <= coalesce((SELECT arrival FROM cut), 'infinity'::date)
+		ORDER BY g.arrival, 3, g.person_id LIMIT `+limit, pa.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
 			var h ArrivingHousehold
 			if err := r.Scan(&h.HouseholdID, &h.PersonID, &h.Name, &h.UnitID, &h.Adults, &h.Children, &h.NeedsAccessible,
@@ -227,82 +234,80 @@ func queueArrivals(b *pgx.Batch, s domain.Scope, today, horizon time.Time, board
 	})
 }
 
-// queueUnits queues the board's one pass over the scope's units and their
-// leases that have not ended by today, returning three parts told apart by
-// the first column:
+// queueUnits queues the board's unit statements, which read the summaries
+// of migration 000038 (kept by triggers on leases and housing_units in the
+// same transaction as each write) instead of the leases, so their cost
+// does not grow with the leases or the units:
 //
-//   - 0, one row: the number of units, of units under repair, and of units
-//     let on each board day. Each lease is turned into a bit mask of the
-//     board days it covers (bit i: days[i]), OR-ed per unit; a unit is let
-//     on day i when its mask has bit i. The index of the first board day on
-//     or after x is 0 up to today, else 1 + the whole weeks from days[1]
-//     (rounded up).
-//   - 1: the first freeLimit units free today (not under repair, mask bit
-//     0 clear), by address.
-//   - 2: the fit candidates' pool: the units (not under repair) of the
-//     units with households agreed for settlement that no lease holds from
-//     some day before the horizon on, with that day (the latest end of the
-//     unit's leases not ended by today, or today).
-//
-// The leases are read once (the CTE m, through the partial index
-// leases_open_idx); before, counts, free units and candidates each read
-// them.
-func queueUnits(b *pgx.Batch, days []time.Time, horizon time.Time, freeLimit int, match func(*sqlArgs) string, board *HousingBoard) {
-	var a sqlArgs
-	tp, mp := a.add(days[0]), a.add(days[1])
-	idx := func(col string) string {
-		return `(CASE WHEN ` + col + ` <= ` + tp + `::date THEN 0 ELSE 1 + least(` + strconv.Itoa(BoardWeeks-1) + `, greatest(0, (` + col + ` - ` + mp + `::date + 6) / 7)) END)`
+//   - the counts: the units and those under repair from
+//     housing_unit_counts (a row per owner type), and the units let on
+//     each board day from housing_let_edges: +1 on a day a housing unit's
+//     merged occupied period starts, -1 on the day it ends, so the let on
+//     day d are the sum over the days <= d (13 filtered sums in one pass
+//     over the scope's few thousand edge rows);
+//   - the first freeLimit units free today (not under repair, no period
+//     containing today), by address: a walk of housing_occupancy_free_idx
+//     in address order that tests each unit's periods from the index and
+//     stops at the limit;
+//   - the fit candidates' pool: the units (not under repair) of the units
+//     with households agreed for settlement whose leases all end before
+//     the horizon (let_until), with the day they are free from (let_until,
+//     or today): an index-only scan of housing_occupancy_until_idx, which
+//     carries the columns the fit reads.
+func queueUnits(b *pgx.Batch, days []time.Time, horizon time.Time, freeLimit int, match func(*sqlArgs, string) string, board *HousingBoard) {
+	var ca sqlArgs
+	dp := make([]string, len(days))
+	for i, d := range days {
+		dp[i] = ca.add(d)
 	}
-	where := match(&a)
-	lastp, hp := a.add(days[len(days)-1]), a.add(horizon)
-	// The counts add up the units grouped by (repair, mask): a few dozen
-	// groups, so the 15 filtered sums do not run over every unit.
-	counts := []string{`coalesce(sum(n), 0)`, `coalesce(sum(n) FILTER (WHERE repair), 0)`}
+	sums := make([]string, len(days))
 	for i := range days {
-		counts = append(counts, `coalesce(sum(n) FILTER (WHERE mask & `+strconv.Itoa(1<<i)+` <> 0), 0)`)
+		sums[i] = `coalesce(sum(e.delta) FILTER (WHERE e.day <= ` + dp[i] + `::date), 0)`
 	}
-	b.Queue(`WITH m AS (SELECT l.housing_unit_id AS id, max(coalesce(l.end_date, 'infinity'::date)) AS until,
-				bit_or(CASE WHEN l.start_date > `+lastp+`::date THEN 0
-					ELSE ((1 << CASE WHEN l.end_date IS NULL THEN `+strconv.Itoa(len(days))+` ELSE `+idx("l.end_date")+` END) - 1) & ~((1 << `+idx("l.start_date")+`) - 1) END) AS mask
-			FROM leases l WHERE coalesce(l.end_date, 'infinity'::date) > `+tp+`::date
-			GROUP BY l.housing_unit_id),
-		f AS MATERIALIZED (SELECT h.id, h.unit_id, h.address, h.address_key, h.owner_type, h.rooms, h.bedrooms, h.accessible, h.rent_ore,
-				h.status IN ('renovation', 'unused') AS repair, CASE WHEN h.status IN ('renovation', 'unused') THEN 0 ELSE coalesce(m.mask, 0) END AS mask, m.until
-			FROM housing_units h LEFT JOIN m ON m.id = h.id WHERE `+where+`)
-		SELECT 0 AS part, 0::bigint AS ord, ARRAY[`+strings.Join(counts, ", ")+`]::int[] AS counts,
-			0::bigint AS id, 0::bigint AS unit_id, '' AS address, '' AS owner_type, 0 AS rooms, 0 AS bedrooms, false AS accessible, 0::bigint AS rent_ore, NULL::date AS free_from
-		FROM (SELECT repair, mask, count(*) AS n FROM f GROUP BY repair, mask) g
-		UNION ALL
-		SELECT 1, row_number() OVER (ORDER BY x.address_key, x.id), NULL, x.id, x.unit_id, x.address, x.owner_type, x.rooms, x.bedrooms, x.accessible, x.rent_ore, NULL
-		FROM (SELECT * FROM f WHERE NOT repair AND mask & 1 = 0 ORDER BY address_key, id LIMIT `+strconv.Itoa(freeLimit)+`) x
-		UNION ALL
-		SELECT 2, 0, NULL, f.id, f.unit_id, f.address, f.owner_type, f.rooms, f.bedrooms, f.accessible, f.rent_ore, greatest(coalesce(f.until, `+tp+`::date), `+tp+`::date)
-		FROM f WHERE NOT f.repair AND (f.until IS NULL OR f.until < `+hp+`::date)
-			AND f.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)
-		ORDER BY 1, 2`, a.list...).Query(func(r pgx.Rows) error {
+	where := match(&ca, "c")
+	b.Queue(`SELECT (SELECT coalesce(sum(c.units), 0) FROM housing_unit_counts c WHERE `+where+`)::int,
+			(SELECT coalesce(sum(c.repair), 0) FROM housing_unit_counts c WHERE `+where+`)::int,
+			ARRAY[`+strings.Join(sums, ", ")+`]::int[]
+		FROM housing_let_edges e WHERE `+match(&ca, "e")+` AND e.day <= `+dp[len(dp)-1]+`::date`, ca.list...).QueryRow(func(r pgx.Row) error {
+		var total, repair int
+		var let []int32
+		if err := r.Scan(&total, &repair, &let); err != nil {
+			return err
+		}
+		for i, d := range days {
+			board.Weeks = append(board.Weeks, HousingBoardWeek{Day: d, Let: int(let[i]), Repair: repair, Free: total - repair - int(let[i])})
+		}
+		return nil
+	})
+
+	var fa sqlArgs
+	tp := fa.add(days[0])
+	b.Queue(`SELECT h.id, h.address, h.owner_type, h.rooms, h.bedrooms, h.accessible, h.rent_ore
+		FROM (SELECT o.housing_unit_id, o.address_key FROM housing_occupancy o
+			WHERE `+match(&fa, "o")+` AND NOT o.repair AND NOT o.occupied @> `+tp+`::date
+			ORDER BY o.address_key, o.housing_unit_id LIMIT `+strconv.Itoa(freeLimit)+`) x
+		JOIN housing_units h ON h.id = x.housing_unit_id
+		ORDER BY x.address_key, x.housing_unit_id`, fa.list...).Query(func(r pgx.Rows) error {
+		list, err := pgx.CollectRows(r, pgx.RowToStructByName[FreeHousingUnit])
+		board.Free = list
+		return err
+	})
+
+	var pa sqlArgs
+	tp, hp := pa.add(days[0]), pa.add(horizon)
+	b.Queue(`SELECT o.housing_unit_id, o.unit_id, o.address, o.bedrooms, o.accessible, o.rent_ore, greatest(o.let_until, `+tp+`::date)
+		FROM housing_occupancy o
+		WHERE `+match(&pa, "o")+` AND NOT o.repair AND o.let_until < `+hp+`::date
+			AND o.unit_id IN (SELECT p.unit_id FROM persons p WHERE p.settlement_stage = 'agreed' AND p.expected_arrival < `+hp+`::date)`,
+		pa.list...).Query(func(r pgx.Rows) error {
 		for r.Next() {
-			var part int
-			var ord int64
-			var counts []int32
-			var u FreeHousingUnit
-			var unit int64
-			var free *time.Time
-			if err := r.Scan(&part, &ord, &counts, &u.ID, &unit, &u.Address, &u.OwnerType, &u.Rooms, &u.Bedrooms, &u.Accessible, &u.RentOre, &free); err != nil {
+			var u unitFit
+			var free time.Time
+			if err := r.Scan(&u.ID, &u.unit, &u.Address, &u.Bedrooms, &u.Accessible, &u.RentOre, &free); err != nil {
 				return err
 			}
-			switch part {
-			case 0:
-				total, repair := int(counts[0]), int(counts[1])
-				for i, d := range days {
-					let := int(counts[2+i])
-					board.Weeks = append(board.Weeks, HousingBoardWeek{Day: d, Let: let, Repair: repair, Free: total - repair - let})
-				}
-			case 1:
-				board.Free = append(board.Free, u)
-			case 2:
-				board.freeUnits = append(board.freeUnits, unitFit{unit, domain.FitUnit{ID: u.ID, Address: u.Address, Bedrooms: u.Bedrooms,
-					Accessible: u.Accessible, RentOre: u.RentOre, FreeFrom: free}})
-			}
+			u.FreeFrom = &free
+			board.freeUnits = append(board.freeUnits, u)
 		}
 		return r.Err()
 	})

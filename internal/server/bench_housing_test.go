@@ -42,7 +42,8 @@ func TestBenchHousing(t *testing.T) {
 	if units == 0 || leases == 0 {
 		t.Fatalf("no housing data (%d units, %d leases): load the demo data with the housing step", units, leases)
 	}
-	bs.vacuum(t, "landlords", "housing_units", "leases", "lease_checklist_items", "persons", "household_members", "households")
+	bs.vacuum(t, "landlords", "housing_units", "leases", "lease_checklist_items", "persons", "household_members", "households",
+		"housing_occupancy", "housing_unit_counts", "housing_let_edges")
 
 	type scenario struct{ name, path, owner string }
 	scenarios := []scenario{

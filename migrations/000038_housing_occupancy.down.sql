@@ -1,0 +1,18 @@
+CREATE INDEX IF NOT EXISTS leases_open_idx ON leases ((coalesce(end_date, 'infinity'::date))) INCLUDE (housing_unit_id, start_date, end_date);
+CREATE INDEX IF NOT EXISTS leases_arrears_idx ON leases (housing_unit_id) WHERE rent_arrears;
+DROP INDEX IF EXISTS leases_arrears_cover_idx;
+DROP TRIGGER IF EXISTS housing_occupancy_truncate ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_truncate ON leases;
+DROP FUNCTION IF EXISTS housing_occupancy_truncated();
+DROP FUNCTION IF EXISTS housing_occupancy_rebuild();
+DROP TRIGGER IF EXISTS housing_occupancy_delete ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_update ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_insert ON housing_units;
+DROP TRIGGER IF EXISTS housing_occupancy_delete ON leases;
+DROP TRIGGER IF EXISTS housing_occupancy_update ON leases;
+DROP TRIGGER IF EXISTS housing_occupancy_insert ON leases;
+DROP FUNCTION IF EXISTS housing_occupancy_keep();
+DROP FUNCTION IF EXISTS housing_occupancy_refresh(bigint[]);
+DROP TABLE IF EXISTS housing_let_edges;
+DROP TABLE IF EXISTS housing_unit_counts;
+DROP TABLE IF EXISTS housing_occupancy;
