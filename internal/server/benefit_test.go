@@ -111,7 +111,7 @@ func TestRatesAdminHTTP(t *testing.T) {
 	r := c.get("/admin/rates")
 	clMust(t, r, http.StatusOK, "Satser og grenser", "Introduksjonsstønad", "Grunnbeløpet (G)", `data-testid="rate-current">130 160 kr`,
 		"Gjelder nå", "Fra installasjonen", "G fra 1. mai 2024: 124 028 kr", `data-testid="rate-current">60 år`, `data-testid="rate-current">37,5 t`,
-		`data-testid="rate-current">01.07.2026`, `href="/admin/rates" aria-current="page"`)
+		`data-testid="rate-current">01.07.2026`, `href="/admin" aria-current="page"`) // the menu entry «Administrasjon»
 	// Every kind is on the page.
 	for _, k := range domain.RateKinds() {
 		if !strings.Contains(r.Body, `data-testid="rate-`+string(k.Kind)+`"`) {

@@ -22,7 +22,7 @@ func hlSeed(t *testing.T, app *testApp, personID int64, kind, status string, due
 		t.Fatal(err)
 	}
 	if _, err := app.DB.Pool.Exec(context.Background(), `INSERT INTO health_items (person_id, kind, status, due_date, done_on, version)
-		VALUES ($1, $2, $3, current_date + $4::int, CASE WHEN $3 = 'done' THEN current_date + $4::int END, 2)
+		VALUES ($1, $2, $3, (now() AT TIME ZONE 'Europe/Oslo')::date + $4::int, CASE WHEN $3 = 'done' THEN (now() AT TIME ZONE 'Europe/Oslo')::date + $4::int END, 2)
 		ON CONFLICT (person_id, kind) DO UPDATE SET status = EXCLUDED.status, due_date = EXCLUDED.due_date,
 			done_on = EXCLUDED.done_on, not_relevant_reason = '', version = health_items.version + 1`, personID, kind, status, due); err != nil {
 		t.Fatal(err)

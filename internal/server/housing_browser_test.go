@@ -101,7 +101,7 @@ func TestBrowserHousingRegisters(t *testing.T) {
 	// ten days, with the units that fit; another household's lease in rent
 	// arrears, flagged on its home and counted on the board.
 	ctx := context.Background()
-	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = current_date + 10,
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = (now() AT TIME ZONE 'Europe/Oslo')::date + 10,
 		settlement_date = NULL WHERE id = $1`, idOf(person)); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestBrowserHousingRegisters(t *testing.T) {
 
 	// A Husbanken review due on Frister; a landlord deactivated.
 	if _, err := app.DB.Pool.Exec(ctx, `INSERT INTO husbanken_applications (household_id, scheme, applied_on, decision, next_review)
-		VALUES ($1, 'housing_allowance', '2026-01-05', 'granted', current_date + 7)`, idOf(tesfay)); err != nil {
+		VALUES ($1, 'housing_allowance', '2026-01-05', 'granted', (now() AT TIME ZONE 'Europe/Oslo')::date + 7)`, idOf(tesfay)); err != nil {
 		t.Fatal(err)
 	}
 	if st := b.open(paths.Deadlines()); st != http.StatusOK {

@@ -31,7 +31,7 @@ func TestHousingBoardArrivalsPage(t *testing.T) {
 	clMust(t, c.get("/housing"), http.StatusOK, `data-testid="arrivals-empty"`, "Ingen husstander er avtalt bosatt")
 	amina := createPerson(t, cw, personForm(1, "Amina", "Haidari"))
 	hh := createHousehold(t, cw, amina, "Familien Haidari")
-	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = current_date + 10,
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = (now() AT TIME ZONE 'Europe/Oslo')::date + 10,
 		settlement_date = NULL, needs_accessible_home = true WHERE id = $1`, idOf(amina)); err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +92,10 @@ func TestFristerHusbankenReviews(t *testing.T) {
 	hh := createHousehold(t, cw, amina, "Familien Haidari")
 	ctx := context.Background()
 	if _, err := app.DB.Pool.Exec(ctx, `INSERT INTO husbanken_applications (household_id, scheme, applied_on, decision, next_review)
-		VALUES ($1, 'housing_allowance', '2026-01-05', 'granted', current_date + 10),
-		       ($1, 'start_loan', '2026-01-05', 'granted', current_date - 3),
-		       ($1, 'grant', '2026-01-05', 'granted', current_date + 60),
-		       ($1, 'grant', '2026-01-05', 'refused', current_date + 1)`, idOf(hh)); err != nil {
+		VALUES ($1, 'housing_allowance', '2026-01-05', 'granted', (now() AT TIME ZONE 'Europe/Oslo')::date + 10),
+		       ($1, 'start_loan', '2026-01-05', 'granted', (now() AT TIME ZONE 'Europe/Oslo')::date - 3),
+		       ($1, 'grant', '2026-01-05', 'granted', (now() AT TIME ZONE 'Europe/Oslo')::date + 60),
+		       ($1, 'grant', '2026-01-05', 'refused', (now() AT TIME ZONE 'Europe/Oslo')::date + 1)`, idOf(hh)); err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []string{"cw@ost.no", "bolig@ost.no"} {
@@ -149,11 +149,11 @@ func TestHousingPagesRoundTrips(t *testing.T) {
 	}
 	ctx := context.Background()
 	if _, err := app.DB.Pool.Exec(ctx, `INSERT INTO husbanken_applications (household_id, scheme, applied_on, next_review)
-		VALUES ($1, 'housing_allowance', '2026-01-05', current_date + 5)`, idOf(hh)); err != nil {
+		VALUES ($1, 'housing_allowance', '2026-01-05', (now() AT TIME ZONE 'Europe/Oslo')::date + 5)`, idOf(hh)); err != nil {
 		t.Fatal(err)
 	}
 	q := createPerson(t, cw, validPersonForm(nid(2)))
-	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = current_date + 20 WHERE id = $1`, idOf(q)); err != nil {
+	if _, err := app.DB.Pool.Exec(ctx, `UPDATE persons SET settlement_stage = 'agreed', expected_arrival = (now() AT TIME ZONE 'Europe/Oslo')::date + 20 WHERE id = $1`, idOf(q)); err != nil {
 		t.Fatal(err)
 	}
 	for _, pg := range []struct {
