@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // CountHealthItems returns how many health items are stored, in every unit.
@@ -28,7 +30,8 @@ type DemoHealthCounts struct {
 // Then the table is analysed.
 func (db *DB) DemoHealthStatuses(ctx context.Context, today time.Time) (DemoHealthCounts, error) {
 	var c DemoHealthCounts
-	_, err := db.Pool.Exec(ctx, `
+	err := db.bulkTx(ctx, []string{"health_items"}, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
 		UPDATE health_items h SET
 			status = CASE h.id % 25 WHEN 0 THEN 'not_started' WHEN 1 THEN 'declined' WHEN 2 THEN 'not_relevant' ELSE 'done' END,
 			not_relevant_reason = CASE WHEN h.id % 25 = 2 THEN 'Utført i annen kommune før bosetting' ELSE '' END,
@@ -42,16 +45,18 @@ func (db *DB) DemoHealthStatuses(ctx context.Context, today time.Time) (DemoHeal
 			version = h.version + 1, updated_at = now()
 		FROM persons p
 		WHERE p.id = h.person_id AND h.status = 'not_started' AND h.version = 1 AND h.due_date < $1::date - 30`, today)
-	if err != nil {
-		return c, err
-	}
-	_, err = db.Pool.Exec(ctx, `
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
 		UPDATE health_items h SET status = 'booked', booked_on = $1::date + (h.id % 21)::int,
 			place = CASE h.kind WHEN 'gp' THEN 'gp' WHEN 'dental' THEN 'other' ELSE 'health_station' END,
 			interpreter_booked = p.interpreter_needed, version = h.version + 1, updated_at = now()
 		FROM persons p
 		WHERE p.id = h.person_id AND h.status = 'not_started' AND h.version = 1 AND h.id % 3 = 0
 		  AND h.due_date BETWEEN $1::date - 30 AND $1::date + 60`, today)
+		return err
+	})
 	if err != nil {
 		return c, err
 	}

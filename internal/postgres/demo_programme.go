@@ -33,46 +33,15 @@ type DemoProgrammeCounts struct {
 
 // DemoProgramme runs fn in one transaction (the programme demo load).
 //
-// When the role owns the tables (the owner bulk-loads), the per-row
-// triggers that keep participant_hours (migration 000035) are switched off
-// for the load and the summary is rebuilt once at the end, after ANALYZE:
-// kept row by row, each copied plan element re-read its person's whole
-// plan — with no statistics on the just-copied tables by sequential scans —
-// and the 100 000-person load spent over 10 minutes in that one COPY. The
-// table locks ALTER TABLE takes last until the commit, and a rollback
-// restores the triggers with the rest.
+// The owner (who bulk-loads) loads with the per-row triggers that keep the
+// summaries of programmes, plan versions and elements off, and the
+// summaries rebuilt once at the end, after ANALYZE (bulkSummaries): kept
+// row by row, each copied plan element re-read its person's whole plan —
+// with no statistics on the just-copied tables by sequential scans — and
+// the 100 000-person load spent over 10 minutes in that one COPY.
 func (db *DB) DemoProgramme(ctx context.Context, today time.Time, fn func(*DemoProgrammeTx) error) error {
-	return db.WithTx(ctx, func(tx pgx.Tx) error {
-		var owner bool
-		if err := tx.QueryRow(ctx, `SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = 'plan_elements'::regclass`).Scan(&owner); err != nil {
-			return err
-		}
-		tables := []string{"programmes", "plan_versions", "plan_elements"}
-		if owner {
-			for _, t := range tables {
-				if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER participant_hours_keep`); err != nil {
-					return err
-				}
-			}
-		}
-		if err := fn(&DemoProgrammeTx{tx: tx, today: domain.Date(today)}); err != nil {
-			return err
-		}
-		if !owner {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `ANALYZE programmes, plan_versions, plan_elements`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT participant_hours_rebuild()`); err != nil {
-			return fmt.Errorf("rebuild participant_hours: %w", err)
-		}
-		for _, t := range tables {
-			if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER participant_hours_keep`); err != nil {
-				return err
-			}
-		}
-		return nil
+	return db.bulkTx(ctx, []string{"programmes", "plan_versions", "plan_elements"}, func(tx pgx.Tx) error {
+		return fn(&DemoProgrammeTx{tx: tx, today: domain.Date(today)})
 	})
 }
 
