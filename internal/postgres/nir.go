@@ -1,14 +1,20 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"ankomst/internal/domain"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The NIR programme file (issue 12 part 5): one registration per programme
@@ -132,19 +138,22 @@ const nirStamp = `greatest(g.updated_at, g.nir_changed_at)`
 const nirChanged = `(m.person_id IS NULL OR ` + nirStamp + ` > m.stamp)`
 
 // nirLinesSQL (then the scope, then nirLinesTail) streams the programmes
-// marked by export $1 in person order,
-// ONE ROW PER PROGRAMME with its plan elements as parallel arrays (in
-// version order); the store expands them into the file's lines (one per
-// element), so the programme's columns cross the wire and are decoded once,
-// not once per element. $2 is today; $3… the scope.
+// marked by export $1 in person order, ONE ROW PER PROGRAMME; their plan
+// elements come from a second statement beside it (nirElementsSQL, on a
+// second connection in the same snapshot), also in person order, and the
+// store merges the two streams into the file's lines (one per element). So
+// the programme's columns cross the wire and are decoded once, not once per
+// element, and the two statements run at once in two backends: read per
+// programme (a LATERAL subquery with the versions' window and a sort of
+// each programme's elements) the elements were half of the line query's
+// time. $2 is today; $3… the scope.
 const nirLinesSQL = `
 	SELECT g.person_id, coalesce(g.duf_number, ''), g.family_name, g.given_name, g.birth_date, g.unit_name, m.prev_exported_at,
 	       coalesce(g.decision, ''), g.decision_date, g.refusal_reason, g.start_date, g.planned_end, g.extension_months,
 	       coalesce(g.end_goal, ''), g.mapping_done_on, g.guidance_done_on, g.contract_signed_on,
 	       coalesce(pz.leaves, ''), coalesce(pz.leave_days, 0), coalesce(pz.stops, ''),
 	       coalesce(ab.minutes, '{0,0,0,0,0,0}'),
-	       g.ended_on, g.end_reason, g.end_activity,
-	       el.kinds, el.texts, el.minutes, el.froms, el.tos
+	       g.ended_on, g.end_reason, g.end_activity
 	-- The export's marks in person order (OFFSET 0 keeps the subquery
 	-- whole), and every other read a LATERAL subquery of the mark (the
 	-- programme, person and unit one subquery, OFFSET 0 so it is not pulled
@@ -188,24 +197,24 @@ const nirLinesTail = `
 		WHERE a.person_id = g.person_id AND a.reason IS NOT NULL
 		  AND a.day >= g.start_date AND a.day <= coalesce(g.ended_on, $2::date)
 	) ab ON g.start_date IS NOT NULL
-	LEFT JOIN LATERAL (
-		-- array_agg keeps the ordered subquery's order.
-		SELECT array_agg(x.kind) AS kinds, array_agg(x.description) AS texts, array_agg(x.minutes) AS minutes,
-		       array_agg(x.from_date) AS froms, array_agg(x.to_date) AS tos
-		FROM (SELECT e.kind, e.description, e.minutes_per_week AS minutes,
-		             coalesce(e.from_date, v.valid_from) AS from_date,
-		             coalesce(e.to_date, v.next_from - 1) AS to_date
-		      FROM (SELECT pv.id, pv.valid_from, lead(pv.valid_from) OVER (ORDER BY pv.valid_from, pv.id) AS next_from
-		            FROM plan_versions pv WHERE pv.person_id = g.person_id) v
-		      JOIN plan_elements e ON e.plan_version_id = v.id
-		      -- A version replaced on its own first day was never in force.
-		      WHERE v.next_from IS NULL OR v.next_from > v.valid_from
-		      ORDER BY v.valid_from, v.id, e.position, e.id) x
-	) el ON true
 	ORDER BY m.person_id`
 
-// nirRow is the scan target of one programme's row, reused row after row
-// (pgx decodes the arrays into the slices it already has where it can).
+// nirElementsSQL streams the plan versions of the programmes export $1
+// marked, in person order, each version with its elements (a version
+// without elements once, with the element columns NULL: it still ends the
+// version before it). Nested loops over the marks in person order, so it
+// streams from the first row without a sort; within a person the store
+// orders the few rows itself (take), so no order but the person's is
+// relied on.
+const nirElementsSQL = `
+	SELECT m.person_id, pv.id, pv.valid_from, e.id, e.position, e.kind, e.description, e.minutes_per_week, e.from_date, e.to_date
+	FROM (SELECT mk.person_id FROM nir_marks mk WHERE mk.export_id = $1 ORDER BY mk.person_id OFFSET 0) m
+	JOIN plan_versions pv ON pv.person_id = m.person_id
+	LEFT JOIN plan_elements e ON e.plan_version_id = pv.id
+	ORDER BY m.person_id`
+
+// nirRow is the scan target of one programme's row and its elements, reused
+// row after row.
 type nirRow struct {
 	minutes []int32
 	kinds   []string
@@ -213,18 +222,42 @@ type nirRow struct {
 	mins    []int32
 	froms   []*time.Time
 	tos     []*time.Time
+	// The programme's plan versions and their elements as the elements
+	// stream had them.
+	vers  []nirVersion
+	elems []nirElement
+}
+
+// nirVersion is a plan version of the programme being read: its elements
+// start at elems[first].
+type nirVersion struct {
+	id    int64
+	from  time.Time
+	first int
+}
+
+// nirElement is one row of nirElementsSQL.
+type nirElement struct {
+	personID int64
+	vid      int64
+	from     time.Time // the version's valid_from
+	eid      *int64    // nil: a version without elements
+	position *int32
+	kind     *string
+	text     *string
+	minutes  *int32
+	efrom    *time.Time
+	eto      *time.Time
 }
 
 // scanNIRProgramme reads a programme's row of nirLinesSQL into l (the
-// programme's fields) and r (its elements).
+// programme's fields).
 func scanNIRProgramme(rows pgx.Rows, l *NIRLine, r *nirRow) error {
-	r.kinds, r.texts, r.mins, r.froms, r.tos = r.kinds[:0], r.texts[:0], r.mins[:0], r.froms[:0], r.tos[:0]
 	if err := rows.Scan(&l.PersonID, &l.DUFNumber, &l.FamilyName, &l.GivenName, &l.BirthDate, &l.UnitName, &l.PrevExportedAt,
 		&l.Decision, &l.DecisionDate, &l.RefusalReason, &l.StartDate, &l.PlannedEnd, &l.Extension,
 		&l.EndGoal, &l.MappingOn, &l.GuidanceOn, &l.ContractOn,
 		&l.Leaves, &l.LeaveDays, &l.Interruptions, &r.minutes,
-		&l.EndedOn, &l.EndReason, &l.EndActivity,
-		&r.kinds, &r.texts, &r.mins, &r.froms, &r.tos); err != nil {
+		&l.EndedOn, &l.EndReason, &l.EndActivity); err != nil {
 		return err
 	}
 	for i := range l.AbsenceMinutes {
@@ -233,8 +266,115 @@ func scanNIRProgramme(rows pgx.Rows, l *NIRLine, r *nirRow) error {
 			l.AbsenceMinutes[i] = int(r.minutes[i])
 		}
 	}
-	if n := len(r.kinds); len(r.texts) != n || len(r.mins) != n || len(r.froms) != n || len(r.tos) != n {
-		return errors.New("nir: element arrays of different lengths")
+	return nil
+}
+
+// nirElements is the elements stream (nirElementsSQL) with one row of
+// lookahead, read alongside the programmes.
+type nirElements struct {
+	rows pgx.Rows
+	cur  nirElement
+	have bool // cur holds the next row
+	done bool
+}
+
+func (e *nirElements) peek() (*nirElement, error) {
+	if e.have {
+		return &e.cur, nil
+	}
+	if e.done {
+		return nil, nil
+	}
+	if !e.rows.Next() {
+		e.done = true
+		return nil, e.rows.Err()
+	}
+	c := &e.cur
+	c.eid, c.position, c.kind, c.text, c.minutes, c.efrom, c.eto = nil, nil, nil, nil, nil, nil, nil
+	if err := e.rows.Scan(&c.personID, &c.vid, &c.from, &c.eid, &c.position, &c.kind, &c.text, &c.minutes, &c.efrom, &c.eto); err != nil {
+		return nil, err
+	}
+	e.have = true
+	return c, nil
+}
+
+// take reads the plan versions and elements of person (skipping those of
+// persons before it: marked, but outside the line query's scope) and sets
+// r's element arrays to the programme's element lines: the versions in
+// force (a version replaced on its own first day never was), in the
+// versions' order, each element's period its own or else its version's
+// (from valid_from to the day before the next version's).
+func (e *nirElements) take(person int64, r *nirRow) error {
+	r.vers, r.elems = r.vers[:0], r.elems[:0]
+	for {
+		c, err := e.peek()
+		if err != nil {
+			return err
+		}
+		if c == nil || c.personID > person {
+			break
+		}
+		e.have = false
+		if c.personID == person {
+			r.elems = append(r.elems, *c) // the scan made fresh pointers
+		}
+	}
+	// The versions in order (valid_from, id), each one's elements in the
+	// plan's order (position, id); a version without elements is one row
+	// with eid nil.
+	slices.SortFunc(r.elems, func(a, b nirElement) int {
+		if c := a.from.Compare(b.from); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.vid, b.vid); c != 0 {
+			return c
+		}
+		if a.eid == nil || b.eid == nil {
+			return 0 // the one row of a version without elements
+		}
+		if c := cmp.Compare(*a.position, *b.position); c != 0 {
+			return c
+		}
+		return cmp.Compare(*a.eid, *b.eid)
+	})
+	for i, c := range r.elems {
+		if n := len(r.vers); n == 0 || r.vers[n-1].id != c.vid {
+			r.vers = append(r.vers, nirVersion{id: c.vid, from: c.from, first: i})
+		}
+	}
+	r.kinds, r.texts, r.mins, r.froms, r.tos = r.kinds[:0], r.texts[:0], r.mins[:0], r.froms[:0], r.tos[:0]
+	for i, v := range r.vers {
+		end, next := len(r.elems), (*time.Time)(nil)
+		if i+1 < len(r.vers) {
+			end, next = r.vers[i+1].first, &r.vers[i+1].from
+			if !next.After(v.from) {
+				continue
+			}
+		}
+		for _, el := range r.elems[v.first:end] {
+			if el.eid == nil {
+				continue
+			}
+			from, to := el.efrom, el.eto
+			if from == nil {
+				f := v.from
+				from = &f
+			}
+			if to == nil && next != nil {
+				t := next.AddDate(0, 0, -1)
+				to = &t
+			}
+			text := ""
+			if el.text != nil {
+				text = *el.text
+			}
+			var minutes int32
+			if el.minutes != nil {
+				minutes = *el.minutes
+			}
+			r.kinds, r.texts, r.mins = append(r.kinds, *el.kind), append(r.texts, text), append(r.mins, minutes)
+			r.froms, r.tos = append(r.froms, from), append(r.tos, to)
+		}
 	}
 	return nil
 }
@@ -335,56 +475,118 @@ func (db *DB) ExportNIR(ctx context.Context, s domain.Scope, f NIRFilter, format
 func (db *DB) streamNIR(ctx context.Context, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
 	if db.Read != nil {
 		started := false
-		err := pgx.BeginTxFunc(ctx, db.Read, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			var seen bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nir_exports WHERE id = $1)`, h.ExportID).Scan(&seen); err != nil {
-				return err
-			}
-			if !seen {
-				return nil
-			}
-			started = true
-			return db.streamNIRTx(ctx, tx, s, h, start, each)
+		err := nirConns(ctx, db.Read, func(lines, elems *pgxpool.Conn) error {
+			return pgx.BeginTxFunc(ctx, lines, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+				var seen bool
+				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nir_exports WHERE id = $1)`, h.ExportID).Scan(&seen); err != nil {
+					return err
+				}
+				if !seen {
+					return nil
+				}
+				started = true
+				return db.streamNIRTx(ctx, tx, elems, s, h, start, each)
+			})
 		})
 		if started || ctx.Err() != nil {
 			return err
 		}
 	}
-	return db.readOnly(ctx, func(tx pgx.Tx) error { return db.streamNIRTx(ctx, tx, s, h, start, each) })
+	return nirConns(ctx, db.Pool, func(lines, elems *pgxpool.Conn) error {
+		return pgx.BeginTxFunc(ctx, lines, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+			return db.streamNIRTx(ctx, tx, elems, s, h, start, each)
+		})
+	})
 }
 
-// streamNIRTx calls start and streams the lines in tx.
-func (db *DB) streamNIRTx(ctx context.Context, tx pgx.Tx, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
+// nirAcquire lets one export at a time take its two connections: an export
+// holding one while it waits for the second could otherwise wait for ever
+// on exports that each hold one too (a pool of 8 and 8 downloads at once).
+// Held only while acquiring; the streams themselves run side by side.
+var nirAcquire sync.Mutex
+
+// nirConns runs fn with two connections of pool: the lines' and the
+// elements'.
+func nirConns(ctx context.Context, pool *pgxpool.Pool, fn func(lines, elems *pgxpool.Conn) error) error {
+	nirAcquire.Lock()
+	lines, err := pool.Acquire(ctx)
+	if err != nil {
+		nirAcquire.Unlock()
+		return err
+	}
+	defer lines.Release()
+	elems, err := pool.Acquire(ctx)
+	nirAcquire.Unlock()
+	if err != nil {
+		return err
+	}
+	defer elems.Release()
+	return fn(lines, elems)
+}
+
+// nirSnapshotRE is what pg_export_snapshot returns ("00000003-0000001B-1").
+var nirSnapshotRE = regexp.MustCompile(`^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$`)
+
+// streamNIRTx calls start and streams the lines in tx, the elements read
+// beside them on conn in tx's snapshot (pg_export_snapshot): the file is
+// one consistent reading, as from one transaction.
+func (db *DB) streamNIRTx(ctx context.Context, tx pgx.Tx, conn *pgxpool.Conn, s domain.Scope, h NIRHead, start func(NIRHead) error, each func(*NIRLine) error) error {
+	var snap string
+	if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
+		return err
+	}
+	if !nirSnapshotRE.MatchString(snap) {
+		return fmt.Errorf("nir: unexpected snapshot id %q", snap)
+	}
+	etx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer etx.Rollback(ctx)                                                                                          //nolint:errcheck // read only
+	if _, err := etx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`, pgx.QueryExecModeSimpleProtocol); err != nil { // no cached statement per snapshot id
+		return err
+	}
+	erows, err := etx.Query(ctx, nirElementsSQL, h.ExportID)
+	if err != nil {
+		return err
+	}
+	defer erows.Close()
 	if err := start(h); err != nil {
 		return err
 	}
-	{
-		// Each programme is read once: a Memoize node in front of the
-		// LATERAL reads (the planner adds one, guessing repeats) only
-		// hashes and evicts.
-		if _, err := tx.Exec(ctx, `SET LOCAL enable_memoize = off`); err != nil {
-			return err
-		}
-		sql, args := NIRLinesSQL(s, h.ExportID, db.today())
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var (
-			l NIRLine
-			r nirRow
-		)
-		for rows.Next() {
-			if err := scanNIRProgramme(rows, &l, &r); err != nil {
-				return err
-			}
-			if err := eachNIRLine(&l, &r, each); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+	// Each programme is read once: a Memoize node in front of the LATERAL
+	// reads (the planner adds one, guessing repeats) only hashes and evicts.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_memoize = off`); err != nil {
+		return err
 	}
+	sql, args := NIRLinesSQL(s, h.ExportID, db.today())
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		l NIRLine
+		r nirRow
+	)
+	el := nirElements{rows: erows}
+	for rows.Next() {
+		if err := scanNIRProgramme(rows, &l, &r); err != nil {
+			return err
+		}
+		if err := el.take(l.PersonID, &r); err != nil {
+			return err
+		}
+		if err := eachNIRLine(&l, &r, each); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	erows.Close()
+	return erows.Err()
 }
 
 // resendNIR sends an earlier export again (after a download broke off): the
@@ -608,6 +810,10 @@ func (db *DB) ReportUnits(ctx context.Context, s domain.Scope) ([]domain.Unit, e
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[domain.Unit])
 }
+
+// NIRElementsSQL is the elements' statement beside it (its one argument:
+// the export id), for the benchmark.
+const NIRElementsSQL = nirElementsSQL
 
 // NIRLinesSQL is the file's line query for an export with its arguments
 // (also for the benchmark's EXPLAIN (ANALYZE)).

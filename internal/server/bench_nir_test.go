@@ -318,10 +318,16 @@ func TestBenchNIR(t *testing.T) {
 	if err := conn.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	// And the elements' statement beside it (the export reads both at once
+	// on two connections), the same way.
+	for _, q := range []struct {
+		name string
+		sql  string
+		args []any
+	}{{"line query", sql, args}, {"line query", sql, args}, {"elements", postgres.NIRElementsSQL, []any{last}}, {"elements", postgres.NIRElementsSQL, []any{last}}} {
 		c0 := backendCPU(pid)
 		start := time.Now()
-		rows, err := conn.Query(ctx, sql, args...)
+		rows, err := conn.Query(ctx, q.sql, q.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +339,7 @@ func TestBenchNIR(t *testing.T) {
 		if rows.Err() != nil {
 			t.Fatal(rows.Err())
 		}
-		t.Logf("line query alone: %d rows in %s wall, Postgres backend CPU %s; load %s", k, time.Since(start).Round(time.Millisecond),
+		t.Logf("%s alone: %d rows in %s wall, Postgres backend CPU %s; load %s", q.name, k, time.Since(start).Round(time.Millisecond),
 			(backendCPU(pid) - c0).Round(time.Millisecond), loadavg())
 	}
 	conn.Release()
