@@ -147,6 +147,13 @@ func (t *DemoPlacementsTx) CopyEmployers(ctx context.Context, es []DemoEmployer)
 		pgx.CopyFromRows(crows)); err != nil {
 		return ne, nw, 0, fmt.Errorf("copy contacts: %w", err)
 	}
+	// Statistics before Sites reads them back per worksite: planned as the
+	// empty tables they were, each worksite's supervisor lookup scanned
+	// every contact (at 1 000 000 persons: 50 000 worksites × 80 000
+	// contacts, the load stalled there).
+	if _, err := t.tx.Exec(ctx, `ANALYZE employers, worksites, employer_contacts`); err != nil {
+		return ne, nw, nc, err
+	}
 	return ne, nw, nc, nil
 }
 
