@@ -113,6 +113,13 @@ bench: build ## run scripts/bench.sh against database ankomst_bench
 	export ANKOMST_BIN="$(CURDIR)/$(BIN)"; \
 	scripts/bench.sh
 
+.PHONY: bench-national
+bench-national: build ## the leaders' dashboard at national scale: 1 000 000 persons in 20 units (database ankomst_national; the load takes ~35 min once)
+	@$(call with_roles,ankomst_national) \
+	export ANKOMST_BIN="$(CURDIR)/$(BIN)" BENCH_PERSONS=1000000 BENCH_UNITS=20 BENCH_NOTES=0 \
+		BENCH_TESTS='^TestBenchDashboard$$ ^TestBenchHousing$$'; \
+	scripts/bench.sh
+
 .PHONY: loadtest
 loadtest: build ## 50 caseworkers for 2 min on a private Postgres stopped 10 s mid-run (scripts/loadtest.sh)
 	@ANKOMST_BIN="$(CURDIR)/$(BIN)" scripts/loadtest.sh

@@ -25,7 +25,7 @@
 # the store, and prints the tables and EXPLAIN (ANALYZE, BUFFERS) of the
 # queries.
 #
-# Knobs: BENCH_PERSONS (100000), BENCH_NOTES (1000000), BENCH_ADDR
+# Knobs: BENCH_PERSONS (100000), BENCH_UNITS (2), BENCH_NOTES (1000000), BENCH_ADDR
 # (127.0.0.1:18080), BENCH_EMAIL (saksbehandler1@ost.demo),
 # BENCH_CASEWORKER (bench.caseworker@ost.demo), BENCH_CASEWORKER_PASSWORD,
 # ANKOMST_BENCH_CASELOAD (150), ANKOMST_BENCH_REQUESTS (2000),
@@ -44,6 +44,7 @@ cd "$ROOT"
 : "${DATABASE_URL:?DATABASE_URL must point at the benchmark database (make bench sets it)}"
 BIN="${ANKOMST_BIN:-$ROOT/bin/ankomst}"
 PERSONS="${BENCH_PERSONS:-100000}"
+UNITS="${BENCH_UNITS:-2}"
 NOTES="${BENCH_NOTES:-1000000}"
 CASEWORKER="${BENCH_CASEWORKER:-bench.caseworker@ost.demo}"
 CASEWORKER_PASSWORD="${BENCH_CASEWORKER_PASSWORD:-ankomst-bench-2026}"
@@ -74,9 +75,9 @@ trap 'exit 130' INT TERM
 echo "== migrate"
 "$BIN" migrate up
 
-echo "== demo data ($PERSONS persons, $NOTES case notes, once)"
+echo "== demo data ($PERSONS persons in $UNITS units, $NOTES case notes, once)"
 start=$(date +%s%N)
-"$BIN" demo --persons "$PERSONS" --notes "$NOTES" --if-empty
+"$BIN" demo --persons "$PERSONS" --units "$UNITS" --notes "$NOTES" --if-empty
 echo "demo step took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 echo "== bench caseworker $CASEWORKER"

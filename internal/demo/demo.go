@@ -188,12 +188,16 @@ func Load(ctx context.Context, db *postgres.DB, o Options) error {
 			} else if line != "" {
 				fmt.Fprintln(out, line)
 			}
-			// And one loaded before health items existed gets those once.
+			// And one loaded before health items existed, or whose load
+			// stopped after the deadlines step made the checklists but
+			// before the health step gave them statuses, gets those once.
 			if items, err := db.CountHealthItems(ctx); err != nil {
+				return err
+			} else if given, err := db.DemoHealthStatusesGiven(ctx); err != nil {
 				return err
 			} else if persons, err := db.CountPersons(ctx); err != nil {
 				return err
-			} else if items == 0 && persons > 0 {
+			} else if (items == 0 || !given) && persons > 0 {
 				line, err := loadHealth(ctx, db, today)
 				if err != nil {
 					return fmt.Errorf("demo: health: %w", err)

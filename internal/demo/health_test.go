@@ -60,4 +60,18 @@ func TestDemoHealth(t *testing.T) {
 	if strings.Contains(out.String(), "Health items: ") {
 		t.Errorf("a second --if-empty loaded health items again")
 	}
+
+	// A load stopped after the deadlines step made the checklists and
+	// before the health step gave them statuses: --if-empty gives them.
+	if _, err := db.Pool.Exec(ctx, `UPDATE health_items SET status = 'not_started', version = 1, done_on = NULL, booked_on = NULL,
+		place = '', not_relevant_reason = '', interpreter_booked = false`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := demo.Load(ctx, db, demo.Options{Persons: 600, IfEmpty: true, Seed: 7, Out: &out, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	if d := count(`status = 'done' AND $1::date IS NOT NULL`); !strings.Contains(out.String(), "Health items: ") || d < all/2 {
+		t.Errorf("if-empty after an interrupted load: %d of %d done, output %q", d, all, out.String())
+	}
 }

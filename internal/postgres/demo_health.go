@@ -7,6 +7,15 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// DemoHealthStatusesGiven reports whether any health item has been changed
+// since it was created (DemoHealthStatuses, or a user): false for
+// checklists a demo load made but did not finish.
+func (db *DB) DemoHealthStatusesGiven(ctx context.Context) (bool, error) {
+	var given bool
+	err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM health_items WHERE version > 1)`).Scan(&given)
+	return given, err
+}
+
 // CountHealthItems returns how many health items are stored, in every unit.
 func (db *DB) CountHealthItems(ctx context.Context) (int64, error) {
 	var n int64
