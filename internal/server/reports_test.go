@@ -380,6 +380,32 @@ func TestNIRExportReadPool(t *testing.T) {
 	}
 }
 
+// TestNIRExportReadPoolInStep: a read pool that holds the export (here the
+// primary's own pool as the "replica") streams the file there, programmes
+// and elements on two of its connections in one snapshot, and the file is
+// the primary's line for line.
+func TestNIRExportReadPoolInStep(t *testing.T) {
+	fx := newNIRFixture(t)
+	app := fx.app
+	l := app.client()
+	l.login("leder@k.no")
+	want := readNIRCSV(t, l.get("/reports/nir.csv"))
+	app.DB.Read = app.DB.Pool
+	defer func() { app.DB.Read = nil }()
+	got := readNIRCSV(t, l.get("/reports/nir.csv"))
+	if len(got) != 1+4+1+1 || len(got) != len(want) {
+		t.Fatalf("through the read pool: %d rows, want %d: %v", len(got), len(want), got)
+	}
+	strip := func(row []string) string { // «Endring» and «Forrige uttrekk» tell the second export from the first
+		return strings.Join(append(append([]string{}, row[:6]...), row[8:]...), ";")
+	}
+	for i := range got {
+		if g, w := strip(got[i]), strip(want[i]); g != w {
+			t.Errorf("line %d through the read pool:\n got %s\nwant %s", i, g, w)
+		}
+	}
+}
+
 // TestNIRCSVQuoting: the programme's cells are encoded once per programme
 // and the element's per line; names and descriptions holding the separator,
 // quotes, line breaks or a leading space still read back whole, and every
