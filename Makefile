@@ -116,7 +116,7 @@ bench: build ## run scripts/bench.sh against database ankomst_bench
 .PHONY: bench-national
 bench-national: build ## the leaders' dashboard at national scale: 1 000 000 persons in 20 units (database ankomst_national; the load takes ~35 min once)
 	@$(call with_roles,ankomst_national) \
-	export ANKOMST_BIN="$(CURDIR)/$(BIN)" BENCH_PERSONS=1000000 BENCH_UNITS=20 BENCH_NOTES=0 \
+	export ANKOMST_BIN="$(CURDIR)/$(BIN)" BENCH_PERSONS=1000000 BENCH_UNITS=20 BENCH_NOTES=0 ANKOMST_BENCH_REQUESTS=300 \
 		BENCH_TESTS='^TestBenchDashboard$$ ^TestBenchHousing$$'; \
 	scripts/bench.sh
 
