@@ -53,19 +53,13 @@ func bulkSummaries(ctx context.Context, tx pgx.Tx, tables ...string) (done func(
 		}
 	}
 	return func() error {
-		if len(keeps) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `ANALYZE `+pgx.Identifier{keeps[0].table}.Sanitize()); err != nil {
-			return err
-		}
-		analyzed := map[string]bool{keeps[0].table: true}
+		analyzed := map[string]bool{}
 		for _, k := range keeps {
 			if !analyzed[k.table] {
+				analyzed[k.table] = true
 				if _, err := tx.Exec(ctx, `ANALYZE `+pgx.Identifier{k.table}.Sanitize()); err != nil {
 					return err
 				}
-				analyzed[k.table] = true
 			}
 			if _, err := tx.Exec(ctx, `ALTER TABLE `+pgx.Identifier{k.table}.Sanitize()+` ENABLE TRIGGER `+pgx.Identifier{k.trigger}.Sanitize()); err != nil {
 				return err
@@ -85,11 +79,11 @@ func bulkSummaries(ctx context.Context, tx pgx.Tx, tables ...string) (done func(
 	}, nil
 }
 
-// bulkTx runs fn in one transaction with bulkSummaries on the tables: the
+// BulkTx runs fn in one transaction with bulkSummaries on the tables: the
 // summaries the tables' per-row triggers keep are rebuilt once, after fn,
 // before the commit (for the owner; for any other role fn runs with the
-// triggers on).
-func (db *DB) bulkTx(ctx context.Context, tables []string, fn func(pgx.Tx) error) error {
+// triggers on). For bulk loads: the demo, the benchmarks' data.
+func (db *DB) BulkTx(ctx context.Context, tables []string, fn func(pgx.Tx) error) error {
 	return db.WithTx(ctx, func(tx pgx.Tx) error {
 		done, err := bulkSummaries(ctx, tx, tables...)
 		if err != nil {

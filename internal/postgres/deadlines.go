@@ -66,7 +66,7 @@ func refreshDeadlines(ctx context.Context, tx pgx.Tx, personID int64) error {
 // they live); the results go in by COPY and are merged set-wise in one
 // transaction.
 func (db *DB) RefreshAllDeadlines(ctx context.Context) error {
-	return db.bulkTx(ctx, []string{"deadlines"}, func(tx pgx.Tx) error {
+	return db.BulkTx(ctx, []string{"deadlines"}, func(tx pgx.Tx) error {
 		type facts struct {
 			id int64
 			f  domain.DeadlineFacts

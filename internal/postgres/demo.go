@@ -71,7 +71,7 @@ func (db *DB) CopyPersons(ctx context.Context, rows []DemoPerson) (int64, error)
 // 1 000 000 more than 20 (now about 2½).
 func (db *DB) CopyPersonsFunc(ctx context.Context, next func() (DemoPerson, bool, error)) (int64, error) {
 	var n int64
-	err := db.bulkTx(ctx, []string{"persons"}, func(tx pgx.Tx) error {
+	err := db.BulkTx(ctx, []string{"persons"}, func(tx pgx.Tx) error {
 		src := pgx.CopyFromFunc(func() ([]any, error) {
 			p, ok, err := next()
 			if err != nil || !ok {
@@ -246,7 +246,7 @@ func (db *DB) DemoHouseholds(ctx context.Context) (int64, error) {
 // in 33 persons with overdue items, as a real service would have.
 func (db *DB) DemoCompleteOldDeadlines(ctx context.Context, today time.Time) (int64, error) {
 	var n int64
-	err := db.bulkTx(ctx, []string{"deadlines"}, func(tx pgx.Tx) error {
+	err := db.BulkTx(ctx, []string{"deadlines"}, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			UPDATE deadlines SET done_on = due_date - (person_id % 10)::int
 			WHERE done_on IS NULL AND due_date < $1::date - 30 AND person_id % 33 <> 0`, today)

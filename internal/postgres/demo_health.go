@@ -39,7 +39,7 @@ type DemoHealthCounts struct {
 // Then the table is analysed.
 func (db *DB) DemoHealthStatuses(ctx context.Context, today time.Time) (DemoHealthCounts, error) {
 	var c DemoHealthCounts
-	err := db.bulkTx(ctx, []string{"health_items"}, func(tx pgx.Tx) error {
+	err := db.BulkTx(ctx, []string{"health_items"}, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
 		UPDATE health_items h SET
 			status = CASE h.id % 25 WHEN 0 THEN 'not_started' WHEN 1 THEN 'declined' WHEN 2 THEN 'not_relevant' ELSE 'done' END,

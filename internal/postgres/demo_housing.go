@@ -34,7 +34,7 @@ func (db *DB) CountHousingUnits(ctx context.Context) (int64, error) {
 // row by row, a 1 000 000-person load's 150 000 checklist items took minutes.
 func (db *DB) DemoHousingPipeline(ctx context.Context, today time.Time) (int64, error) {
 	var n int64
-	err := db.bulkTx(ctx, []string{"health_items", "deadlines"}, func(tx pgx.Tx) error {
+	err := db.BulkTx(ctx, []string{"health_items", "deadlines"}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			WITH hh AS (
 				SELECT m.household_id, m.person_id FROM household_members m

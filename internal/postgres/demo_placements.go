@@ -26,7 +26,7 @@ type DemoPlacementsTx struct {
 
 // DemoPlacements runs fn in one transaction (the placement demo load).
 func (db *DB) DemoPlacements(ctx context.Context, today time.Time, fn func(*DemoPlacementsTx) error) error {
-	return db.bulkTx(ctx, []string{"placements"}, func(tx pgx.Tx) error {
+	return db.BulkTx(ctx, []string{"placements"}, func(tx pgx.Tx) error {
 		return fn(&DemoPlacementsTx{tx: tx, today: domain.Date(today)})
 	})
 }

@@ -40,7 +40,7 @@ type DemoProgrammeCounts struct {
 // with no statistics on the just-copied tables by sequential scans — and
 // the 100 000-person load spent over 10 minutes in that one COPY.
 func (db *DB) DemoProgramme(ctx context.Context, today time.Time, fn func(*DemoProgrammeTx) error) error {
-	return db.bulkTx(ctx, []string{"programmes", "plan_versions", "plan_elements"}, func(tx pgx.Tx) error {
+	return db.BulkTx(ctx, []string{"programmes", "plan_versions", "plan_elements"}, func(tx pgx.Tx) error {
 		return fn(&DemoProgrammeTx{tx: tx, today: domain.Date(today)})
 	})
 }

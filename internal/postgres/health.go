@@ -77,7 +77,7 @@ func refreshHealthItems(ctx context.Context, tx pgx.Tx, personID int64) error {
 // run in Go, the planned items go in by COPY and are merged set-wise in one
 // transaction, with refreshHealthItems' rules.
 func (db *DB) RefreshAllHealthItems(ctx context.Context) error {
-	return db.bulkTx(ctx, []string{"health_items"}, func(tx pgx.Tx) error {
+	return db.BulkTx(ctx, []string{"health_items"}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, healthFactsSelect+` WHERE status <> 'merged' AND settlement_stage = 'settled' AND (arrival_date IS NOT NULL OR settlement_date IS NOT NULL)`)
 		if err != nil {
 			return err
